@@ -1,0 +1,77 @@
+"""The cost accounting of a week, following the cost table of FACTS.md (2022 letter).
+
+Per job-year: wage cost at 32 h/week EUR 27,387 (paid by hours under contract, so
+also during sickness, as Dutch employers continue wages), employer cost ~EUR 600,
+guiding organisations EUR 4,000 in year 1 and EUR 3,000 after, municipal coaches
+EUR 1,500; minus contributions of work-providing parties (gross: EUR 33,000); minus
+benefits no longer paid EUR 14,000 (net: EUR 19,000); one-off subsidies lower the
+net cost in the week they arrive. Amounts are in 2022 euros (no indexation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.params import Params
+from sim.timeline import WEEKS_PER_YEAR
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCosts:
+    """The euros of one week, by item. Positive is a cost, the savings are positive too."""
+
+    wages: float
+    employer: float
+    guidance: float
+    coaches: float
+    contributions: float
+    benefits_saved: float
+    subsidies: float
+
+    @property
+    def gross(self) -> float:
+        """Wages, employer cost, guidance and coaches, less contributions."""
+        return self.wages + self.employer + self.guidance + self.coaches - self.contributions
+
+    @property
+    def net(self) -> float:
+        """Gross cost less benefits no longer paid and subsidies received."""
+        return self.gross - self.benefits_saved - self.subsidies
+
+
+def week_costs(
+    p: Params,
+    *,
+    employed: int,
+    contract_hours: float,
+    first_year: int,
+    contributions_per_job_year: float,
+    subsidy: float,
+) -> WeekCosts:
+    """Costs of one week with ``employed`` participants, ``first_year`` of them in year 1."""
+    per_week = 1.0 / WEEKS_PER_YEAR
+    return WeekCosts(
+        wages=contract_hours / p.full_time_hours * p.wage_cost_per_year * per_week,
+        employer=employed * p.employer_cost_per_year * per_week,
+        guidance=(
+            first_year * p.guidance_cost_first_year
+            + (employed - first_year) * p.guidance_cost_later_years
+        )
+        * per_week,
+        coaches=employed * p.coach_cost_per_year * per_week,
+        contributions=employed * contributions_per_job_year * per_week,
+        benefits_saved=employed * p.benefit_saved_per_year * per_week,
+        subsidies=subsidy,
+    )
+
+
+def net_cost_first_year(p: Params, contributions_per_job_year: float) -> float:
+    """Net yearly cost of one more full-time participant in their first year."""
+    return (
+        p.wage_cost_per_year
+        + p.employer_cost_per_year
+        + p.guidance_cost_first_year
+        + p.coach_cost_per_year
+        - contributions_per_job_year
+        - p.benefit_saved_per_year
+    )

@@ -1,0 +1,334 @@
+"""Named outcomes of a model week, declared once.
+
+:data:`OUTCOMES` maps a column name to a module-level function of the model. The
+same functions feed the weekly record (the time series), the experiment tables and
+the calibration distance. They are plain functions, not lambdas, so they pickle
+across process boundaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from sim.agents import ExitReason, Outcome
+
+if TYPE_CHECKING:
+    from sim.model import BasisbaanModel
+
+
+def employed(m: BasisbaanModel) -> int:
+    """Participants in a basisbaan."""
+    return m.employed
+
+
+def employed_permanent(m: BasisbaanModel) -> int:
+    """Participants on a permanent contract."""
+    return m.employed_permanent
+
+
+def employed_women(m: BasisbaanModel) -> int:
+    """Women in a basisbaan."""
+    return m.employed_women
+
+
+def employed_single_parents(m: BasisbaanModel) -> int:
+    """Single parents in a basisbaan."""
+    return m.employed_single_parents
+
+
+def employed_couples(m: BasisbaanModel) -> int:
+    """Participants who live as a couple."""
+    return m.employed_couples
+
+
+def employed_45_plus(m: BasisbaanModel) -> int:
+    """Participants who were aged 45 or over when they started."""
+    return m.employed_45_plus
+
+
+def eligible(m: BasisbaanModel) -> int:
+    """Eligible people on bijstand who have not been referred."""
+    return m.eligible
+
+
+def referred_cum(m: BasisbaanModel) -> int:
+    """Candidates referred so far."""
+    return m.referred_cum
+
+
+def waiting_for_intake(m: BasisbaanModel) -> int:
+    """Referred candidates waiting for an intake slot."""
+    return len(m.waiting_for_intake)
+
+
+def in_intake(m: BasisbaanModel) -> int:
+    """Candidates in intake conversations."""
+    return m.in_intake
+
+
+def selected_waiting(m: BasisbaanModel) -> int:
+    """Selected candidates not yet started (matching, waiting for tasks or a place)."""
+    return len(m.selected)
+
+
+def waiting_for_tasks(m: BasisbaanModel) -> int:
+    """Selected candidates ready to start whose wijk has no fitting tasks."""
+    return m.waiting_for_tasks
+
+
+def spoken_cum(m: BasisbaanModel) -> int:
+    """Candidates who had at least one intake conversation."""
+    return m.spoken_cum
+
+
+def started_cum(m: BasisbaanModel) -> int:
+    """Participants who started a basisbaan."""
+    return m.started_cum
+
+
+def rejected_paid_work_cum(m: BasisbaanModel) -> int:
+    """Rejected: still a prospect of paid work."""
+    return m.rejected_cum[Outcome.PAID_WORK]
+
+
+def rejected_health_cum(m: BasisbaanModel) -> int:
+    """Rejected: physical limitations too great."""
+    return m.rejected_cum[Outcome.HEALTH]
+
+
+def rejected_volunteering_cum(m: BasisbaanModel) -> int:
+    """Rejected: prefers to keep volunteering."""
+    return m.rejected_cum[Outcome.VOLUNTEERING]
+
+
+def rejected_other_cum(m: BasisbaanModel) -> int:
+    """Rejected: cannot or dare not take the step."""
+    return m.rejected_cum[Outcome.OTHER]
+
+
+def exited_cum(m: BasisbaanModel) -> int:
+    """Participants who left, for any reason."""
+    return sum(m.exited_cum.values())
+
+
+def exit_regular_job_cum(m: BasisbaanModel) -> int:
+    """Left for a regular job."""
+    return m.exited_cum[ExitReason.REGULAR_JOB]
+
+
+def exit_sheltered_work_cum(m: BasisbaanModel) -> int:
+    """Left for sheltered work (beschut werk)."""
+    return m.exited_cum[ExitReason.SHELTERED_WORK]
+
+
+def exit_retirement_cum(m: BasisbaanModel) -> int:
+    """Left at state pension age."""
+    return m.exited_cum[ExitReason.RETIREMENT]
+
+
+def exit_death_cum(m: BasisbaanModel) -> int:
+    """Died."""
+    return m.exited_cum[ExitReason.DEATH]
+
+
+def exit_self_employed_cum(m: BasisbaanModel) -> int:
+    """Left to become self-employed."""
+    return m.exited_cum[ExitReason.SELF_EMPLOYED]
+
+
+def exit_quit_cum(m: BasisbaanModel) -> int:
+    """Quit and returned to bijstand."""
+    return m.exited_cum[ExitReason.QUIT]
+
+
+def job_ceiling(m: BasisbaanModel) -> int:
+    """Filled jobs the programme allows this week."""
+    return int(m.policy.job_ceiling[m.week])
+
+
+def intake_coaches(m: BasisbaanModel) -> int:
+    """Active intake coaches."""
+    return int(m.policy.intake_coaches[m.week])
+
+
+def tasks_total(m: BasisbaanModel) -> int:
+    """Tasks collected from wijk organisations so far."""
+    return m.tasks_total
+
+
+def tasks_free(m: BasisbaanModel) -> int:
+    """Tasks collected and not held."""
+    return m.tasks_free
+
+
+def hours_worked(m: BasisbaanModel) -> float:
+    """Hours worked this week (contract hours covered by tasks, less sickness)."""
+    return m.hours_worked
+
+
+def contract_hours(m: BasisbaanModel) -> float:
+    """Contract hours this week."""
+    return m.contract_hours_total
+
+
+def guidance_hours(m: BasisbaanModel) -> float:
+    """On-the-job guidance hours this week."""
+    return m.guidance_hours
+
+
+def sick_absence_rate(m: BasisbaanModel) -> float:
+    """Share of contract hours lost to sickness this week."""
+    return m.sick_absence_rate
+
+
+def no_absence_share(m: BasisbaanModel) -> float:
+    """Share of participants (6+ months in) with no sickness in the last 26 weeks."""
+    return m.no_absence_share
+
+
+def cost_gross_eur(m: BasisbaanModel) -> float:
+    """Gross cost this week."""
+    return m.costs.gross
+
+
+def cost_net_eur(m: BasisbaanModel) -> float:
+    """Net cost this week."""
+    return m.costs.net
+
+
+def cost_wages_eur(m: BasisbaanModel) -> float:
+    """Wage cost this week."""
+    return m.costs.wages
+
+
+def cost_employer_eur(m: BasisbaanModel) -> float:
+    """Employer cost (Thermiek BV) this week."""
+    return m.costs.employer
+
+
+def cost_guidance_eur(m: BasisbaanModel) -> float:
+    """Guiding organisations' cost this week."""
+    return m.costs.guidance
+
+
+def cost_coaches_eur(m: BasisbaanModel) -> float:
+    """Municipal coaches' cost this week."""
+    return m.costs.coaches
+
+
+def contributions_eur(m: BasisbaanModel) -> float:
+    """Contributions of work-providing parties this week."""
+    return m.costs.contributions
+
+
+def benefits_saved_eur(m: BasisbaanModel) -> float:
+    """Benefits no longer paid this week."""
+    return m.costs.benefits_saved
+
+
+def subsidies_eur(m: BasisbaanModel) -> float:
+    """Subsidies received this week."""
+    return m.costs.subsidies
+
+
+def binding_constraint(m: BasisbaanModel) -> str:
+    """What held starts back this week: ceiling, budget, tasks, coaches or candidates."""
+    return m.binding_constraint
+
+
+def employed_by_wijk(m: BasisbaanModel) -> tuple[int, ...]:
+    """Participants per wijk, in the order of sim.wijken.WIJKEN."""
+    return tuple(m.employed_by_wijk.tolist())
+
+
+OUTCOMES: dict[str, Callable[[BasisbaanModel], object]] = {
+    f.__name__: f
+    for f in (
+        employed,
+        employed_permanent,
+        employed_women,
+        in_intake,
+        waiting_for_tasks,
+        spoken_cum,
+        started_cum,
+        rejected_paid_work_cum,
+        rejected_health_cum,
+        rejected_volunteering_cum,
+        rejected_other_cum,
+        exited_cum,
+        exit_regular_job_cum,
+        exit_sheltered_work_cum,
+        exit_retirement_cum,
+        exit_death_cum,
+        exit_self_employed_cum,
+        exit_quit_cum,
+        hours_worked,
+        guidance_hours,
+        sick_absence_rate,
+        cost_gross_eur,
+        cost_net_eur,
+        binding_constraint,
+        # Beyond the contract columns: the funnel, the levers, composition and costs.
+        eligible,
+        referred_cum,
+        waiting_for_intake,
+        selected_waiting,
+        job_ceiling,
+        intake_coaches,
+        tasks_total,
+        tasks_free,
+        contract_hours,
+        no_absence_share,
+        employed_single_parents,
+        employed_couples,
+        employed_45_plus,
+        cost_wages_eur,
+        cost_employer_eur,
+        cost_guidance_eur,
+        cost_coaches_eur,
+        contributions_eur,
+        benefits_saved_eur,
+        subsidies_eur,
+    )
+}
+
+EXIT_COLUMNS = {
+    ExitReason.REGULAR_JOB: "exit_regular_job_cum",
+    ExitReason.SHELTERED_WORK: "exit_sheltered_work_cum",
+    ExitReason.RETIREMENT: "exit_retirement_cum",
+    ExitReason.DEATH: "exit_death_cum",
+    ExitReason.SELF_EMPLOYED: "exit_self_employed_cum",
+    ExitReason.QUIT: "exit_quit_cum",
+}
+REJECTION_COLUMNS = {
+    Outcome.PAID_WORK: "rejected_paid_work_cum",
+    Outcome.HEALTH: "rejected_health_cum",
+    Outcome.VOLUNTEERING: "rejected_volunteering_cum",
+    Outcome.OTHER: "rejected_other_cum",
+}
+
+
+class WeeklyRecord:
+    """The weekly time series of one run: a row of every outcome after each step.
+
+    It does what ``mesa.DataCollector(model_reporters=OUTCOMES)`` does, without the
+    deep copy of every value that DataCollector makes, which took 40% of a run
+    (written for speed; the values here are immutable numbers and strings).
+    """
+
+    def __init__(self) -> None:
+        self._reporters = tuple(OUTCOMES.values())
+        self.rows: list[tuple[object, ...]] = []
+        self.by_wijk: list[tuple[int, ...]] = []
+
+    def collect(self, model: BasisbaanModel) -> None:
+        """Append this week's row."""
+        self.rows.append(tuple([report(model) for report in self._reporters]))
+        self.by_wijk.append(employed_by_wijk(model))
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame, one column per outcome, index = week."""
+        return pd.DataFrame.from_records(self.rows, columns=list(OUTCOMES))

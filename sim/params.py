@@ -1,0 +1,806 @@
+"""Every parameter of the model: type, unit, default, allowed range and source.
+
+One registry, :class:`Params`, a frozen pydantic model. Each field carries its unit and
+its source in ``json_schema_extra``: a line of ``shared/FACTS.md`` or "assumption: ..."
+with the reasoning. Scenarios are copies with overrides (:meth:`Params.with_overrides`),
+never mutations. Unknown names are errors that suggest the closest valid name, and every
+error names the key, the value and what is allowed.
+
+Policy levers that change over time (jobs ceiling growth, intake coaches, task
+acquisition, contributions) are *year schedules*: a mapping ``{first_year: value}``
+read as a step function (the value holds from that year until the next key). A plain
+number means the same value in every year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from sim.wijken import WIJKEN
+
+FIRST_YEAR = 2020
+LAST_YEAR = 2100
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used: names the file, the key and what is allowed."""
+
+    def __init__(self, message: str, *, source: str | None = None, key: str | None = None):
+        self.source = source
+        self.key = key
+        where = f"{source}: " if source else ""
+        what = f"key '{key}': " if key else ""
+        super().__init__(f"{where}{what}{message}")
+
+
+# ---------------------------------------------------------------------------
+# Year schedules
+# ---------------------------------------------------------------------------
+
+
+def _to_schedule(value: Any) -> dict[int, float]:
+    if isinstance(value, bool):
+        raise ValueError("expected a number or a table {year = value}, got a boolean")
+    if isinstance(value, int | float):
+        return {FIRST_YEAR: float(value)}
+    if not isinstance(value, Mapping) or not value:
+        raise ValueError("expected a number or a non-empty table {year = value}")
+    schedule: dict[int, float] = {}
+    for year, amount in value.items():
+        try:
+            y = int(year)
+        except (TypeError, ValueError):
+            raise ValueError(f"year '{year}' is not a whole year such as 2024") from None
+        if not FIRST_YEAR <= y <= LAST_YEAR:
+            raise ValueError(f"year {y} is outside {FIRST_YEAR}..{LAST_YEAR}")
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            raise ValueError(f"value for {y} must be a number, got {amount!r}")
+        schedule[y] = float(amount)
+    return dict(sorted(schedule.items()))
+
+
+def _schedule_range(ge: float, le: float | None):
+    def check(schedule: dict[int, float]) -> dict[int, float]:
+        for year, amount in schedule.items():
+            if amount < ge or (le is not None and amount > le):
+                upper = f" and at most {le:g}" if le is not None else ""
+                raise ValueError(f"value {amount:g} for {year} must be at least {ge:g}{upper}")
+        return schedule
+
+    return AfterValidator(check)
+
+
+def YearSchedule(ge: float = 0.0, le: float | None = None) -> Any:  # noqa: N802 (a type)
+    """A ``{first_year: value}`` step function whose values lie in ``[ge, le]``."""
+    return Annotated[dict[int, float], BeforeValidator(_to_schedule), _schedule_range(ge, le)]
+
+
+def in_force(schedule: Mapping[int, float], year: int) -> float:
+    """The value of a year schedule in ``year`` (the first value before its first year)."""
+    value = next(iter(schedule.values()))
+    for first_year, amount in schedule.items():
+        if first_year > year:
+            break
+        value = amount
+    return value
+
+
+def _to_lump_sums(value: Any) -> dict[dt.date, float]:
+    if not isinstance(value, Mapping):
+        raise ValueError("expected a table {date = amount}")
+    sums: dict[dt.date, float] = {}
+    for day, amount in value.items():
+        try:
+            d = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+        except ValueError:
+            raise ValueError(f"'{day}' is not a date such as 2023-10-01") from None
+        if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
+            raise ValueError(f"amount for {d} must be a number of euros >= 0, got {amount!r}")
+        sums[d] = float(amount)
+    return dict(sorted(sums.items()))
+
+
+LumpSums = Annotated[dict[dt.date, float], BeforeValidator(_to_lump_sums)]
+
+
+def _check_wijk_weights(value: dict[str, float]) -> dict[str, float]:
+    unknown = [name for name in value if name not in WIJKEN]
+    if unknown:
+        hint = difflib.get_close_matches(unknown[0], WIJKEN, n=1)
+        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+        raise ValueError(f"unknown wijk '{unknown[0]}'{suggestion}; allowed: {', '.join(WIJKEN)}")
+    missing = [name for name in WIJKEN if name not in value]
+    if missing:
+        raise ValueError(f"missing weight for wijk '{missing[0]}'; give all 14 areas")
+    if any(w < 0 for w in value.values()) or sum(value.values()) <= 0:
+        raise ValueError("weights must be >= 0 with a positive total")
+    return {name: float(value[name]) for name in WIJKEN}
+
+
+def P(  # noqa: N802 (short, as it opens every registry line)
+    default: Any,
+    *,
+    unit: str,
+    source: str,
+    doc: str,
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+) -> Any:
+    """A registry entry: default, allowed range, and (for the ODD table) unit and source."""
+    return Field(
+        default,
+        ge=ge,
+        le=le,
+        gt=gt,
+        description=doc,
+        json_schema_extra={"unit": unit, "source": source},
+    )
+
+
+# Relative number of bijstand households per area. FACTS.md has no such figures.
+DEFAULT_WIJK_WEIGHTS: dict[str, float] = {
+    "Selwerd": 1.0,
+    "De Hoogte/Indische buurt": 1.0,
+    "Centrum": 1.0,
+    "Korrewegwijk": 1.0,
+    "De Wijert": 0.8,
+    "Vinkhuizen": 1.3,
+    "Beijum": 1.2,
+    "Corpus den Hoorn": 0.8,
+    "Oosterpark": 1.1,
+    "Lewenborg": 1.1,
+    "Paddepoel": 1.0,
+    "Rivierenbuurt": 0.8,
+    "Haren": 0.4,
+    "Hoogkerk": 0.5,
+}
+
+_F22 = "FACTS.md (2022 letter)"
+
+
+class Params(BaseModel):
+    """The parameter registry. ``Params()`` is the baseline; see the module docstring."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    # --- Population: the people on bijstand in gemeente Groningen ----------------
+    households: int = P(
+        9_900, ge=100, le=1_000_000, unit="households",
+        source="FACTS.md: 10,423 (Jun 2017) and 9,625 (Oct 2021); ~9,900 in Mar 2020 by "
+        "linear interpolation",
+        doc="Households on bijstand at the programme start.",
+    )  # fmt: skip
+    share_couples: float = P(
+        0.15, ge=0, le=1, unit="share of households",
+        source="assumption: national bijstand composition, about one household in seven is "
+        "a couple; FACTS.md says couples are under-represented among participants",
+        doc="Households that are a (cohabiting or married) couple, both partners recipients.",
+    )  # fmt: skip
+    share_single_parents: float = P(
+        0.25, ge=0, le=1, unit="share of households",
+        source="assumption: national bijstand composition, about a quarter single parents",
+        doc="Households of a single parent.",
+    )  # fmt: skip
+    share_women: float = P(
+        0.57, ge=0, le=1, unit="share of recipients",
+        source="FACTS.md: nationally about 57% women",
+        doc="Women among single recipients (couples are one woman and one man).",
+    )  # fmt: skip
+    share_age_under_27: float = P(
+        0.099, ge=0, le=1, unit="share of recipients",
+        source="FACTS.md: 40k of 405k under 27 (mid-2024)",
+        doc="Recipients aged 18-26.",
+    )  # fmt: skip
+    share_age_45_plus: float = P(
+        0.565, ge=0, le=1, unit="share of recipients",
+        source="FACTS.md: 229k of 405k aged 45+ (mid-2024)",
+        doc="Recipients aged 45 up to state pension age.",
+    )  # fmt: skip
+    share_on_benefit_over_2_years: float = P(
+        0.72, ge=0, le=1, unit="share of recipients",
+        source="FACTS.md: nationally 72% more than 2 years (Jun 2020)",
+        doc="Recipients on benefit for more than 2 years at the start.",
+    )  # fmt: skip
+    share_on_benefit_over_5_years: float = P(
+        0.48, ge=0, le=1, unit="share of recipients",
+        source="FACTS.md: almost half more than 5 years in Groningen (Oct 2022)",
+        doc="Recipients on benefit for more than 5 years at the start.",
+    )  # fmt: skip
+    share_reintegration_route: float = P(
+        0.25, ge=0, le=1, unit="share of recipients",
+        source="assumption: a quarter of long-term recipients follow a re-integration route "
+        "and are not eligible (FACTS.md: eligibility requires no ongoing route)",
+        doc="Recipients in a re-integration route (never eligible in the model).",
+    )  # fmt: skip
+    bijstand_outflow_short: float = P(
+        0.25, ge=0, le=1, unit="per year",
+        source="assumption: recipients in their first 3 years leave bijstand for other "
+        "reasons at about 25% a year",
+        doc="Yearly hazard of leaving bijstand (work, moving, partner) in the first 3 years.",
+    )  # fmt: skip
+    bijstand_outflow_long: float = P(
+        0.04, ge=0, le=1, unit="per year",
+        source="assumption: long-term recipients rarely leave (FACTS.md: almost half on "
+        "benefit more than 5 years)",
+        doc="Yearly hazard of leaving bijstand after 3 years on benefit.",
+    )  # fmt: skip
+    inflow_households_per_year: float = P(
+        1_100, ge=0, le=100_000, unit="households per year",
+        source="assumption: with the outflow above keeps the stock falling by a few % a "
+        "year, as FACTS.md's 9,625 (Oct 2021) to 8,984 (Oct 2022)",
+        doc="New households entering bijstand each year.",
+    )  # fmt: skip
+    state_pension_age: float = P(
+        67.0, ge=60, le=75, unit="years",
+        source="assumption: statutory AOW age, 66y4m in 2020 rising to 67 in 2024; 67 used "
+        "throughout",
+        doc="Age at which recipients and participants reach state pension (AOW).",
+    )  # fmt: skip
+    wijk_weights: Annotated[dict[str, float], AfterValidator(_check_wijk_weights)] = P(
+        DEFAULT_WIJK_WEIGHTS, unit="relative weight",
+        source="assumption: relative bijstand households per area, higher in Vinkhuizen, "
+        "Beijum, Lewenborg, Oosterpark; low in the villages Haren and Hoogkerk",
+        doc="Where recipients live, over the 14 areas of FACTS.md.",
+    )  # fmt: skip
+
+    # --- Eligibility and the traits that decide selection ------------------------
+    eligible_min_years_on_benefit: float = P(
+        3.0, ge=0, le=20, unit="years",
+        source="FACTS.md: on bijstand for more than 3 years",
+        doc="Minimum time on benefit to be eligible.",
+    )  # fmt: skip
+    pension_margin_years: float = P(
+        3.0, ge=0, le=20, unit="years",
+        source="FACTS.md: nobody of the ~60 who started left by Mar 2023, retirement "
+        "included, so people close to state pension age were not selected; 3 years assumed",
+        doc="Eligibility ends this long before state pension age.",
+    )  # fmt: skip
+    eligible_min_age: float = P(
+        27.0, ge=18, le=60, unit="years",
+        source="FACTS.md: municipal page, aged 27+",
+        doc="Minimum age to be eligible.",
+    )  # fmt: skip
+    share_prospect_paid_work: float = P(
+        0.24, ge=0, le=1, unit="share of eligible",
+        source=f"{_F22}: 34 of the ~141 candidates whose intake ended had a prospect of paid work",
+        doc="Eligible recipients who still have a prospect of paid work.",
+    )  # fmt: skip
+    share_physical_limitations: float = P(
+        0.24, ge=0, le=1, unit="share of eligible",
+        source=f"{_F22}: 26 of the ~107 without such prospect had limitations too great",
+        doc="Eligible recipients whose physical limitations are too great for the work.",
+    )  # fmt: skip
+    share_volunteering: float = P(
+        0.35, ge=0, le=1, unit="share of eligible",
+        source="assumption: about a third of long-term recipients volunteer",
+        doc="Eligible recipients with current volunteering.",
+    )  # fmt: skip
+    keep_volunteering: float = P(
+        0.6, ge=0, le=1, unit="probability",
+        source=f"{_F22}: 17 of ~81 preferred volunteering; 0.35 x 0.6 = 0.21",
+        doc="Chance that a volunteer prefers to keep volunteering over a basisbaan.",
+    )  # fmt: skip
+    share_debts: float = P(
+        0.6, ge=0, le=1, unit="share of eligible",
+        source=f"{_F22}: many participants have debts (GKB support offered)",
+        doc="Recipients with problematic debts.",
+    )  # fmt: skip
+    cannot_take_step: float = P(
+        0.17, ge=0, le=1, unit="probability",
+        source=f"{_F22}: others drop out because they cannot or dare not take the step; "
+        "~14 of ~64 remaining",
+        doc="Chance that a single person without children cannot or dares not take the step.",
+    )  # fmt: skip
+    cannot_factor_couples: float = P(
+        2.0, ge=0, le=10, unit="multiplier",
+        source="FACTS.md: for cohabiting couples the step was hard",
+        doc="Multiplier on cannot-take-the-step for partners in a couple.",
+    )  # fmt: skip
+    cannot_factor_single_parents: float = P(
+        2.0, ge=0, le=10, unit="multiplier",
+        source="FACTS.md: single parents are under-represented (care and work hard to combine)",
+        doc="Multiplier on cannot-take-the-step for single parents.",
+    )  # fmt: skip
+
+    # --- Referral ------------------------------------------------------------------
+    referrals_per_coach_week: float = P(
+        1.4, ge=0, le=100, unit="candidates per coach per week",
+        source=f"assumption: coaches recruit (FACTS.md); 2 coaches and 151 spoken by Jan 2022 "
+        f"({_F22}) at the COVID-19 pace; a calibration parameter",
+        doc="Mean number of eligible candidates referred per intake coach each week.",
+    )  # fmt: skip
+    referral_weight_women: float = P(
+        0.6, ge=0, le=10, unit="relative weight",
+        source=f"{_F22}: more men are referred (success equal for men and women)",
+        doc="Chance of a woman being referred relative to a man.",
+    )  # fmt: skip
+    referral_weight_single_parents: float = P(
+        0.4, ge=0, le=10, unit="relative weight",
+        source=f"{_F22}: candidates with children strongly under-represented",
+        doc="Chance of a single parent being referred relative to others.",
+    )  # fmt: skip
+    referral_weight_age_45_plus: float = P(
+        1.5, ge=0, le=10, unit="relative weight",
+        source=f"{_F22}: participants are relatively old",
+        doc="Chance of a recipient aged 45+ being referred relative to younger ones.",
+    )  # fmt: skip
+    referral_weight_per_year_on_benefit: float = P(
+        0.05, ge=0, le=1, unit="relative weight per year",
+        source=f"{_F22}: participants are mostly long-term recipients",
+        doc="Extra referral weight per year on benefit beyond the eligibility minimum.",
+    )  # fmt: skip
+    initial_referrals: int = P(
+        25, ge=0, le=1_000, unit="candidates",
+        source="assumption: recruitment began before the start, since 9 people started by "
+        "June 2020 (FACTS.md)",
+        doc="Candidates already referred on 1 March 2020.",
+    )  # fmt: skip
+    referral_queue_max: int = P(
+        15, ge=0, le=10_000, unit="candidates",
+        source="assumption: referrers stop referring when this many wait for an intake",
+        doc="Most candidates waiting for an intake slot.",
+    )  # fmt: skip
+    partner_referral: float = P(
+        0.5, ge=0, le=1, unit="probability",
+        source="FACTS.md: special measures for couples, a basisbaan for both partners",
+        doc="Chance that the eligible partner of a selected candidate is offered an intake too.",
+    )  # fmt: skip
+
+    # --- Intake coaches -------------------------------------------------------------
+    intake_coaches: YearSchedule(ge=0, le=1_000) = P(
+        {2020: 2}, unit="coaches",
+        source="FACTS.md: two experienced municipal coaches recruit and select",
+        doc="Municipal intake coaches by year (at least this many).",
+    )  # fmt: skip
+    intake_coaches_follow_ceiling: bool = P(
+        True, unit="flag",
+        source="assumption: the structural programme scales its coaches with the jobs "
+        "(2024 letter: building the organisation); False keeps the schedule",
+        doc="Add coaches so there is one per `jobs_per_intake_coach` jobs of the ceiling.",
+    )  # fmt: skip
+    jobs_per_intake_coach: float = P(
+        25, gt=0, le=10_000, unit="jobs per coach",
+        source="FACTS.md: two coaches for the experiment's ~50 jobs",
+        doc="Jobs of the ceiling per intake coach when coaches follow the ceiling.",
+    )  # fmt: skip
+    intake_slots_per_coach: int = P(
+        6, ge=1, le=100, unit="candidates",
+        source="assumption: intensive conversations limit a coach to a handful of candidates "
+        "at once next to guiding participants",
+        doc="Candidates a coach has in intake at once.",
+    )  # fmt: skip
+    conversations_per_coach_week: float = P(
+        5.0, gt=0, le=100, unit="conversations per week",
+        source="assumption: coaches also guide participants on income and wellbeing",
+        doc="Intake conversations a coach holds per week.",
+    )  # fmt: skip
+    intake_conversations: int = P(
+        3, ge=1, le=20, unit="conversations",
+        source="FACTS.md: several intensive conversations per candidate (3 assumed)",
+        doc="Conversations before the selection decision.",
+    )  # fmt: skip
+    weeks_between_conversations: int = P(
+        2, ge=1, le=26, unit="weeks",
+        source="assumption: time to think over the work and its effect on finances",
+        doc="Least weeks between two conversations with the same candidate.",
+    )  # fmt: skip
+    expected_selection_share: float = P(
+        1 / 3, gt=0, le=1, unit="share",
+        source=f"{_F22}: about one third of those spoken starts",
+        doc="Coaches' rule of thumb: admissions stop when employed + selected + this share "
+        "of those in intake reach the ceiling.",
+    )  # fmt: skip
+    matching_weeks: int = P(
+        2, ge=0, le=52, unit="weeks",
+        source="assumption: matching with tasks, contract and income arrangements",
+        doc="Weeks from selection until a candidate can start.",
+    )  # fmt: skip
+
+    # --- Wijk organisations and tasks -----------------------------------------------
+    organisations_per_wijk: int = P(
+        8, ge=1, le=1_000, unit="organisations",
+        source="assumption: community centres, sports clubs, bicycle stewards, a wijk paper "
+        "and care for residents (FACTS.md task list) in each area",
+        doc="Organisations in each wijk that can supply tasks.",
+    )  # fmt: skip
+    tasks_per_organisation: int = P(
+        8, ge=1, le=1_000, unit="tasks",
+        source="assumption: the work an organisation has that displaces no paid job or "
+        "volunteer (FACTS.md: no displacement)",
+        doc="Most tasks one organisation can supply.",
+    )  # fmt: skip
+    initial_tasks: int = P(
+        80, ge=0, le=100_000, unit="tasks",
+        source="assumption: tasks collected in the wijken before the start",
+        doc="Tasks available on 1 March 2020.",
+    )  # fmt: skip
+    task_acquisition_per_week: YearSchedule(ge=0, le=1_000) = P(
+        {2020: 3.0, 2023: 4.0}, unit="tasks per week",
+        source="assumption: 2020-22 pace enough for ~50 jobs of 2-3 tasks (FACTS.md: the "
+        "council was pleased with the tasks collected); from 2023 scaled for +50 jobs a year",
+        doc="Most new tasks collected from wijk organisations per week, by year.",
+    )  # fmt: skip
+    free_task_buffer: int = P(
+        40, ge=0, le=10_000, unit="tasks",
+        source="assumption: tasks are collected only while fewer than this many are unused, "
+        "so organisations are not left waiting",
+        doc="Unused tasks at which task collection pauses.",
+    )  # fmt: skip
+    task_hours_min: int = P(
+        8, ge=1, le=40, unit="hours per week",
+        source="assumption: most participants do 2 or 3 tasks for ~32 h (FACTS.md)",
+        doc="Fewest hours per week of one task.",
+    )  # fmt: skip
+    task_hours_max: int = P(
+        16, ge=1, le=40, unit="hours per week",
+        source="assumption: as task_hours_min",
+        doc="Most hours per week of one task.",
+    )  # fmt: skip
+    tasks_per_participant_max: int = P(
+        3, ge=1, le=10, unit="tasks",
+        source="FACTS.md: most participants do 2 or 3 different tasks",
+        doc="Most tasks one participant holds.",
+    )  # fmt: skip
+    task_misfit_per_year: float = P(
+        0.15, ge=0, le=10, unit="per task per year",
+        source="FACTS.md: some tasks turn out not to fit and are replaced (rate assumed)",
+        doc="Hazard that a task stops fitting its participant.",
+    )  # fmt: skip
+
+    # --- Employment ----------------------------------------------------------------
+    full_time_hours: float = P(
+        32.0, gt=0, le=40, unit="hours per week",
+        source="FACTS.md: about 32 h/week on average",
+        doc="Contract hours once ramped up.",
+    )  # fmt: skip
+    share_starting_part_time: float = P(
+        0.25, ge=0, le=1, unit="share of starters",
+        source="FACTS.md: some start with fewer hours and ask for more (share assumed)",
+        doc="Starters who begin with fewer hours.",
+    )  # fmt: skip
+    part_time_start_hours: float = P(
+        24.0, gt=0, le=40, unit="hours per week",
+        source="assumption",
+        doc="Contract hours of a part-time starter.",
+    )  # fmt: skip
+    hours_ramp_weeks: int = P(
+        26, ge=0, le=520, unit="weeks",
+        source="assumption: hours extended after about half a year",
+        doc="Weeks until a part-time starter moves to full-time hours.",
+    )  # fmt: skip
+    permanent_contracts_from: dt.date = P(
+        dt.date(2023, 1, 1), unit="date",
+        source="FACTS.md: participants who started in 2020 got a permanent contract in 2023",
+        doc="First date on which permanent contracts are given.",
+    )  # fmt: skip
+    permanent_after_years: float = P(
+        3.0, ge=0, le=20, unit="years",
+        source="issue: participants reaching 3 years get a permanent contract",
+        doc="Tenure at which a temporary contract becomes permanent.",
+    )  # fmt: skip
+
+    # --- Sickness absence -------------------------------------------------------------
+    share_sickness_prone: float = P(
+        0.4, ge=0, le=1, unit="share of participants",
+        source=f"{_F22}: 31 of 47 had 0% absence in H2 2021",
+        doc="Participants who ever report sick.",
+    )  # fmt: skip
+    sickness_onset_per_week: float = P(
+        0.05, ge=0, le=1, unit="per week",
+        source=f"assumption, giving ~3.6% absence in H2 2021 ({_F22})",
+        doc="Weekly chance that a sickness-prone participant reports sick.",
+    )  # fmt: skip
+    sickness_spell_weeks: float = P(
+        2.0, ge=1, le=104, unit="weeks",
+        source="assumption: short spells dominate",
+        doc="Mean length of a sickness spell.",
+    )  # fmt: skip
+
+    # --- Guidance on the job -----------------------------------------------------------
+    guiding_organisations: int = P(
+        4, ge=1, le=100, unit="organisations",
+        source="FACTS.md: work coaches from four guiding organisations",
+        doc="Organisations whose work coaches guide participants on the job.",
+    )  # fmt: skip
+    guidance_hours_start: float = P(
+        3.0, ge=1, le=5, unit="hours per week",
+        source="FACTS.md: 2.5 h/week on average (1-5), slowly decreasing with tenure; 3.0 "
+        "at the start gives ~2.5 after a year",
+        doc="Mean guidance hours per participant in the first week.",
+    )  # fmt: skip
+    guidance_decline_per_year: float = P(
+        0.18, ge=0, le=5, unit="per year",
+        source="FACTS.md: guidance slowly decreases with tenure (rate assumed)",
+        doc="Relative yearly decline of guidance hours.",
+    )  # fmt: skip
+    guidance_spread: float = P(
+        0.35, ge=0, le=2, unit="log-sd",
+        source="FACTS.md: intensity ranges 1-5 h/week",
+        doc="Spread of guidance intensity between participants.",
+    )  # fmt: skip
+    share_intensive_guidance: float = P(
+        0.1, ge=0, le=1, unit="share of participants",
+        source="FACTS.md: for a small group guidance stays intensive",
+        doc="Participants whose guidance does not decline.",
+    )  # fmt: skip
+
+    # --- Ways out -----------------------------------------------------------------------
+    exit_regular_job: float = P(
+        0.02, ge=0, le=1, unit="per year",
+        source="assumption: some participants look at the regular labour market again "
+        "(FACTS.md)",
+        doc="Yearly hazard of leaving for a regular job (after the early years).",
+    )  # fmt: skip
+    exit_sheltered_work: float = P(
+        0.015, ge=0, le=1, unit="per year",
+        source="assumption: a small group may belong in beschut werk (FACTS.md)",
+        doc="Yearly hazard of moving to sheltered work (after the early years).",
+    )  # fmt: skip
+    exit_self_employed: float = P(
+        0.003, ge=0, le=1, unit="per year",
+        source="assumption: rare (FACTS.md lists it among the ways out)",
+        doc="Yearly hazard of leaving to become self-employed (after the early years).",
+    )  # fmt: skip
+    exit_quit: float = P(
+        0.02, ge=0, le=1, unit="per year",
+        source="assumption: quitting and returning to bijstand (FACTS.md lists it)",
+        doc="Yearly hazard of quitting (after the early years).",
+    )  # fmt: skip
+    early_exit_factor: float = P(
+        0.1, ge=0, le=1, unit="multiplier",
+        source="FACTS.md: nobody stopped by Jan 2022 nor by Mar 2023; temporary contracts "
+        "were all extended",
+        doc="Multiplier on the voluntary exit hazards in the early years.",
+    )  # fmt: skip
+    early_exit_years: float = P(
+        3.0, ge=0, le=20, unit="years",
+        source="FACTS.md: nobody had stopped by Mar 2023, when the first starters reached 3 "
+        "years; the temporary-contract years",
+        doc="Tenure during which the early exit factor applies.",
+    )  # fmt: skip
+    mortality_at_50: float = P(
+        0.004, ge=0, le=1, unit="per year",
+        source="assumption: Dutch mortality at 50 (~0.25%/yr) raised for long-term "
+        "recipients' health",
+        doc="Yearly death hazard at age 50.",
+    )  # fmt: skip
+    mortality_doubling_years: float = P(
+        8.0, gt=0, le=50, unit="years",
+        source="assumption: Gompertz law, adult mortality doubles every ~8 years",
+        doc="Years of age over which the death hazard doubles.",
+    )  # fmt: skip
+
+    # --- The programme --------------------------------------------------------------------
+    covid_start: dt.date = P(
+        dt.date(2020, 3, 15), unit="date",
+        source="FACTS.md: slowed by COVID-19; first Dutch lockdown mid-March 2020",
+        doc="Start of the COVID-19 slowdown.",
+    )  # fmt: skip
+    covid_end: dt.date = P(
+        dt.date(2021, 12, 31), unit="date",
+        source="FACTS.md: (changing) COVID-19 measures still called for support in 2021",
+        doc="End of the COVID-19 slowdown.",
+    )  # fmt: skip
+    covid_factor: float = P(
+        0.6, ge=0, le=1, unit="multiplier",
+        source="assumption: referrals, conversations and task collection at 60%; a "
+        "calibration parameter",
+        doc="Pace of referrals, intake conversations and task collection during COVID-19.",
+    )  # fmt: skip
+    job_ceiling_experiment: int = P(
+        50, ge=0, le=100_000, unit="jobs",
+        source="FACTS.md: about 40 jobs planned (40-50); 50 expected from Mar 2022, goal "
+        "reached",
+        doc="Jobs in the experiment.",
+    )  # fmt: skip
+    ceiling_growth_start: dt.date = P(
+        dt.date(2022, 11, 1), unit="date",
+        source="assumption: 56 jobs in Mar 2023 (FACTS.md) is above the experiment's 50, so "
+        "growth began before the structural decision; set between the 2022 coalition "
+        "agreement and Mar 2023 so the default run passes near 56; a calibration parameter",
+        doc="Date from which the jobs ceiling grows.",
+    )  # fmt: skip
+    ceiling_growth_per_year: YearSchedule(ge=0, le=100_000) = P(
+        {2022: 50}, unit="jobs per year",
+        source="FACTS.md: at least +50 jobs a year from Mar 2023",
+        doc="Growth of the jobs ceiling, by year.",
+    )  # fmt: skip
+    job_ceiling_max: int = P(
+        250, ge=0, le=100_000, unit="jobs",
+        source="FACTS.md: up to 250",
+        doc="The ceiling's final size.",
+    )  # fmt: skip
+    budget_net_eur_per_year: float | None = P(
+        None, ge=0, unit="EUR per year",
+        source="policy lever; none by default",
+        doc="Optional yearly net budget: no new start when the net run-rate would exceed it.",
+    )  # fmt: skip
+
+    # --- Costs ------------------------------------------------------------------------------
+    wage_cost_per_year: float = P(
+        27_387, ge=0, le=1e6, unit="EUR per job-year at full-time hours",
+        source=f"{_F22}: wage cost at 32 h/week (CAO Wsw, minimum wage, year-end, pension)",
+        doc="Wage cost of a participant at full-time hours (paid during sickness).",
+    )  # fmt: skip
+    employer_cost_per_year: float = P(
+        600, ge=0, le=1e6, unit="EUR per job-year",
+        source=f"{_F22}: employer cost Thermiek BV ~EUR 600",
+        doc="Cost of employership per participant.",
+    )  # fmt: skip
+    guidance_cost_first_year: float = P(
+        4_000, ge=0, le=1e6, unit="EUR per job-year",
+        source=f"{_F22}: guiding organisations EUR 4,000 in year 1",
+        doc="Guiding organisations' fee in a participant's first year.",
+    )  # fmt: skip
+    guidance_cost_later_years: float = P(
+        3_000, ge=0, le=1e6, unit="EUR per job-year",
+        source=f"{_F22}: EUR 3,000 in years 2 and 3 (kept after year 3: assumption)",
+        doc="Guiding organisations' fee from the second year.",
+    )  # fmt: skip
+    coach_cost_per_year: float = P(
+        1_500, ge=0, le=1e6, unit="EUR per job-year",
+        source=f"{_F22}: municipal coaches EUR 1,500 per participant",
+        doc="Municipal coaches' cost per participant.",
+    )  # fmt: skip
+    benefit_saved_per_year: float = P(
+        14_000, ge=0, le=1e6, unit="EUR per job-year",
+        source=f"{_F22}: benefits and wage subsidies no longer paid EUR 14,000",
+        doc="Benefits no longer paid per participant.",
+    )  # fmt: skip
+    contributions_per_job_year: YearSchedule(ge=0, le=1e6) = P(
+        {2020: 0}, unit="EUR per job-year",
+        source=f"{_F22}: no contributions from work-providing parties collected by 2022",
+        doc="Contributions of wijk organisations and other work-providing parties, by year.",
+    )  # fmt: skip
+    subsidies: LumpSums = P(
+        {dt.date(2023, 10, 1): 200_000}, unit="EUR on a date",
+        source="FACTS.md: EUR 200,000 from Nationaal Programma Groningen in 2023 (autumn "
+        "2023, 2024 letter)",
+        doc="One-off subsidies received, by date.",
+    )  # fmt: skip
+
+    # ------------------------------------------------------------------------------------
+    @model_validator(mode="after")
+    def _consistent(self) -> Params:
+        if self.covid_end < self.covid_start:
+            raise ValueError(
+                f"covid_end ({self.covid_end}) is before covid_start ({self.covid_start})"
+            )
+        if self.task_hours_max < self.task_hours_min:
+            raise ValueError(
+                f"task_hours_max ({self.task_hours_max}) is below task_hours_min "
+                f"({self.task_hours_min})"
+            )
+        tasks_in_a_wijk = self.organisations_per_wijk * self.tasks_per_organisation
+        if self.tasks_per_participant_max > tasks_in_a_wijk:
+            raise ValueError(
+                f"tasks_per_participant_max ({self.tasks_per_participant_max}) is more than "
+                f"the {tasks_in_a_wijk} tasks a wijk can have "
+                "(organisations_per_wijk x tasks_per_organisation)"
+            )
+        if self.tasks_per_participant_max * self.task_hours_max < self.full_time_hours:
+            raise ValueError(
+                f"tasks_per_participant_max x task_hours_max "
+                f"({self.tasks_per_participant_max} x {self.task_hours_max}) cannot fill "
+                f"full_time_hours ({self.full_time_hours:g})"
+            )
+        if self.share_age_under_27 + self.share_age_45_plus > 1:
+            raise ValueError("share_age_under_27 + share_age_45_plus is more than 1")
+        if self.share_on_benefit_over_5_years > self.share_on_benefit_over_2_years:
+            raise ValueError(
+                "share_on_benefit_over_5_years is more than share_on_benefit_over_2_years"
+            )
+        if self.share_couples + self.share_single_parents > 1:
+            raise ValueError("share_couples + share_single_parents is more than 1")
+        if self.job_ceiling_max < self.job_ceiling_experiment:
+            raise ValueError("job_ceiling_max is below job_ceiling_experiment")
+        return self
+
+    # ------------------------------------------------------------------------------------
+    @classmethod
+    def names(cls) -> list[str]:
+        """Every parameter name, in registry order."""
+        return list(cls.model_fields)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], *, source: str | None = None) -> Params:
+        """Validate a mapping of overrides on the baseline; errors name the key."""
+        check_names(values, source=source)
+        try:
+            return cls(**values)
+        except ValidationError as error:
+            raise config_error(error, source=source) from None
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Params:
+        """Read the ``[params]`` table of a TOML config (the whole file if it has none)."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError("file not found", source=str(path)) from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"not valid TOML: {error}", source=str(path)) from None
+        table = data.get("params", data)
+        if not isinstance(table, dict):
+            raise ConfigError("must be a table of parameters", source=str(path), key="params")
+        return cls.from_mapping(table, source=f"{path} [params]" if "params" in data else str(path))
+
+    def with_overrides(self, overrides: Mapping[str, Any], *, source: str | None = None) -> Params:
+        """A validated copy with some parameters replaced (a scenario)."""
+        return Params.from_mapping({**self.model_dump(), **dict(overrides)}, source=source)
+
+    def changed(self) -> dict[str, Any]:
+        """The parameters that differ from the baseline, as plain values."""
+        base = Params()
+        return {
+            name: getattr(self, name)
+            for name in self.names()
+            if getattr(self, name) != getattr(base, name)
+        }
+
+
+def check_names(values: Mapping[str, Any], *, source: str | None = None) -> None:
+    """Reject unknown parameter names, suggesting the closest valid ones."""
+    known = Params.model_fields
+    for name in values:
+        if name not in known:
+            close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise ConfigError(f"unknown parameter{hint}", source=source, key=str(name))
+
+
+def config_error(error: ValidationError, *, source: str | None) -> ConfigError:
+    """Turn pydantic's report into one message naming the key, the value and what is allowed."""
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or None
+    message = first["msg"].removeprefix("Value error, ")
+    if "input" in first and key is not None and not isinstance(first["input"], dict):
+        message = f"{message} (got {first['input']!r})"
+    return ConfigError(message, source=source, key=key)
+
+
+def registry() -> list[dict[str, Any]]:
+    """The registry as rows (name, default, unit, range, source, meaning) for the ODD table."""
+    rows = []
+    for name, field in Params.model_fields.items():
+        extra = field.json_schema_extra or {}
+        assert isinstance(extra, dict)
+        bounds = {type(m).__name__: m for m in field.metadata}
+        low = next(
+            (getattr(m, a) for m in bounds.values() for a in ("ge", "gt") if hasattr(m, a)), None
+        )
+        high = next((m.le for m in bounds.values() if hasattr(m, "le")), None)
+        rows.append(
+            {
+                "name": name,
+                "default": field.default,
+                "unit": extra.get("unit", ""),
+                "range": _range_text(low, high),
+                "source": extra.get("source", ""),
+                "meaning": field.description or "",
+            }
+        )
+    return rows
+
+
+def _range_text(low: Any, high: Any) -> str:
+    if low is None and high is None:
+        return ""
+    return f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}"

@@ -1,0 +1,88 @@
+"""Run one replicate of the model and return its weekly tables (no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.model import HORIZON_WEEKS, BasisbaanModel
+from sim.outcomes import OUTCOMES
+from sim.params import ConfigError, Params
+from sim.timeline import PROGRAMME_START, as_date, date_of, weeks_until
+from sim.wijken import WIJKEN
+
+DEFAULT_UNTIL = dt.date(2030, 12, 31)
+LATEST_UNTIL = date_of(HORIZON_WEEKS)
+
+
+@dataclass(frozen=True)
+class Replicate:
+    """One run's tables: the weekly time series and employed per wijk (both tidy)."""
+
+    timeseries: pd.DataFrame
+    by_wijk: pd.DataFrame
+
+
+def check_until(until: str | dt.date, *, source: str | None = None, key: str = "until") -> dt.date:
+    """Validate an end date: after the programme start, within the population horizon."""
+    try:
+        day = as_date(until)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"'{until}' is not a date such as 2030-12-31", source=source, key=key
+        ) from None
+    if not PROGRAMME_START < day <= LATEST_UNTIL:
+        raise ConfigError(
+            f"{day} must be after the programme start {PROGRAMME_START} and no later than "
+            f"{LATEST_UNTIL}",
+            source=source,
+            key=key,
+        )
+    return day
+
+
+def run_replicate(
+    params: Params | None = None,
+    seed: int = 0,
+    until: str | dt.date = DEFAULT_UNTIL,
+    replicate: int = 0,
+) -> Replicate:
+    """Run the model from 1 March 2020 to ``until`` (the last week ending on or before it)."""
+    end = check_until(until)
+    model = BasisbaanModel(params, rng=seed)
+    for _ in range(weeks_until(end)):
+        model.step()
+    frame = model.record.frame()
+    weeks = np.arange(len(frame))
+    dates = pd.to_datetime(PROGRAMME_START) + pd.to_timedelta(7 * weeks, unit="D")
+    by_wijk_counts = np.array(model.record.by_wijk, dtype=np.int64)
+    frame["binding_constraint"] = frame["binding_constraint"].astype("string")
+    frame.insert(0, "seed", np.int64(model.seed))
+    frame.insert(0, "replicate", np.int64(replicate))
+    frame.insert(0, "date", dates)
+    frame = frame.reset_index(drop=True)
+    by_wijk = pd.DataFrame(
+        {
+            "date": np.repeat(dates, len(WIJKEN)),
+            "replicate": np.int64(replicate),
+            "wijk": np.tile(np.array(WIJKEN, dtype=object), len(weeks)),
+            "employed": by_wijk_counts.ravel(),
+        }
+    )
+    return Replicate(timeseries=frame, by_wijk=by_wijk)
+
+
+def simulate(
+    params: Params | None = None,
+    seed: int = 0,
+    until: str | dt.date = DEFAULT_UNTIL,
+    replicate: int = 0,
+) -> pd.DataFrame:
+    """One replicate's weekly time series: one row per week, the columns of ``OUTCOMES``."""
+    return run_replicate(params, seed, until, replicate).timeseries
+
+
+TIMESERIES_COLUMNS = ("date", "replicate", "seed", *OUTCOMES)
