@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import secrets
 from collections import defaultdict, deque
 from collections.abc import Callable
 
@@ -48,12 +49,13 @@ Agenda = defaultdict[int, list[tuple[Event, int, int]]]  # week -> (event, perso
 POOL, REFERRED, INTAKE, SELECTED, EMPLOYED, REJECTED, EXITED = (int(s) for s in Stage)
 
 HORIZON_WEEKS = int(HORIZON_YEARS * WEEKS_PER_YEAR) - 1
+_NEVER_WEEKS = 10**6  # beyond any horizon
 _NO_ABSENCE_WINDOW = 26  # weeks: the half-year of FACTS.md's sickness figures
 
 
 def _seed_from(rng: int | np.integer | None) -> int:
     if rng is None:
-        return int(np.random.SeedSequence().entropy % (2**63))
+        return secrets.randbits(63)
     if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
         raise TypeError(f"rng must be a non-negative integer seed or None, got {rng!r}")
     return int(rng)
@@ -388,13 +390,14 @@ class BasisbaanModel(mesa.Model):
         ceiling = self.policy.job_ceiling[week]
         waiting = 0
         self._wanting_tasks = []
+        started = 0
         for candidate in list(self.selected):
             if candidate.ready_week > week:
                 continue
             if self.employed >= ceiling:
                 self._held_back.add("ceiling")
                 break
-            if self._over_budget(week, 1):
+            if self._over_budget(week, started + 1):
                 self._held_back.add("budget")
                 break
             tasks = self._find_tasks(
@@ -406,6 +409,7 @@ class BasisbaanModel(mesa.Model):
                 continue
             self.selected.remove(candidate)
             self._start(candidate, tasks, week)
+            started += 1
         self.waiting_for_tasks = waiting
         if waiting:
             self._held_back.add("tasks")
@@ -416,9 +420,13 @@ class BasisbaanModel(mesa.Model):
         budget = self.p.budget_net_eur_per_year
         if budget is None:
             return False
-        run_rate = (self._costs.gross - self._costs.benefits_saved) * WEEKS_PER_YEAR
+        # What is committed: every contract at full-time hours (part-time starters
+        # move up), plus this week's other costs, less benefits no longer paid.
+        c = self._costs
+        full_time_wages = self.employed * self.p.wage_cost_per_year / WEEKS_PER_YEAR
+        committed = (c.gross - c.wages + full_time_wages - c.benefits_saved) * WEEKS_PER_YEAR
         marginal = net_cost_first_year(self.p, self.policy.contributions_per_job_year[week])
-        return run_rate + more * marginal > budget + 1e-6
+        return committed + more * marginal > budget + 1e-6
 
     def _start(self, candidate: Recipient, tasks: list[int], week: int) -> None:
         p, pop = self.p, self.population
@@ -756,10 +764,11 @@ class BasisbaanModel(mesa.Model):
         if weekly_chance >= 1:
             return 1
         if weekly_chance <= 0:
-            return 10**6
+            return _NEVER_WEEKS
         # Inverse of the geometric distribution's CDF: weeks >= 1.
         u = self.streams["sickness"].scalar.random()
-        return max(1, math.ceil(math.log1p(-u) / math.log1p(-weekly_chance)))
+        weeks = math.log1p(-u) / math.log1p(-weekly_chance)
+        return max(1, math.ceil(weeks)) if weeks < _NEVER_WEEKS else _NEVER_WEEKS
 
     def _run_agenda(self, agenda: Agenda, week: int) -> None:
         """Carry out this week's events; those of a participant who has left lapse."""

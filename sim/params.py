@@ -85,9 +85,15 @@ def _schedule_range(ge: float, le: float | None):
     return AfterValidator(check)
 
 
-def YearSchedule(ge: float = 0.0, le: float | None = None) -> Any:  # noqa: N802 (a type)
-    """A ``{first_year: value}`` step function whose values lie in ``[ge, le]``."""
-    return Annotated[dict[int, float], BeforeValidator(_to_schedule), _schedule_range(ge, le)]
+# Year schedules, by what they count: ``{first_year: value}`` step functions.
+CoachSchedule = Annotated[
+    dict[int, float], BeforeValidator(_to_schedule), _schedule_range(0, 1_000)
+]
+TaskSchedule = Annotated[dict[int, float], BeforeValidator(_to_schedule), _schedule_range(0, 1_000)]
+JobSchedule = Annotated[
+    dict[int, float], BeforeValidator(_to_schedule), _schedule_range(0, 100_000)
+]
+EuroSchedule = Annotated[dict[int, float], BeforeValidator(_to_schedule), _schedule_range(0, 1e6)]
 
 
 def in_force(schedule: Mapping[int, float], year: int) -> float:
@@ -363,7 +369,7 @@ class Params(BaseModel):
     )  # fmt: skip
 
     # --- Intake coaches -------------------------------------------------------------
-    intake_coaches: YearSchedule(ge=0, le=1_000) = P(
+    intake_coaches: CoachSchedule = P(
         {2020: 2}, unit="coaches",
         source="FACTS.md: two experienced municipal coaches recruit and select",
         doc="Municipal intake coaches by year (at least this many).",
@@ -430,7 +436,7 @@ class Params(BaseModel):
         source="assumption: tasks collected in the wijken before the start",
         doc="Tasks available on 1 March 2020.",
     )  # fmt: skip
-    task_acquisition_per_week: YearSchedule(ge=0, le=1_000) = P(
+    task_acquisition_per_week: TaskSchedule = P(
         {2020: 3.0, 2023: 4.0}, unit="tasks per week",
         source="assumption: 2020-22 pace enough for ~50 jobs of 2-3 tasks (FACTS.md: the "
         "council was pleased with the tasks collected); from 2023 scaled for +50 jobs a year",
@@ -616,7 +622,7 @@ class Params(BaseModel):
         "agreement and Mar 2023 so the default run passes near 56; a calibration parameter",
         doc="Date from which the jobs ceiling grows.",
     )  # fmt: skip
-    ceiling_growth_per_year: YearSchedule(ge=0, le=100_000) = P(
+    ceiling_growth_per_year: JobSchedule = P(
         {2022: 50}, unit="jobs per year",
         source="FACTS.md: at least +50 jobs a year from Mar 2023",
         doc="Growth of the jobs ceiling, by year.",
@@ -663,7 +669,7 @@ class Params(BaseModel):
         source=f"{_F22}: benefits and wage subsidies no longer paid EUR 14,000",
         doc="Benefits no longer paid per participant.",
     )  # fmt: skip
-    contributions_per_job_year: YearSchedule(ge=0, le=1e6) = P(
+    contributions_per_job_year: EuroSchedule = P(
         {2020: 0}, unit="EUR per job-year",
         source=f"{_F22}: no contributions from work-providing parties collected by 2022",
         doc="Contributions of wijk organisations and other work-providing parties, by year.",

@@ -1,0 +1,144 @@
+"""The command line: ``basisbaan run | bench | calibrate | forecast | report``.
+
+Bad input (a config error, a foreign results directory) prints one message naming
+the file, the key and what is allowed, and exits with status 2 before anything is
+written. Ctrl-C stops an experiment; finished runs stay on disk and the same command
+resumes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.params import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = Path("experiments/baseline.toml")
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``basisbaan`` command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.command(args) or 0)
+    except ConfigError as error:
+        print(f"basisbaan: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(
+            "basisbaan: interrupted; finished runs are saved. Run the same command again to "
+            "complete the rest.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="basisbaan", description="Simulation of the Groningen basisbaan programme."
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run an experiment or config (default: the baseline)")
+    run.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG")
+    run.add_argument("--out", type=Path, help="results directory (default: results/<name>/)")
+    run.add_argument("--seed", type=int, help="master seed (overrides the file's)")
+    run.add_argument("--replications", type=int, help="replicates per scenario")
+    run.add_argument("--until", help="last date, e.g. 2030-12-31")
+    run.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    run.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT")
+    run.add_argument("--no-figures", action="store_true", help="skip the figures")
+    run.set_defaults(command=_run)
+
+    bench = sub.add_parser("bench", help="time one replicate to 2030-12-31")
+    bench.add_argument("--repeats", type=int, default=15, help="timed runs (default 15)")
+    bench.add_argument(
+        "--anchors", type=Path, help="folder of the speed anchors (shared/bench) to time alongside"
+    )
+    bench.set_defaults(command=_bench)
+    return parser
+
+
+def _resolve_config(path: Path | None) -> Path:
+    if path is not None:
+        return path
+    if DEFAULT_CONFIG.exists():
+        return DEFAULT_CONFIG
+    return REPO_ROOT / DEFAULT_CONFIG
+
+
+def _run(args: argparse.Namespace) -> int:
+    from sim.experiment import load_experiment
+    from sim.runner import run_experiment
+    from sim.store import StoreError
+
+    experiment = load_experiment(_resolve_config(args.config)).with_settings(
+        seed=args.seed, replicates=args.replications, until=args.until
+    )
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError("must be at least 1", source="--workers")
+    out = args.out or Path("results") / experiment.name
+    try:
+        report = run_experiment(experiment, out, workers=args.workers, scheduler=args.scheduler)
+    except StoreError as error:
+        raise ConfigError(str(error), source="--out") from None
+    print(
+        f"{experiment.name}: {report.runs_done} runs in {report.seconds:.1f} s on "
+        f"{report.workers} ({report.runs_skipped} already done) -> {out}"
+    )
+    written = write_outputs(out, figures=not args.no_figures)
+    for path in written:
+        print(f"  {path}")
+    return 0
+
+
+def write_outputs(directory: Path, *, figures: bool = True) -> list[Path]:
+    """Write summary.csv and the figures of a finished results directory."""
+    from sim.store import read_table
+    from sim.summary import summarise
+
+    summary = summarise(read_table(directory, "runs"), read_table(directory, "years"))
+    path = directory / "summary.csv"
+    summary.to_csv(path, index=False)
+    written = [path]
+    if figures:
+        from sim.figures import save_figures
+
+        ts = read_table(directory, "timeseries")
+        by_wijk = read_table(directory, "by_wijk")
+        written += save_figures(ts, by_wijk, directory / "figures")
+    return written
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from sim.bench import bench_replicate, time_anchor
+
+    result = bench_replicate(repeats=args.repeats)
+    print(
+        f"one replicate 2020-03-01..2030-12-31: median {result.median_seconds:.4f} s "
+        f"(min {result.min_seconds:.4f} s, {args.repeats} runs); "
+        f"{result.ns_per_recipient_week:.1f} ns per recipient-week "
+        f"({result.recipients} recipients x {result.weeks} weeks)"
+    )
+    if args.anchors:
+        for script in ("numpy_bound.py", "naive_mesa.py"):
+            started = time.perf_counter()
+            seconds = time_anchor(args.anchors / script, result.recipients, result.weeks)
+            print(
+                f"anchor {script}: {seconds:.4f} s -> this model is "
+                f"{result.median_seconds / seconds:.2f}x its time "
+                f"(timed in {time.perf_counter() - started:.0f} s)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,431 @@
+"""Experiment files: scenarios, sweeps and replications declared in TOML.
+
+An experiment names a base configuration (``[params]``, optionally on top of another
+file with ``extends``), one or more scenarios (each a set of parameter overrides on
+the base), an optional sweep (a grid, or a Latin hypercube or Sobol sample of
+parameter ranges drawn with ``scipy.stats.qmc``), the number of replicates, a master
+seed, the horizon and the outputs to keep. Everything is validated before anything
+runs; errors name the file, the key and what is allowed (``ConfigError``).
+
+Every run is a :class:`RunSpec`: (scenario, sample, replicate) with its seed. Seeds
+are spawned from the master seed, one per replicate, and replicate k has the same
+seed in every scenario and sample (common random numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import itertools
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from scipy.stats import qmc
+
+from sim.outcomes import OUTCOMES
+from sim.params import ConfigError, Params, check_names
+from sim.simulation import DEFAULT_UNTIL, check_until
+from sim.streams import replicate_seeds
+
+EXPERIMENT_KEYS = (
+    "name",
+    "description",
+    "extends",
+    "seed",
+    "replicates",
+    "until",
+    "outputs",
+    "params",
+    "scenarios",
+    "sweep",
+)
+SWEEP_KEYS = ("method", "samples", "parameters")
+SWEEP_METHODS = ("grid", "lhs", "sobol")
+SCENARIO_RESERVED = ("description",)
+DEFAULT_SEED = 20200301
+DEFAULT_REPLICATES = 20
+BASELINE_SCENARIO = "baseline"
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Parameter values to try in every scenario: one dict of overrides per sample."""
+
+    method: Literal["grid", "lhs", "sobol"]
+    parameters: dict[str, list[float]]
+    samples: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of an experiment."""
+
+    scenario: str
+    sample: int
+    replicate: int
+    seed: int
+    overrides: dict[str, Any]
+    sweep_values: dict[str, Any]
+    until: dt.date
+
+    @property
+    def key(self) -> str:
+        """A file-name-safe identifier, unique within the experiment."""
+        return f"{self.scenario}__s{self.sample:04d}__r{self.replicate:05d}"
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment."""
+
+    name: str
+    description: str
+    source: str
+    base: dict[str, Any]
+    scenarios: dict[str, dict[str, Any]]
+    scenario_descriptions: dict[str, str]
+    sweep: Sweep | None
+    replicates: int
+    seed: int
+    until: dt.date
+    outputs: tuple[str, ...]
+    text: str = field(repr=False, default="")
+
+    @property
+    def samples(self) -> list[dict[str, Any]]:
+        """The sweep's samples, or a single empty one."""
+        return self.sweep.samples if self.sweep else [{}]
+
+    def seeds(self) -> list[int]:
+        """Replicate seeds spawned from the master seed."""
+        return replicate_seeds(self.seed, self.replicates)
+
+    def runs(self) -> list[RunSpec]:
+        """Every scenario x sample x replicate, in a fixed order."""
+        seeds = self.seeds()
+        runs = []
+        for scenario, overrides in self.scenarios.items():
+            for sample, values in enumerate(self.samples):
+                for replicate, seed in enumerate(seeds):
+                    runs.append(
+                        RunSpec(
+                            scenario=scenario,
+                            sample=sample,
+                            replicate=replicate,
+                            seed=seed,
+                            overrides={**self.base, **overrides, **values},
+                            sweep_values=dict(values),
+                            until=self.until,
+                        )
+                    )
+        return runs
+
+    def params(self, scenario: str, sample: int = 0) -> Params:
+        """The validated parameters of one scenario (and sweep sample)."""
+        overrides = {**self.base, **self.scenarios[scenario], **self.samples[sample]}
+        return Params.from_mapping(overrides, source=f"{self.source} [scenarios.{scenario}]")
+
+    def identity(self) -> dict[str, Any]:
+        """What defines the experiment's results: settings and overrides, not prose."""
+        return {
+            "name": self.name,
+            "base": _plain(self.base),
+            "scenarios": _plain(self.scenarios),
+            "sweep": _plain(self.sweep.samples) if self.sweep else None,
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "until": self.until.isoformat(),
+            "outputs": list(self.outputs),
+        }
+
+    def digest(self) -> str:
+        """A hash of :meth:`identity`: two experiments with the same hash give the same data."""
+        blob = json.dumps(self.identity(), sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def with_settings(
+        self,
+        *,
+        seed: int | None = None,
+        replicates: int | None = None,
+        until: str | dt.date | None = None,
+    ) -> Experiment:
+        """A copy with the command line's overrides of seed, replicates and horizon."""
+        changes: dict[str, Any] = {}
+        if seed is not None:
+            if seed < 0:
+                raise ConfigError("must be a non-negative integer", source="--seed")
+            changes["seed"] = seed
+        if replicates is not None:
+            if replicates < 1:
+                raise ConfigError("must be at least 1", source="--replications")
+            changes["replicates"] = replicates
+        if until is not None:
+            changes["until"] = check_until(until, source="--until")
+        return Experiment(**{**self.__dict__, **changes})
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment (or plain config) file."""
+    path = Path(path)
+    data, text = _read_toml(path)
+    return parse_experiment(data, source=str(path), text=text, base_dir=path.parent)
+
+
+def parse_experiment(
+    data: Mapping[str, Any],
+    *,
+    source: str,
+    text: str = "",
+    base_dir: Path | None = None,
+    _seen: tuple[Path, ...] = (),
+) -> Experiment:
+    """Validate an experiment given as a mapping (the parsed TOML)."""
+    _check_keys(data, EXPERIMENT_KEYS, source=source, what="experiment key")
+    inherited: dict[str, Any] = {}
+    parent: Experiment | None = None
+    if "extends" in data:
+        parent_path = (base_dir or Path(".")) / _string(data["extends"], source, "extends")
+        if parent_path.resolve() in _seen:
+            raise ConfigError("extends itself (a cycle)", source=source, key="extends")
+        parent_data, parent_text = _read_toml(parent_path)
+        parent = parse_experiment(
+            parent_data,
+            source=str(parent_path),
+            text=parent_text,
+            base_dir=parent_path.parent,
+            _seen=(*_seen, parent_path.resolve()),
+        )
+        inherited = dict(parent.base)
+
+    name = _string(data.get("name", parent.name if parent else Path(source).stem), source, "name")
+    if not name or any(c in name for c in "/\\ ") or name.startswith("."):
+        raise ConfigError(
+            f"'{name}' must be a non-empty name without spaces or slashes",
+            source=source,
+            key="name",
+        )
+    description = _string(data.get("description", ""), source, "description")
+
+    params = data.get("params", {})
+    if not isinstance(params, Mapping):
+        raise ConfigError("must be a table of parameters", source=source, key="params")
+    base = {**inherited, **params}
+    Params.from_mapping(base, source=f"{source} [params]")
+
+    if "scenarios" not in data and parent is not None:
+        # An extending file without scenarios keeps its parent's, on the new base.
+        scenarios, descriptions = _scenarios(parent.scenarios, base, source)
+        descriptions = dict(parent.scenario_descriptions)
+    else:
+        scenarios, descriptions = _scenarios(data.get("scenarios"), base, source)
+    sweep = _sweep(data.get("sweep"), base, source, seed=_seed(data, parent, source))
+    if sweep is not None:
+        for scenario in scenarios:
+            for sample in (sweep.samples[0], sweep.samples[-1]):
+                overrides = {**base, **scenarios[scenario], **sample}
+                Params.from_mapping(overrides, source=f"{source} [sweep] in scenario {scenario}")
+
+    replicates = data.get("replicates", parent.replicates if parent else DEFAULT_REPLICATES)
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+        raise ConfigError(
+            f"must be a whole number of at least 1, got {replicates!r}",
+            source=source,
+            key="replicates",
+        )
+    until = check_until(data.get("until", parent.until if parent else DEFAULT_UNTIL), source=source)
+    outputs = _outputs(data.get("outputs"), source)
+    return Experiment(
+        name=name,
+        description=description,
+        source=source,
+        base=base,
+        scenarios=scenarios,
+        scenario_descriptions=descriptions,
+        sweep=sweep,
+        replicates=replicates,
+        seed=_seed(data, parent, source),
+        until=until,
+        outputs=outputs,
+        text=text,
+    )
+
+
+# ---------------------------------------------------------------------------------
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", source=str(path)) from None
+    except OSError as error:
+        raise ConfigError(f"cannot be read: {error.strerror}", source=str(path)) from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"not valid TOML: {error}", source=str(path)) from None
+
+
+def _check_keys(
+    data: Mapping[str, Any], allowed: tuple[str, ...], *, source: str, what: str
+) -> None:
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ConfigError(
+                f"unknown {what}{hint} Allowed: {', '.join(allowed)}", source=source, key=str(key)
+            )
+
+
+def _string(value: Any, source: str, key: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"must be a string, got {value!r}", source=source, key=key)
+    return value
+
+
+def _seed(data: Mapping[str, Any], parent: Experiment | None, source: str) -> int:
+    seed = data.get("seed", parent.seed if parent else DEFAULT_SEED)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError(
+            f"must be a non-negative integer, got {seed!r}", source=source, key="seed"
+        )
+    return seed
+
+
+def _scenarios(
+    table: Any, base: dict[str, Any], source: str
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    if table is None:
+        return {BASELINE_SCENARIO: {}}, {BASELINE_SCENARIO: "the base configuration"}
+    if not isinstance(table, Mapping) or not table:
+        raise ConfigError(
+            "must be a non-empty table of [scenarios.NAME]", source=source, key="scenarios"
+        )
+    scenarios, descriptions = {}, {}
+    for name, overrides in table.items():
+        where = f"{source} [scenarios.{name}]"
+        if not isinstance(overrides, Mapping):
+            raise ConfigError(
+                "must be a table of parameter overrides", source=source, key=f"scenarios.{name}"
+            )
+        if any(c in name for c in "/\\ ") or "__" in name:
+            raise ConfigError(
+                "scenario names may not contain spaces, slashes or '__'",
+                source=source,
+                key=f"scenarios.{name}",
+            )
+        overrides = dict(overrides)
+        description = overrides.pop("description", "")
+        check_names(overrides, source=where)
+        Params.from_mapping({**base, **overrides}, source=where)
+        scenarios[name] = overrides
+        descriptions[name] = str(description)
+    return scenarios, descriptions
+
+
+def _sweep(table: Any, base: dict[str, Any], source: str, *, seed: int) -> Sweep | None:
+    if table is None:
+        return None
+    where = f"{source} [sweep]"
+    if not isinstance(table, Mapping):
+        raise ConfigError("must be a table", source=source, key="sweep")
+    _check_keys(table, SWEEP_KEYS, source=where, what="sweep key")
+    method = table.get("method", "lhs")
+    if method not in SWEEP_METHODS:
+        raise ConfigError(
+            f"'{method}' is not a sweep method; allowed: {', '.join(SWEEP_METHODS)}",
+            source=where,
+            key="method",
+        )
+    parameters = table.get("parameters")
+    if not isinstance(parameters, Mapping) or not parameters:
+        raise ConfigError(
+            "must be a non-empty table name = [values]", source=where, key="parameters"
+        )
+    check_names(parameters, source=f"{where} parameters")
+    values: dict[str, list[float]] = {}
+    for name, spec in parameters.items():
+        if not isinstance(spec, list) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in spec
+        ):
+            raise ConfigError("must be a list of numbers", source=where, key=f"parameters.{name}")
+        if method == "grid" and len(spec) < 1:
+            raise ConfigError("needs at least one value", source=where, key=f"parameters.{name}")
+        if method != "grid" and (len(spec) != 2 or not spec[0] < spec[1]):
+            raise ConfigError(
+                "must be [low, high] with low < high", source=where, key=f"parameters.{name}"
+            )
+        values[name] = [float(v) for v in spec]
+    if method == "grid":
+        if "samples" in table:
+            raise ConfigError("a grid takes no sample count", source=where, key="samples")
+        names = list(values)
+        samples = [
+            dict(zip(names, combo, strict=True)) for combo in itertools.product(*values.values())
+        ]
+    else:
+        count = table.get("samples")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ConfigError(
+                f"must be a whole number of at least 1, got {count!r}", source=where, key="samples"
+            )
+        samples = _qmc_samples(method, values, count, seed)
+    samples = [_typed(sample) for sample in samples]
+    for name in values:
+        for sample in (min(samples, key=lambda s: s[name]), max(samples, key=lambda s: s[name])):
+            Params.from_mapping({**base, **sample}, source=f"{where} parameters.{name}")
+    return Sweep(method=method, parameters=values, samples=samples)
+
+
+def _qmc_samples(
+    method: str, ranges: dict[str, list[float]], count: int, seed: int
+) -> list[dict[str, float]]:
+    names = list(ranges)
+    if method == "lhs":
+        sampler: qmc.QMCEngine = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed))
+    else:
+        sampler = qmc.Sobol(d=len(names), scramble=True, rng=np.random.default_rng(seed))
+    unit = sampler.random(count)
+    low = np.array([ranges[n][0] for n in names])
+    high = np.array([ranges[n][1] for n in names])
+    points = qmc.scale(unit, low, high)
+    return [dict(zip(names, map(float, row), strict=True)) for row in points]
+
+
+def _typed(sample: dict[str, float]) -> dict[str, Any]:
+    """Round values of integer parameters (the registry says which)."""
+    typed: dict[str, Any] = {}
+    for name, value in sample.items():
+        annotation = Params.model_fields[name].annotation
+        typed[name] = round(value) if annotation is int else value
+    return typed
+
+
+def _outputs(value: Any, source: str) -> tuple[str, ...]:
+    if value is None:
+        return tuple(OUTCOMES)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError("must be a list of outcome names", source=source, key="outputs")
+    for name in value:
+        if name not in OUTCOMES:
+            close = difflib.get_close_matches(name, list(OUTCOMES), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ConfigError(f"unknown outcome '{name}'{hint}", source=source, key="outputs")
+    return tuple(value)
+
+
+def _plain(value: Any) -> Any:
+    """Overrides as JSON-friendly values (dates as ISO strings, schedule keys as str)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,198 @@
+"""Running an experiment: every scenario x sample x replicate, in parallel, into the store.
+
+Runs go to a local process pool (all cores by default), run in this process with one
+worker, or go to a Dask distributed cluster when a scheduler address is given. Each
+run is self-contained (its seed is in its :class:`~sim.experiment.RunSpec`), so the
+numbers are the same bit for bit whichever way and on however many workers they run.
+Results are written as each run finishes; at most a few runs per worker are in flight,
+so memory stays flat however many runs there are.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from sim.experiment import Experiment, RunSpec
+from sim.params import Params
+from sim.simulation import run_replicate
+from sim.store import ResultStore, to_parquet_bytes
+from sim.summary import run_tables
+
+IN_FLIGHT_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a worker sends back: the run's key, its Parquet parts and its timing."""
+
+    key: str
+    parts: dict[str, bytes]
+    seconds: float
+
+
+def execute(spec: RunSpec, outputs: tuple[str, ...]) -> RunOutcome:
+    """Run one replicate and turn its tables into Parquet parts (runs in a worker)."""
+    started = time.perf_counter()
+    params = Params.from_mapping(spec.overrides)
+    replicate = run_replicate(params, spec.seed, spec.until, spec.replicate)
+    ts = replicate.timeseries
+    runs, years = run_tables(ts)
+    seconds = time.perf_counter() - started
+    labels = {"scenario": spec.scenario, "sample": spec.sample, "replicate": spec.replicate}
+    sweep = {f"param_{name}": value for name, value in spec.sweep_values.items()}
+
+    def label(frame: pd.DataFrame, *, seed: bool = False) -> pd.DataFrame:
+        front = {**labels, **({"seed": spec.seed} if seed else {}), **sweep}
+        for position, (name, value) in enumerate(front.items()):
+            frame.insert(position, name, value)
+        return frame
+
+    keep = ["date", *outputs]
+    timeseries = label(ts[keep].copy(), seed=True)
+    by_wijk = label(replicate.by_wijk.drop(columns="replicate"))
+    runs = label(runs.assign(seconds=seconds), seed=True)
+    parts = {
+        "timeseries": to_parquet_bytes(timeseries),
+        "by_wijk": to_parquet_bytes(by_wijk),
+        "years": to_parquet_bytes(label(years)),
+        "runs": to_parquet_bytes(runs),
+    }
+    return RunOutcome(key=spec.key, parts=parts, seconds=seconds)
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """How an experiment run went."""
+
+    directory: Path
+    runs_total: int
+    runs_skipped: int
+    runs_done: int
+    seconds: float
+    workers: str
+
+
+def run_experiment(
+    experiment: Experiment,
+    directory: str | Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+) -> RunReport:
+    """Run every unfinished run of ``experiment`` into ``directory``.
+
+    Args:
+        experiment: the validated experiment.
+        directory: the results directory (created, or resumed if it holds this experiment).
+        workers: local worker processes (default: all cores; 1 runs in this process).
+        scheduler: a Dask scheduler address (``tcp://host:port``); overrides ``workers``.
+        progress: show a progress bar (default: only on a terminal, never under CI).
+    """
+    store = ResultStore(directory, experiment)
+    done = store.open()
+    todo = [spec for spec in experiment.runs() if spec.key not in done]
+    started = dt.datetime.now(dt.UTC)
+    clock = time.perf_counter()
+    if progress is None:
+        progress = sys.stderr.isatty() and not os.environ.get("CI")
+    bar = tqdm(
+        total=len(todo) + len(done),
+        initial=len(done),
+        desc=experiment.name,
+        unit="run",
+        disable=not progress,
+    )
+    if scheduler:
+        label = f"dask {scheduler}"
+        outcomes = _on_dask(todo, experiment.outputs, scheduler)
+    elif (workers or os.cpu_count() or 1) == 1 or len(todo) <= 1:
+        label = "1 (in process)"
+        outcomes = (execute(spec, experiment.outputs) for spec in todo)
+    else:
+        count = workers or os.cpu_count() or 1
+        label = f"{count} processes"
+        outcomes = _in_pool(todo, experiment.outputs, count)
+    finished = 0
+    with bar:
+        for outcome in outcomes:
+            store.write_run(outcome.key, outcome.parts)
+            finished += 1
+            bar.update()
+    store.finish(started=started, workers=label)
+    return RunReport(
+        directory=Path(directory),
+        runs_total=len(todo) + len(done),
+        runs_skipped=len(done),
+        runs_done=finished,
+        seconds=time.perf_counter() - clock,
+        workers=label,
+    )
+
+
+def _bounded(
+    submit: Callable[[RunSpec], Any],
+    specs: Iterable[RunSpec],
+    wait_any: Callable[[set[Any]], tuple[set[Any], set[Any]]],
+    window: int,
+) -> Iterator[Any]:
+    """Keep at most ``window`` runs in flight; yield finished futures as they come."""
+    pending: set[Any] = set()
+    queue = iter(specs)
+    for spec in queue:
+        pending.add(submit(spec))
+        if len(pending) >= window:
+            done, pending = wait_any(pending)
+            yield from done
+    while pending:
+        done, pending = wait_any(pending)
+        yield from done
+
+
+def _in_pool(specs: list[RunSpec], outputs: tuple[str, ...], workers: int) -> Iterator[RunOutcome]:
+    pool = cf.ProcessPoolExecutor(max_workers=workers)
+    try:
+        futures = _bounded(
+            lambda spec: pool.submit(execute, spec, outputs),
+            specs,
+            lambda pending: cf.wait(pending, return_when=cf.FIRST_COMPLETED),
+            IN_FLIGHT_PER_WORKER * workers,
+        )
+        for future in futures:
+            yield future.result()
+    finally:
+        # On an interrupt, drop the runs not started; finished ones are already stored.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _on_dask(specs: list[RunSpec], outputs: tuple[str, ...], address: str) -> Iterator[RunOutcome]:
+    from distributed import Client, wait
+
+    with Client(address, timeout="30s") as client:
+        workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+
+        def wait_any(pending: set[Any]) -> tuple[set[Any], set[Any]]:
+            result = wait(list(pending), return_when="FIRST_COMPLETED")
+            return set(result.done), set(result.not_done)
+
+        futures = _bounded(
+            lambda spec: client.submit(execute, spec, outputs, pure=False),
+            specs,
+            wait_any,
+            IN_FLIGHT_PER_WORKER * workers,
+        )
+        for future in futures:
+            outcome = future.result()
+            future.release()
+            yield outcome

@@ -1,0 +1,97 @@
+"""Behaviour rules of the agents, each on a tiny model built for it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import BasisbaanModel, Params
+from sim.agents import Coach, Outcome, Recipient, WijkOrganisation
+from sim.population import COUPLE, SINGLE, SINGLE_PARENT
+
+from .conftest import SMALL
+
+
+@pytest.fixture
+def model():
+    return BasisbaanModel(Params().with_overrides(SMALL), rng=3)
+
+
+def a_person(model, **traits):
+    """Someone eligible now, given the traits that decide selection."""
+    pop = model.population
+    person = int(np.flatnonzero(pop.eligible_to > pop.eligible_from)[0])
+    defaults = {
+        "prospect_paid_work": False,
+        "physical_limitations": False,
+        "volunteering": False,
+        "keeps_volunteering": False,
+        "cannot_draw": 0.99,
+        "household_type": SINGLE,
+    }
+    for name, value in {**defaults, **traits}.items():
+        getattr(pop, name)[person] = value
+    return Recipient(model, person, referred_week=0)
+
+
+@pytest.mark.parametrize(
+    ("traits", "expected"),
+    [
+        ({}, Outcome.SELECTED),
+        ({"prospect_paid_work": True, "physical_limitations": True}, Outcome.PAID_WORK),
+        (
+            {"physical_limitations": True, "volunteering": True, "keeps_volunteering": True},
+            Outcome.HEALTH,
+        ),
+        ({"volunteering": True, "keeps_volunteering": True}, Outcome.VOLUNTEERING),
+        ({"volunteering": True, "keeps_volunteering": False}, Outcome.SELECTED),
+        ({"cannot_draw": 0.01}, Outcome.OTHER),
+    ],
+)
+def test_coach_assesses_in_the_order_of_the_2022_letter(model, traits, expected):
+    assert Coach(model).assess(a_person(model, **traits)) is expected
+
+
+def test_the_step_weighs_heavier_for_couples_and_single_parents(model):
+    chance = model.p.cannot_take_step  # 0.17; the factors double it for these households
+    draw = chance * 1.5  # above the single chance, below the doubled one
+    assert a_person(model, cannot_draw=draw, household_type=SINGLE).takes_the_step()
+    assert not a_person(model, cannot_draw=draw, household_type=COUPLE).takes_the_step()
+    assert not a_person(model, cannot_draw=draw, household_type=SINGLE_PARENT).takes_the_step()
+
+
+def test_conversations_respect_capacity_spacing_and_count(model):
+    coach = Coach(model)
+    candidates = [a_person(model) for _ in range(3)]
+    for candidate in candidates:
+        coach.admit(candidate, week=10)
+    first, decided = coach.hold_conversations(week=10, capacity=2)
+    assert first == 2
+    assert not decided
+    assert [c.conversations for c in candidates] == [1, 1, 0]
+    # Not due again before weeks_between_conversations have passed.
+    first, decided = coach.hold_conversations(week=11, capacity=5)
+    assert (first, decided) == (1, [])
+    week = 10
+    while coach.caseload:
+        week += model.p.weeks_between_conversations
+        coach.hold_conversations(week, capacity=5)
+    assert all(c.conversations == model.p.intake_conversations for c in candidates)
+
+
+def test_coach_room_follows_slots_and_activity(model):
+    coach = Coach(model)
+    for _ in range(model.p.intake_slots_per_coach):
+        assert coach.has_room()
+        coach.admit(a_person(model), week=0)
+    assert not coach.has_room()
+    coach.caseload.clear()
+    coach.active = False
+    assert not coach.has_room()
+
+
+def test_wijk_organisation_supplies_tasks_up_to_its_potential(model):
+    organisation = WijkOrganisation(model, wijk=0)
+    hours = [organisation.offer_task() for _ in range(model.p.tasks_per_organisation)]
+    assert not organisation.can_offer_task()
+    assert all(h in (8, 12, 16) for h in hours)

@@ -1,0 +1,88 @@
+"""The parameter registry: defaults, validation messages, overrides, schedules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sim.params import ConfigError, Params, in_force, registry
+
+
+def test_defaults_validate_and_every_entry_has_unit_and_source():
+    Params()
+    for row in registry():
+        assert row["unit"], row["name"]
+        assert row["source"], row["name"]
+
+
+def test_unknown_key_suggests_the_closest_name():
+    with pytest.raises(
+        ConfigError, match=r"x.toml: key 'referals_per_coach_week'.*referrals_per_coach_week"
+    ):
+        Params.from_mapping({"referals_per_coach_week": 1.0}, source="x.toml")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "pattern"),
+    [
+        (
+            {"referrals_per_coach_week": -1},
+            r"key 'referrals_per_coach_week'.*greater than or equal to 0",
+        ),
+        ({"share_women": 1.5}, r"key 'share_women'.*less than or equal to 1"),
+        ({"households": "many"}, r"key 'households'.*valid integer"),
+        ({"intake_coaches": {"2020": -2}}, r"key 'intake_coaches'.*at least 0"),
+        ({"intake_coaches": {"twenty": 2}}, r"key 'intake_coaches'.*not a whole year"),
+        ({"subsidies": {"autumn": 5}}, r"key 'subsidies'.*not a date"),
+        ({"covid_end": "2019-01-01"}, r"covid_end \(2019-01-01\) is before covid_start"),
+        (
+            {
+                "tasks_per_participant_max": 10,
+                "organisations_per_wijk": 1,
+                "tasks_per_organisation": 2,
+            },
+            r"tasks_per_participant_max \(10\) is more than the 2 tasks a wijk can have",
+        ),
+        (
+            {"task_hours_max": 4, "task_hours_min": 8},
+            r"task_hours_max \(4\) is below task_hours_min",
+        ),
+        ({"wijk_weights": {"Groningen-Noord": 1}}, r"unknown wijk 'Groningen-Noord'"),
+    ],
+)
+def test_invalid_values_name_the_key_and_what_is_allowed(overrides, pattern):
+    with pytest.raises(ConfigError, match=pattern):
+        Params.from_mapping(overrides, source="x.toml")
+
+
+def test_overrides_copy_and_never_mutate():
+    base = Params()
+    scenario = base.with_overrides({"intake_coaches": {2020: 2, 2025: 6}})
+    assert base.intake_coaches == {2020: 2.0}
+    assert scenario.intake_coaches == {2020: 2.0, 2025: 6.0}
+    assert scenario.changed() == {"intake_coaches": {2020: 2.0, 2025: 6.0}}
+    with pytest.raises(Exception, match="frozen"):
+        base.households = 5  # type: ignore[misc]
+
+
+def test_year_schedule_is_a_step_function():
+    schedule = {2020: 2.0, 2024: 5.0, 2026: 8.0}
+    assert [in_force(schedule, y) for y in (2019, 2020, 2023, 2024, 2025, 2026, 2030)] == [
+        2.0, 2.0, 2.0, 5.0, 5.0, 8.0, 8.0,
+    ]  # fmt: skip
+
+
+def test_from_toml_reads_the_params_table(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("name = 'x'\n[params]\nintake_coaches = { 2020 = 2, 2024 = 4 }\n")
+    assert Params.from_toml(path).intake_coaches == {2020: 2.0, 2024: 4.0}
+    path.write_text("[params]\nfull_time_hours = 50\n")
+    with pytest.raises(ConfigError, match=r"c.toml \[params\]: key 'full_time_hours'"):
+        Params.from_toml(path)
+
+
+def test_dates_and_lump_sums_parse_from_text():
+    p = Params.from_mapping({"subsidies": {"2024-01-15": 1000}, "covid_end": "2021-06-30"})
+    assert p.subsidies == {dt.date(2024, 1, 15): 1000.0}
+    assert p.covid_end == dt.date(2021, 6, 30)
