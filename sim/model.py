@@ -33,7 +33,7 @@ from sim.costs import WeekCosts, net_cost_first_year, week_costs
 from sim.outcomes import WeeklyRecord
 from sim.params import Params
 from sim.policy import policy_timeline
-from sim.population import COUPLE, EXIT_CLOCKS, HORIZON_YEARS, SINGLE_PARENT, generate
+from sim.population import COUPLE, EXIT_CLOCKS, HORIZON_YEARS, SINGLE, SINGLE_PARENT, generate
 from sim.streams import named_streams
 from sim.timeline import PROGRAMME_START, WEEKS_PER_YEAR, date_of, week_of
 from sim.wijken import NEAR, WIJKEN
@@ -50,6 +50,7 @@ POOL, REFERRED, INTAKE, SELECTED, EMPLOYED, REJECTED, EXITED = (int(s) for s in 
 
 HORIZON_WEEKS = int(HORIZON_YEARS * WEEKS_PER_YEAR) - 1
 _NEVER_WEEKS = 10**6  # beyond any horizon
+_GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 _NO_ABSENCE_WINDOW = 26  # weeks: the half-year of FACTS.md's sickness figures
 
 
@@ -190,7 +191,7 @@ class BasisbaanModel(mesa.Model):
         self._admit_eligible(week)
         recruiting = self.policy.intake_coaches[week]
         expected = self.p.referrals_per_coach_week * recruiting * self.policy.pace[week]
-        arrivals = int(self.streams["referral"].numpy.poisson(expected)) if expected > 0 else 0
+        arrivals = self.streams["referral"].poisson(expected)
         room = self.p.referral_queue_max - len(self.waiting_for_intake)
         self._refer(min(arrivals, max(room, 0)), week)
 
@@ -239,10 +240,14 @@ class BasisbaanModel(mesa.Model):
         self._staff_intake(week)
         self._admit_to_intake(week)
         pace = self.policy.pace[week]
-        draw = self.streams["intake"].scalar.random
-        for coach in self.coaches:
-            planned = self.p.conversations_per_coach_week * pace
-            capacity = int(planned) + int(draw() < planned - int(planned))
+        # One uniform a week, spread over the coaches by golden-ratio steps: a fraction
+        # of a conversation becomes a whole one for about that share of coaches, and the
+        # stream stays in step between scenarios with different numbers of coaches.
+        u = self.streams["intake"].scalar.random()
+        planned = self.p.conversations_per_coach_week * pace
+        whole, fraction = int(planned), planned - int(planned)
+        for i, coach in enumerate(self.coaches):
+            capacity = whole + int((u + i * _GOLDEN) % 1.0 < fraction)
             first_talks, decided = coach.hold_conversations(week, capacity)
             self.spoken_cum += first_talks
             for candidate, outcome in decided:
@@ -306,7 +311,7 @@ class BasisbaanModel(mesa.Model):
         expected = self.policy.task_acquisition[week]
         if expected <= 0:
             return
-        count = int(self.streams["tasks"].numpy.poisson(expected))
+        count = self.streams["tasks"].poisson(expected)
         self._collect_tasks(count, week)
 
     def _collect_tasks(self, count: int, week: int, *, buffer: bool = True) -> None:
@@ -643,7 +648,7 @@ class BasisbaanModel(mesa.Model):
         clocks = pop.exit_clock[person]
         rates = (p.exit_regular_job, p.exit_sheltered_work, p.exit_self_employed, p.exit_quit)
         years = [
-            _voluntary_exit_years(c, r, p.early_exit_factor, p.early_exit_years)
+            _voluntary_exit_years(float(c), r, p.early_exit_factor, p.early_exit_years)
             for c, r in zip(clocks[:4], rates, strict=True)
         ]
         age = float(pop.age_years(person, week))
@@ -750,6 +755,35 @@ class BasisbaanModel(mesa.Model):
     def tasks_free(self) -> int:
         """Tasks collected and not held by anyone."""
         return self._free_count
+
+    def composition(self) -> dict[str, tuple[float, float]]:
+        """Who takes part against who could, as (eligible share, participant share).
+
+        Shares among everyone eligible at some time up to now and among everyone who
+        started so far (FACTS.md: single parents and couples are under-represented,
+        participants relatively old).
+        """
+        pop = self.population
+        ever_eligible = (pop.eligible_from <= self.week) & (pop.eligible_to > pop.eligible_from)
+        started = self.start_week >= 0
+        age_at = np.where(started, self.start_week, np.maximum(pop.eligible_from, 0))
+        groups = {
+            "women": pop.woman,
+            "aged 45+": (age_at - pop.birth_week) / WEEKS_PER_YEAR >= 45,
+            "aged 27-44": (age_at - pop.birth_week) / WEEKS_PER_YEAR < 45,
+            "single": pop.household_type == SINGLE,
+            "single parent": pop.household_type == SINGLE_PARENT,
+            "couple": pop.household_type == COUPLE,
+            "debts": pop.debts,
+        }
+        n_eligible, n_started = max(int(ever_eligible.sum()), 1), int(started.sum())
+        return {
+            group: (
+                float((mask & ever_eligible).sum()) / n_eligible,
+                float((mask & started).sum()) / n_started if n_started else float("nan"),
+            )
+            for group, mask in groups.items()
+        }
 
     def stage_counts(self) -> dict[Stage, int]:
         """How many people stand in each stage (every person in exactly one)."""

@@ -20,10 +20,15 @@ LATEST_UNTIL = date_of(HORIZON_WEEKS)
 
 @dataclass(frozen=True)
 class Replicate:
-    """One run's tables: the weekly time series and employed per wijk (both tidy)."""
+    """One run's tables (tidy).
+
+    The weekly time series, employed per wijk each week, and the composition of
+    participants against the eligible pool at the end.
+    """
 
     timeseries: pd.DataFrame
     by_wijk: pd.DataFrame
+    composition: pd.DataFrame
 
 
 def check_until(until: str | dt.date, *, source: str | None = None, key: str = "until") -> dt.date:
@@ -72,7 +77,16 @@ def run_replicate(
             "employed": by_wijk_counts.ravel(),
         }
     )
-    return Replicate(timeseries=frame, by_wijk=by_wijk)
+    shares = model.composition()
+    composition = pd.DataFrame(
+        {
+            "replicate": np.int64(replicate),
+            "group": list(shares),
+            "eligible_share": [eligible for eligible, _ in shares.values()],
+            "participant_share": [started for _, started in shares.values()],
+        }
+    )
+    return Replicate(timeseries=frame, by_wijk=by_wijk, composition=composition)
 
 
 def simulate(

@@ -1,9 +1,10 @@
 """The result store: every finished run on disk at once, safe against interruption.
 
-A results directory holds ``manifest.json`` and four Parquet datasets, each a
+A results directory holds ``manifest.json`` and five Parquet datasets, each a
 directory of part files, one per run: ``timeseries.parquet/`` (weekly outcomes),
-``by_wijk.parquet/`` (employed per wijk), ``years.parquet/`` and ``runs.parquet/``
-(the per-run summaries of ``sim.summary``). Part files are written to a hidden
+``by_wijk.parquet/`` (employed per wijk), ``composition.parquet/`` (participants
+against the eligible pool), ``years.parquet/`` and ``runs.parquet/`` (the per-run
+summaries of ``sim.summary``). Part files are written to a hidden
 temporary name and renamed into place, so a killed process leaves whole files or
 nothing; the ``runs`` part is written last and marks the run as finished. Re-running
 the same experiment into the same directory skips finished runs. A directory that
@@ -27,7 +28,7 @@ import pyarrow.parquet as pq
 from sim import __version__
 from sim.experiment import Experiment
 
-TABLES = ("timeseries", "by_wijk", "years", "runs")
+TABLES = ("timeseries", "by_wijk", "composition", "years", "runs")
 MANIFEST = "manifest.json"
 
 

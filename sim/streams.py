@@ -16,10 +16,12 @@ cost a tenth of a numpy scalar draw (written for speed).
 from __future__ import annotations
 
 import hashlib
+import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.stats import poisson
 
 STREAMS = ("population", "referral", "intake", "tasks", "sickness")
 
@@ -35,6 +37,23 @@ class Stream:
 
     numpy: np.random.Generator
     scalar: random.Random
+    _poisson_cdfs: dict[float, np.ndarray] = field(default_factory=dict)
+
+    def poisson(self, mean: float) -> int:
+        """A Poisson count drawn from exactly one uniform, by inverting the CDF.
+
+        numpy's Poisson sampler uses a varying number of uniforms, so two scenarios
+        with different rates would fall out of step for the rest of the run. One
+        uniform per draw keeps them in step, and a higher rate never gives a lower
+        count for the same uniform (a monotone coupling).
+        """
+        if mean <= 0:
+            return 0
+        cdf = self._poisson_cdfs.get(mean)
+        if cdf is None:
+            top = int(mean + 12 * math.sqrt(mean) + 20)
+            cdf = self._poisson_cdfs[mean] = poisson.cdf(np.arange(top), mean)
+        return int(np.searchsorted(cdf, self.scalar.random(), side="right"))
 
 
 def named_streams(seed: int) -> dict[str, Stream]:
