@@ -16,6 +16,7 @@ from sim.population import COUPLE, SINGLE_PARENT
 
 if TYPE_CHECKING:
     from sim.model import BasisbaanModel
+    from sim.params import Params
 
 
 class Stage(IntEnum):
@@ -172,9 +173,13 @@ class WijkOrganisation(mesa.Agent):
     def offer_task(self) -> int:
         """Supply one more task; returns its hours per week."""
         self.tasks_supplied += 1
-        p = self.model.p
-        steps = (p.task_hours_max - p.task_hours_min) // 4
-        return p.task_hours_min + 4 * self.model.streams["tasks"].scalar.randrange(steps + 1)
+        levels = task_hour_levels(self.model.p)
+        return levels[self.model.streams["tasks"].scalar.randrange(len(levels))]
+
+
+def task_hour_levels(p: Params) -> tuple[int, ...]:
+    """The hours a task can have: from the least, in steps of 4 h, up to the most."""
+    return tuple(range(p.task_hours_min, p.task_hours_max + 1, 4))
 
 
 class GuidingOrganisation(mesa.Agent):

@@ -1,4 +1,4 @@
-"""The command line: ``basisbaan run | bench | calibrate | forecast | report``.
+"""The command line: ``basisbaan run | calibrate | forecast | report | bench``.
 
 Bad input (a config error, a foreign results directory) prints one message naming
 the file, the key and what is allowed, and exits with status 2 before anything is
@@ -18,6 +18,7 @@ from sim.params import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = Path("experiments/baseline.toml")
+POLICY = Path("experiments/growth_scenarios.toml")
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -58,6 +59,31 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-figures", action="store_true", help="skip the figures")
     run.set_defaults(command=_run)
 
+    calibrate = sub.add_parser("calibrate", help="ABC-SMC calibration to the observed figures")
+    calibrate.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG")
+    calibrate.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT")
+    calibrate.add_argument("--resume", action="store_true", help="continue the last run")
+    calibrate.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    calibrate.add_argument("--out", type=Path, default=Path("results/calibration"))
+    calibrate.set_defaults(command=_calibrate)
+
+    forecast = sub.add_parser("forecast", help="the path to 250 jobs from the posterior")
+    forecast.add_argument("--policy", type=Path, default=None, help="experiment file of scenarios")
+    forecast.add_argument("--until", default="2030-12-31", help="last date (default 2030-12-31)")
+    forecast.add_argument("--draws", type=int, default=100, help="posterior draws (default 100)")
+    forecast.add_argument("--out", type=Path, default=Path("results/forecast"))
+    forecast.add_argument("--posterior", type=Path, help="posterior file (default: committed)")
+    forecast.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    forecast.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT")
+    forecast.add_argument("--no-figures", action="store_true", help="skip figures and report")
+    forecast.set_defaults(command=_forecast)
+
+    report = sub.add_parser("report", help="the policy report of a results directory (HTML)")
+    report.add_argument("results", type=Path, metavar="RESULTS_DIR")
+    report.add_argument("--lang", choices=("en", "nl"), default="en")
+    report.add_argument("--out", type=Path, help="HTML file (default: RESULTS_DIR/report.html)")
+    report.set_defaults(command=_report)
+
     bench = sub.add_parser("bench", help="time one replicate to 2030-12-31")
     bench.add_argument("--repeats", type=int, default=15, help="timed runs (default 15)")
     bench.add_argument(
@@ -67,12 +93,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _resolve_config(path: Path | None) -> Path:
+def _resolve_config(path: Path | None, default: Path = DEFAULT_CONFIG) -> Path:
     if path is not None:
         return path
-    if DEFAULT_CONFIG.exists():
-        return DEFAULT_CONFIG
-    return REPO_ROOT / DEFAULT_CONFIG
+    if default.exists():
+        return default
+    return REPO_ROOT / default
+
+
+def _check_workers(workers: int | None) -> None:
+    if workers is not None and workers < 1:
+        raise ConfigError("must be at least 1", source="--workers")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -83,8 +114,7 @@ def _run(args: argparse.Namespace) -> int:
     experiment = load_experiment(_resolve_config(args.config)).with_settings(
         seed=args.seed, replicates=args.replications, until=args.until
     )
-    if args.workers is not None and args.workers < 1:
-        raise ConfigError("must be at least 1", source="--workers")
+    _check_workers(args.workers)
     out = args.out or Path("results") / experiment.name
     try:
         report = run_experiment(experiment, out, workers=args.workers, scheduler=args.scheduler)
@@ -100,8 +130,85 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from sim.calibrate import DEFAULT_CONFIG as CALIBRATION
+
+    _check_workers(args.workers)
+    from sim.calibrate import run_calibration
+
+    result = run_calibration(
+        _resolve_config(args.config, CALIBRATION),
+        scheduler=args.scheduler,
+        resume=args.resume,
+        out_dir=args.out,
+        workers=args.workers,
+    )
+    print(
+        f"{result.name}: {result.total_simulations} simulations in {result.abc_seconds:.0f} s "
+        f"({result.simulations_per_second:.0f}/s, {result.generations} generations, "
+        f"{result.sampler}); final epsilon {result.final_epsilon:.3g}"
+    )
+    print(f"  posterior: {result.posterior_path}\n  predictive check: {result.ppc_path}")
+    if result.outside_90:
+        print(f"  outside their 90% predictive interval: {', '.join(result.outside_90)}")
+    return 0
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    from sim.calibrate import load_posterior
+    from sim.experiment import load_experiment
+    from sim.forecast import TIMESERIES_NEEDED, forecast_experiment, forecast_table, p250_table
+    from sim.runner import run_experiment
+    from sim.store import StoreError, read_table
+
+    _check_workers(args.workers)
+    policy = load_experiment(_resolve_config(args.policy, POLICY)).with_settings(until=args.until)
+    posterior = load_posterior(args.posterior)
+    experiment = forecast_experiment(policy, posterior, args.draws)
+    try:
+        report = run_experiment(
+            experiment, args.out, workers=args.workers, scheduler=args.scheduler
+        )
+    except StoreError as error:
+        raise ConfigError(str(error), source="--out") from None
+    print(
+        f"{experiment.name}: {report.runs_done} runs in {report.seconds:.1f} s on {report.workers} "
+        f"({report.runs_skipped} already done) -> {args.out}"
+    )
+    ts = read_table(args.out, "timeseries", columns=TIMESERIES_NEEDED)
+    written = [args.out / "forecast.csv", args.out / "p250.csv"]
+    forecast_table(ts, experiment.until).to_csv(written[0], index=False)
+    p250_table(ts, experiment.until).to_csv(written[1], index=False)
+    fit = _calibration_fit()
+    if fit is not None:
+        written.append(args.out / "ppc.csv")
+        fit.to_csv(written[-1], index=False)
+    written += write_outputs(args.out, figures=not args.no_figures)
+    for path in written:
+        print(f"  {path}")
+    return 0
+
+
+def _calibration_fit():
+    """The calibration's predictive check: the last run's, else the committed copy."""
+    import pandas as pd
+
+    for path in (Path("results/calibration/ppc.csv"), REPO_ROOT / "calibration" / "ppc.csv"):
+        if path.exists():
+            return pd.read_csv(path)
+    return None
+
+
+def _report(args: argparse.Namespace) -> int:
+    from sim.report import write_report
+
+    path = write_report(args.results, out=args.out, lang=args.lang)
+    print(f"  {path}")
+    return 0
+
+
 def write_outputs(directory: Path, *, figures: bool = True) -> list[Path]:
-    """Write summary.csv and the figures of a finished results directory."""
+    """Write summary.csv, the figures and the report of a finished results directory."""
     from sim.store import read_table
     from sim.summary import summarise
 
@@ -115,6 +222,9 @@ def write_outputs(directory: Path, *, figures: bool = True) -> list[Path]:
         ts = read_table(directory, "timeseries")
         by_wijk = read_table(directory, "by_wijk")
         written += save_figures(ts, by_wijk, directory / "figures")
+        from sim.report import write_report
+
+        written.append(write_report(directory))
     return written
 
 

@@ -15,6 +15,13 @@ from dataclasses import dataclass
 from sim.params import Params
 from sim.timeline import WEEKS_PER_YEAR
 
+WAGE_COST_HOURS = 32.0  # FACTS.md: the wage cost EUR 27,387 is for a 32-hour week
+
+
+def full_time_wage_cost(p: Params) -> float:
+    """Yearly wage cost of a full-time contract (the 2022 figure scaled to its hours)."""
+    return p.wage_cost_per_year * p.full_time_hours / WAGE_COST_HOURS
+
 
 @dataclass(frozen=True, slots=True)
 class WeekCosts:
@@ -51,7 +58,7 @@ def week_costs(
     """Costs of one week with ``employed`` participants, ``first_year`` of them in year 1."""
     per_week = 1.0 / WEEKS_PER_YEAR
     return WeekCosts(
-        wages=contract_hours / p.full_time_hours * p.wage_cost_per_year * per_week,
+        wages=contract_hours / WAGE_COST_HOURS * p.wage_cost_per_year * per_week,
         employer=employed * p.employer_cost_per_year * per_week,
         guidance=(
             first_year * p.guidance_cost_first_year
@@ -68,7 +75,7 @@ def week_costs(
 def net_cost_first_year(p: Params, contributions_per_job_year: float) -> float:
     """Net yearly cost of one more full-time participant in their first year."""
     return (
-        p.wage_cost_per_year
+        full_time_wage_cost(p)
         + p.employer_cost_per_year
         + p.guidance_cost_first_year
         + p.coach_cost_per_year

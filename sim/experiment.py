@@ -96,6 +96,9 @@ class Experiment:
     until: dt.date
     outputs: tuple[str, ...]
     text: str = field(repr=False, default="")
+    # Per-replicate overrides (a forecast's posterior draws): replicate k runs with
+    # draws[k] under its scenario's levers. Empty for ordinary experiments.
+    draws: tuple[dict[str, Any], ...] = ()
 
     @property
     def samples(self) -> list[dict[str, Any]]:
@@ -119,17 +122,33 @@ class Experiment:
                             sample=sample,
                             replicate=replicate,
                             seed=seed,
-                            overrides={**self.base, **overrides, **values},
+                            overrides={**self.base, **self._draw(replicate), **overrides, **values},
                             sweep_values=dict(values),
                             until=self.until,
                         )
                     )
         return runs
 
-    def params(self, scenario: str, sample: int = 0) -> Params:
-        """The validated parameters of one scenario (and sweep sample)."""
-        overrides = {**self.base, **self.scenarios[scenario], **self.samples[sample]}
+    def params(self, scenario: str, sample: int = 0, replicate: int = 0) -> Params:
+        """The validated parameters of one scenario (and sweep sample, and draw)."""
+        overrides = {
+            **self.base,
+            **self._draw(replicate),
+            **self.scenarios[scenario],
+            **self.samples[sample],
+        }
         return Params.from_mapping(overrides, source=f"{self.source} [scenarios.{scenario}]")
+
+    def _draw(self, replicate: int) -> dict[str, Any]:
+        return self.draws[replicate] if self.draws else {}
+
+    def with_draws(self, draws: list[dict[str, Any]], *, name: str) -> Experiment:
+        """A copy whose replicate k runs with ``draws[k]`` (one replicate per draw)."""
+        if not draws:
+            raise ConfigError("needs at least one draw", source="--draws")
+        return Experiment(
+            **{**self.__dict__, "name": name, "draws": tuple(draws), "replicates": len(draws)}
+        )
 
     def identity(self) -> dict[str, Any]:
         """What defines the experiment's results: settings and overrides, not prose."""
@@ -142,6 +161,7 @@ class Experiment:
             "seed": self.seed,
             "until": self.until.isoformat(),
             "outputs": list(self.outputs),
+            "draws": _plain(list(self.draws)) if self.draws else None,
         }
 
     def digest(self) -> str:

@@ -28,8 +28,9 @@ from sim.agents import (
     Recipient,
     Stage,
     WijkOrganisation,
+    task_hour_levels,
 )
-from sim.costs import WeekCosts, net_cost_first_year, week_costs
+from sim.costs import WeekCosts, full_time_wage_cost, net_cost_first_year, week_costs
 from sim.outcomes import WeeklyRecord
 from sim.params import Params
 from sim.policy import policy_timeline
@@ -136,7 +137,7 @@ class BasisbaanModel(mesa.Model):
         ]
         # Free tasks per wijk, bucketed by hours (largest first), so that matching
         # looks at a handful of tasks, not all of them (written for speed).
-        self._hour_levels = tuple(range(p.task_hours_max, p.task_hours_min - 1, -4))
+        self._hour_levels = tuple(reversed(task_hour_levels(p)))
         self.free_tasks: list[dict[int, list[int]]] = [
             {hours: [] for hours in self._hour_levels} for _ in WIJKEN
         ]
@@ -346,15 +347,17 @@ class BasisbaanModel(mesa.Model):
         return False
 
     def _find_tasks(
-        self, person: int, hours_needed: float, slots: int, exclude: int = -1
+        self, person: int, hours_needed: float, slots: int, exclude: int = -1, near: bool = True
     ) -> list[int] | None:
         """Free tasks to fill ``hours_needed`` with at most ``slots`` tasks, largest first.
 
-        The person's own wijk is tried alone first, then with the wijken near it (own
-        wijk first among tasks of equal hours). None when neither can fill the hours.
+        The person's own wijk is tried alone first, then (if ``near``) with the wijken
+        near it, own wijk first among tasks of equal hours. None when they cannot fill
+        the hours.
         """
         wijk = int(self.population.wijk[person])
-        for areas in ((wijk,), (wijk, *self._near[wijk])):
+        options = ((wijk,), (wijk, *self._near[wijk])) if near else ((wijk,),)
+        for areas in options:
             chosen: list[int] = []
             hours = 0
             for level in self._hour_levels:
@@ -402,7 +405,7 @@ class BasisbaanModel(mesa.Model):
             if self.employed >= ceiling:
                 self._held_back.add("ceiling")
                 break
-            if self._over_budget(week, started + 1):
+            if self._over_budget(week, 1):
                 self._held_back.add("budget")
                 break
             tasks = self._find_tasks(
@@ -425,13 +428,15 @@ class BasisbaanModel(mesa.Model):
         budget = self.p.budget_net_eur_per_year
         if budget is None:
             return False
-        # What is committed: every contract at full-time hours (part-time starters
-        # move up), plus this week's other costs, less benefits no longer paid.
-        c = self._costs
-        full_time_wages = self.employed * self.p.wage_cost_per_year / WEEKS_PER_YEAR
+        # What is committed: last week's participants with every contract at full-time
+        # hours (part-time starters move up) and their other costs, less benefits no
+        # longer paid; then each start since, and ``more`` to come, at a first year's cost.
+        c, p = self._costs, self.p
+        full_time_wages = self._accounted_employed * full_time_wage_cost(p) / WEEKS_PER_YEAR
         committed = (c.gross - c.wages + full_time_wages - c.benefits_saved) * WEEKS_PER_YEAR
-        marginal = net_cost_first_year(self.p, self.policy.contributions_per_job_year[week])
-        return committed + more * marginal > budget + 1e-6
+        marginal = net_cost_first_year(p, self.policy.contributions_per_job_year[week])
+        added = self.employed - self._accounted_employed + more
+        return committed + added * marginal > budget + 1e-6
 
     def _start(self, candidate: Recipient, tasks: list[int], week: int) -> None:
         p, pop = self.p, self.population
@@ -597,7 +602,10 @@ class BasisbaanModel(mesa.Model):
         hazard = self.p.task_misfit_per_year * max(tasks, 1) / WEEKS_PER_YEAR
         if hazard > 0:
             self._schedule(
-                self.work_agenda, week + self._weeks_until(hazard), self._task_misfit, person
+                self.work_agenda,
+                week + self._weeks_until(hazard, "tasks"),
+                self._task_misfit,
+                person,
             )
 
     def _task_misfit(self, person: int, week: int) -> None:
@@ -618,8 +626,9 @@ class BasisbaanModel(mesa.Model):
             self._short_of_tasks.pop(person, None)
             return
         slots = self.p.tasks_per_participant_max - len(participant.tasks)
+        # FACTS.md: tasks that do not fit are replaced by others in the same wijk.
         tasks = self._find_tasks(
-            person, missing, slots, exclude=self._short_of_tasks.get(person, -1)
+            person, missing, slots, exclude=self._short_of_tasks.get(person, -1), near=False
         )
         if tasks:
             participant.tasks.extend(tasks)
@@ -698,6 +707,7 @@ class BasisbaanModel(mesa.Model):
     # --- accounting ---------------------------------------------------------------------
     def accounting(self, week: int) -> None:
         """The week's costs, by item (sim.costs)."""
+        self._accounted_employed = self.employed
         self._costs = week_costs(
             self.p,
             employed=self.employed,
@@ -739,6 +749,7 @@ class BasisbaanModel(mesa.Model):
         self.no_absence_share = float("nan")
         self.first_year = 0
         self._short_of_tasks: dict[int, int] = {}
+        self._accounted_employed = 0
         self._held_back = set()
 
     @property
@@ -793,14 +804,14 @@ class BasisbaanModel(mesa.Model):
     def _schedule(self, agenda: Agenda, week: int, action: Event, person: int) -> None:
         agenda[week].append((action, person, int(self.start_week[person])))
 
-    def _weeks_until(self, weekly_chance: float) -> int:
+    def _weeks_until(self, weekly_chance: float, stream: str = "sickness") -> int:
         """Weeks until an event with this weekly chance (geometric, at least one)."""
         if weekly_chance >= 1:
             return 1
         if weekly_chance <= 0:
             return _NEVER_WEEKS
         # Inverse of the geometric distribution's CDF: weeks >= 1.
-        u = self.streams["sickness"].scalar.random()
+        u = self.streams[stream].scalar.random()
         weeks = math.log1p(-u) / math.log1p(-weekly_chance)
         return max(1, math.ceil(weeks)) if weeks < _NEVER_WEEKS else _NEVER_WEEKS
 

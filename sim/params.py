@@ -205,8 +205,9 @@ class Params(BaseModel):
     )  # fmt: skip
     share_women: float = P(
         0.57, ge=0, le=1, unit="share of recipients",
-        source="FACTS.md: nationally about 57% women",
-        doc="Women among single recipients (couples are one woman and one man).",
+        source="FACTS.md: nationally about 57% women (all recipients; applied to those "
+        "outside couples, so the overall share comes out near 56%)",
+        doc="Women among recipients outside couples (couples are a woman and a man).",
     )  # fmt: skip
     share_age_under_27: float = P(
         0.099, ge=0, le=1, unit="share of recipients",
@@ -273,7 +274,7 @@ class Params(BaseModel):
     )  # fmt: skip
     pension_margin_years: float = P(
         3.0, ge=0, le=20, unit="years",
-        source="FACTS.md: nobody of the ~60 who started left by Mar 2023, retirement "
+        source="FACTS.md: none of the 56 who started had left by Mar 2023, retirement "
         "included, so people close to state pension age were not selected; 3 years assumed",
         doc="Eligibility ends this long before state pension age.",
     )  # fmt: skip
@@ -284,7 +285,8 @@ class Params(BaseModel):
     )  # fmt: skip
     share_prospect_paid_work: float = P(
         0.24, ge=0, le=1, unit="share of eligible",
-        source=f"{_F22}: 34 of the ~141 candidates whose intake ended had a prospect of paid work",
+        source=f"{_F22}: 34 of 151 spoken had a prospect of paid work; of the ~141 decided "
+        "(assumption: ~10 still in intake)",
         doc="Eligible recipients who still have a prospect of paid work.",
     )  # fmt: skip
     share_physical_limitations: float = P(
@@ -304,7 +306,7 @@ class Params(BaseModel):
     )  # fmt: skip
     share_debts: float = P(
         0.6, ge=0, le=1, unit="share of eligible",
-        source=f"{_F22}: many participants have debts (GKB support offered)",
+        source=f"{_F22}: many participants have debts, GKB support offered (value assumed)",
         doc="Recipients with problematic debts.",
     )  # fmt: skip
     cannot_take_step: float = P(
@@ -315,12 +317,12 @@ class Params(BaseModel):
     )  # fmt: skip
     cannot_factor_couples: float = P(
         2.0, ge=0, le=10, unit="multiplier",
-        source="FACTS.md: for cohabiting couples the step was hard",
+        source="FACTS.md: for cohabiting couples the step was hard (value assumed)",
         doc="Multiplier on cannot-take-the-step for partners in a couple.",
     )  # fmt: skip
     cannot_factor_single_parents: float = P(
         2.0, ge=0, le=10, unit="multiplier",
-        source="FACTS.md: single parents are under-represented (care and work hard to combine)",
+        source="FACTS.md: single parents are under-represented (value assumed)",
         doc="Multiplier on cannot-take-the-step for single parents.",
     )  # fmt: skip
 
@@ -333,22 +335,24 @@ class Params(BaseModel):
     )  # fmt: skip
     referral_weight_women: float = P(
         0.6, ge=0, le=10, unit="relative weight",
-        source=f"{_F22}: more men are referred (success equal for men and women)",
+        source=f"{_F22}: more men are referred, success equal for men and women (value "
+        "assumed)",
         doc="Chance of a woman being referred relative to a man.",
     )  # fmt: skip
     referral_weight_single_parents: float = P(
         0.4, ge=0, le=10, unit="relative weight",
-        source=f"{_F22}: candidates with children strongly under-represented",
+        source="FACTS.md: single parents are under-represented; sources/2022 letter: "
+        "candidates with children strongly so (value assumed)",
         doc="Chance of a single parent being referred relative to others.",
     )  # fmt: skip
     referral_weight_age_45_plus: float = P(
         1.5, ge=0, le=10, unit="relative weight",
-        source=f"{_F22}: participants are relatively old",
+        source=f"{_F22}: participants are relatively old (value assumed)",
         doc="Chance of a recipient aged 45+ being referred relative to younger ones.",
     )  # fmt: skip
     referral_weight_per_year_on_benefit: float = P(
         0.05, ge=0, le=1, unit="relative weight per year",
-        source=f"{_F22}: participants are mostly long-term recipients",
+        source=f"{_F22}: participants are mostly long-term recipients (value assumed)",
         doc="Extra referral weight per year on benefit beyond the eligibility minimum.",
     )  # fmt: skip
     initial_referrals: int = P(
@@ -364,7 +368,8 @@ class Params(BaseModel):
     )  # fmt: skip
     partner_referral: float = P(
         0.5, ge=0, le=1, unit="probability",
-        source="FACTS.md: special measures for couples, a basisbaan for both partners",
+        source="FACTS.md: special measures for couples, a basisbaan for both partners "
+        "(value assumed)",
         doc="Chance that the eligible partner of a selected candidate is offered an intake too.",
     )  # fmt: skip
 
@@ -376,8 +381,8 @@ class Params(BaseModel):
     )  # fmt: skip
     intake_coaches_follow_ceiling: bool = P(
         True, unit="flag",
-        source="assumption: the structural programme scales its coaches with the jobs "
-        "(2024 letter: building the organisation); False keeps the schedule",
+        source="assumption: the structural programme scales its intake coaches with the "
+        "jobs, as the experiment had two for its ~50; False keeps the schedule",
         doc="Add coaches so there is one per `jobs_per_intake_coach` jobs of the ceiling.",
     )  # fmt: skip
     jobs_per_intake_coach: float = P(
@@ -438,8 +443,9 @@ class Params(BaseModel):
     )  # fmt: skip
     task_acquisition_per_week: TaskSchedule = P(
         {2020: 3.0, 2023: 4.0}, unit="tasks per week",
-        source="assumption: 2020-22 pace enough for ~50 jobs of 2-3 tasks (FACTS.md: the "
-        "council was pleased with the tasks collected); from 2023 scaled for +50 jobs a year",
+        source="assumption: 2020-22 pace enough for ~50 jobs of 2-3 tasks (sources/2021-02 "
+        "memo: the council is pleased with the tasks collected); from 2023 scaled for +50 "
+        "jobs a year",
         doc="Most new tasks collected from wijk organisations per week, by year.",
     )  # fmt: skip
     free_task_buffer: int = P(
@@ -482,7 +488,8 @@ class Params(BaseModel):
     )  # fmt: skip
     part_time_start_hours: float = P(
         24.0, gt=0, le=40, unit="hours per week",
-        source="assumption",
+        source="assumption: three quarters of the 32 hours, a common start in sheltered and "
+        "supported work",
         doc="Contract hours of a part-time starter.",
     )  # fmt: skip
     hours_ramp_weeks: int = P(
@@ -497,14 +504,15 @@ class Params(BaseModel):
     )  # fmt: skip
     permanent_after_years: float = P(
         3.0, ge=0, le=20, unit="years",
-        source="issue: participants reaching 3 years get a permanent contract",
+        source="FACTS.md: those who started in 2020 got a permanent contract in 2023, after "
+        "about 3 years (the issue's rule: on reaching 3 years)",
         doc="Tenure at which a temporary contract becomes permanent.",
     )  # fmt: skip
 
     # --- Sickness absence -------------------------------------------------------------
     share_sickness_prone: float = P(
         0.4, ge=0, le=1, unit="share of participants",
-        source=f"{_F22}: 31 of 47 had 0% absence in H2 2021",
+        source=f"{_F22}: 31 of 47 had 0% absence in H2 2021 (value assumed; calibrated)",
         doc="Participants who ever report sick.",
     )  # fmt: skip
     sickness_onset_per_week: float = P(
@@ -537,12 +545,12 @@ class Params(BaseModel):
     )  # fmt: skip
     guidance_spread: float = P(
         0.35, ge=0, le=2, unit="log-sd",
-        source="FACTS.md: intensity ranges 1-5 h/week",
+        source="FACTS.md: intensity ranges 1-5 h/week (value assumed)",
         doc="Spread of guidance intensity between participants.",
     )  # fmt: skip
     share_intensive_guidance: float = P(
         0.1, ge=0, le=1, unit="share of participants",
-        source="FACTS.md: for a small group guidance stays intensive",
+        source="FACTS.md: for a small group guidance stays intensive (value assumed)",
         doc="Participants whose guidance does not decline.",
     )  # fmt: skip
 
@@ -571,13 +579,13 @@ class Params(BaseModel):
     early_exit_factor: float = P(
         0.1, ge=0, le=1, unit="multiplier",
         source="FACTS.md: nobody stopped by Jan 2022 nor by Mar 2023; temporary contracts "
-        "were all extended",
+        "were all extended (value assumed; calibrated)",
         doc="Multiplier on the voluntary exit hazards in the early years.",
     )  # fmt: skip
     early_exit_years: float = P(
         3.0, ge=0, le=20, unit="years",
-        source="FACTS.md: nobody had stopped by Mar 2023, when the first starters reached 3 "
-        "years; the temporary-contract years",
+        source="FACTS.md: nobody had stopped by Mar 2023, nearly 3 years into the first "
+        "contracts; the temporary-contract years",
         doc="Tenure during which the early exit factor applies.",
     )  # fmt: skip
     mortality_at_50: float = P(
@@ -600,7 +608,8 @@ class Params(BaseModel):
     )  # fmt: skip
     covid_end: dt.date = P(
         dt.date(2021, 12, 31), unit="date",
-        source="FACTS.md: (changing) COVID-19 measures still called for support in 2021",
+        source="sources/2022 letter: changing COVID-19 measures still called for extra "
+        "support in 2021",
         doc="End of the COVID-19 slowdown.",
     )  # fmt: skip
     covid_factor: float = P(
@@ -611,8 +620,8 @@ class Params(BaseModel):
     )  # fmt: skip
     job_ceiling_experiment: int = P(
         50, ge=0, le=100_000, unit="jobs",
-        source="FACTS.md: about 40 jobs planned (40-50); 50 expected from Mar 2022, goal "
-        "reached",
+        source="FACTS.md: about 40 jobs planned (40-50); 50 expected from Mar 2022 "
+        "(sources/2022 letter: the goal reached)",
         doc="Jobs in the experiment.",
     )  # fmt: skip
     ceiling_growth_start: dt.date = P(
@@ -676,8 +685,8 @@ class Params(BaseModel):
     )  # fmt: skip
     subsidies: LumpSums = P(
         {dt.date(2023, 10, 1): 200_000}, unit="EUR on a date",
-        source="FACTS.md: EUR 200,000 from Nationaal Programma Groningen in 2023 (autumn "
-        "2023, 2024 letter)",
+        source="FACTS.md: EUR 200,000 from Nationaal Programma Groningen in 2023; the date "
+        "1 Oct 2023 is an assumption",
         doc="One-off subsidies received, by date.",
     )  # fmt: skip
 

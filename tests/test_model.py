@@ -266,3 +266,24 @@ def test_invariants_hold_for_random_parameters(
         }
     )
     run_weeks(params, seed, 200)
+
+
+@pytest.mark.parametrize(("low", "high"), [(8, 18), (10, 12), (12, 12)])
+def test_task_hours_need_not_span_steps_of_four(low, high):
+    params = Params().with_overrides({**SMALL, "task_hours_min": low, "task_hours_max": high})
+    model, _ = run_weeks(params, 1, 120)
+    hours = set(model.task_hours_of)
+    assert hours <= set(range(low, high + 1, 4))
+    assert model.started_cum > 0
+
+
+def test_replacement_tasks_come_from_the_own_wijk():
+    params = Params().with_overrides({"task_misfit_per_year": 3.0})
+    model = BasisbaanModel(params, rng=12)
+    for _ in range(200):
+        before = {p: list(part.tasks) for p, part in model.participants.items()}
+        model.step()
+        for person, participant in model.participants.items():
+            home = int(model.population.wijk[person])
+            for task in set(participant.tasks) - set(before.get(person, participant.tasks)):
+                assert model.task_wijk[task] == home

@@ -1,0 +1,111 @@
+"""The forecast: the path to 250 jobs under each policy, from the calibrated model.
+
+Parameter sets are drawn from the weighted posterior of the calibration
+(``calibration/posterior.parquet``); each draw runs once, with its own seed, from
+1 March 2020 (history and future in one run) under every policy scenario of an
+experiment file. Draw k is the same in every scenario, and so is its seed (common
+random numbers). The intervals therefore carry both sources of uncertainty: the
+posterior spread of the parameters and the randomness of the runs.
+
+A forecast is an experiment whose replicates carry the draws, so it runs, resumes and
+is stored like any experiment; this module adds the forecast's own tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment import Experiment, _plain
+from sim.params import ConfigError, Params
+from sim.summary import TARGET_JOBS
+
+FORECAST_QUANTITIES = ("employed", "employed_permanent", "exited_cum", "cost_net_eur_cum")
+FORECAST_QUANTILES = {"q025": 0.025, "q10": 0.10, "q50": 0.50, "q90": 0.90, "q975": 0.975}
+FORECAST_DAY = (4, 1)  # 1 April of each year
+FIRST_FORECAST_YEAR = 2024
+TIMESERIES_NEEDED = [
+    "scenario",
+    "replicate",
+    "date",
+    "employed",
+    "employed_permanent",
+    "exited_cum",
+    "cost_net_eur",
+]
+
+
+def draw_overrides(
+    posterior: pd.DataFrame, n: int, rng: np.random.Generator
+) -> list[dict[str, Any]]:
+    """``n`` parameter overrides drawn from a weighted posterior, with replacement.
+
+    Each is the calibration's fixed overrides (``posterior.attrs["fixed"]``) plus one
+    posterior row, as plain values that validate as :class:`~sim.params.Params`.
+    """
+    if n < 1:
+        raise ConfigError("must be at least 1", source="--draws")
+    weights = posterior["weight"].to_numpy(float)
+    rows = rng.choice(len(posterior), size=n, p=weights / weights.sum())
+    fixed = dict(posterior.attrs.get("fixed", {}))
+    names = [c for c in posterior.columns if c != "weight"]
+    draws = []
+    for row in rows.tolist():
+        values = {name: _value(posterior[name].iloc[row]) for name in names}
+        overrides = {**fixed, **values}
+        Params.from_mapping(overrides, source="posterior")
+        draws.append(overrides)
+    return draws
+
+
+def forecast_experiment(policy: Experiment, posterior: pd.DataFrame, draws: int) -> Experiment:
+    """The policy experiment with one replicate per posterior draw (seeded by its seed)."""
+    rng = np.random.default_rng(policy.seed)
+    return policy.with_draws(draw_overrides(posterior, draws, rng), name=f"forecast_{policy.name}")
+
+
+def forecast_table(ts: pd.DataFrame, until: dt.date) -> pd.DataFrame:
+    """``scenario, date, quantity, q025, q10, q50, q90, q975`` on 1 April of each year."""
+    ts = ts.sort_values(["scenario", "replicate", "date"])
+    ts = ts.assign(cost_net_eur_cum=ts.groupby(["scenario", "replicate"])["cost_net_eur"].cumsum())
+    days = [
+        dt.date(year, *FORECAST_DAY)
+        for year in range(FIRST_FORECAST_YEAR, until.year + 1)
+        if dt.date(year, *FORECAST_DAY) <= until
+    ]
+    rows = []
+    for scenario, runs in ts.groupby("scenario", sort=False):
+        for day in days:
+            upto = runs[runs["date"] <= pd.Timestamp(day)]
+            last = upto.groupby("replicate").last()
+            for quantity in FORECAST_QUANTITIES:
+                values = last[quantity].to_numpy(float)
+                row: dict[str, Any] = {"scenario": scenario, "date": day, "quantity": quantity}
+                row.update(
+                    {name: float(np.quantile(values, q)) for name, q in FORECAST_QUANTILES.items()}
+                )
+                rows.append(row)
+    return pd.DataFrame(rows, columns=["scenario", "date", "quantity", *FORECAST_QUANTILES])
+
+
+def p250_table(ts: pd.DataFrame, until: dt.date) -> pd.DataFrame:
+    """``scenario, year, probability``: the share of runs with 250 jobs by 31 December."""
+    rows = []
+    for scenario, runs in ts.groupby("scenario", sort=False):
+        reached = runs[runs["employed"] >= TARGET_JOBS].groupby("replicate")["date"].min()
+        total = runs["replicate"].nunique()
+        for year in range(FIRST_FORECAST_YEAR - 1, until.year + 1):
+            by = (reached <= pd.Timestamp(year, 12, 31)).sum()
+            rows.append({"scenario": scenario, "year": year, "probability": by / total})
+    return pd.DataFrame(rows, columns=["scenario", "year", "probability"])
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.generic):
+        return value.item()
+    return _plain(value) if isinstance(value, dict) else value
