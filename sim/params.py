@@ -709,10 +709,12 @@ class Params(BaseModel):
                 f"the {tasks_in_a_wijk} tasks a wijk can have "
                 "(organisations_per_wijk x tasks_per_organisation)"
             )
-        if self.tasks_per_participant_max * self.task_hours_max < self.full_time_hours:
+        # Tasks come in steps of 4 hours from task_hours_min: the largest offered.
+        largest = self.task_hours_min + 4 * ((self.task_hours_max - self.task_hours_min) // 4)
+        if self.tasks_per_participant_max * largest < self.full_time_hours:
             raise ValueError(
-                f"tasks_per_participant_max x task_hours_max "
-                f"({self.tasks_per_participant_max} x {self.task_hours_max}) cannot fill "
+                f"tasks_per_participant_max x the largest task ({self.tasks_per_participant_max} "
+                f"x {largest} h; tasks go from task_hours_min in steps of 4 h) cannot fill "
                 f"full_time_hours ({self.full_time_hours:g})"
             )
         if self.share_age_under_27 + self.share_age_45_plus > 1:
