@@ -48,6 +48,7 @@ def test_unknown_key_suggests_the_closest_name():
             {"task_hours_max": 4, "task_hours_min": 8},
             r"task_hours_max \(4\) is below task_hours_min",
         ),
+        ({"task_hours_min": 10, "task_hours_max": 12}, r"the largest task \(3 x 10 h.*cannot fill"),
         ({"wijk_weights": {"Groningen-Noord": 1}}, r"unknown wijk 'Groningen-Noord'"),
     ],
 )
