@@ -1,0 +1,128 @@
+"""The forecast: posterior draws, its tables, and the command from the committed posterior."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.experiment import load_experiment
+from sim.forecast import (
+    FORECAST_QUANTILES,
+    FORECAST_QUANTITIES,
+    draw_overrides,
+    forecast_experiment,
+    forecast_table,
+    p250_table,
+)
+from sim.params import Params
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "calibration" / "posterior.parquet"
+
+
+def a_posterior() -> pd.DataFrame:
+    posterior = pd.DataFrame(
+        {
+            "covid_factor": [0.4, 0.6, 0.8],
+            "early_exit_factor": [0.05, 0.1, 0.2],
+            "weight": [0.0, 0.25, 0.75],
+        }
+    )
+    posterior.attrs["fixed"] = {"matching_weeks": 3}
+    return posterior
+
+
+def test_draws_follow_the_weights_and_carry_the_fixed_overrides():
+    draws = draw_overrides(a_posterior(), 400, np.random.default_rng(1))
+    factors = [d["covid_factor"] for d in draws]
+    assert 0.4 not in factors  # weight 0
+    assert 0.65 < factors.count(0.8) / len(factors) < 0.85  # weight 0.75; 400 draws: sd 0.02
+    assert all(d["matching_weeks"] == 3 for d in draws)
+    assert all(isinstance(Params.from_mapping(d), Params) for d in draws[:5])
+
+
+def test_a_forecast_is_the_policy_experiment_with_one_replicate_per_draw():
+    policy = load_experiment(ROOT / "experiments" / "growth_scenarios.toml")
+    experiment = forecast_experiment(policy, a_posterior(), 6)
+    assert experiment.replicates == 6
+    assert list(experiment.scenarios) == list(policy.scenarios)
+    runs = experiment.runs()
+    # Draw k is the same in every scenario, and so is its seed.
+    for run in runs:
+        assert run.overrides["covid_factor"] == experiment.draws[run.replicate]["covid_factor"]
+        assert run.seed == experiment.seeds()[run.replicate]
+    # A scenario's levers win over the draw; the draw wins over the defaults.
+    faster = next(r for r in runs if r.scenario == "faster")
+    assert faster.overrides["ceiling_growth_per_year"] == 100
+    assert experiment.digest() != policy.digest()
+
+
+@pytest.fixture(scope="module")
+def forecast_dir(tmp_path_factory) -> Path:
+    posterior = tmp_path_factory.mktemp("posterior") / "posterior.parquet"
+    a_posterior().to_parquet(posterior)
+    out = tmp_path_factory.mktemp("forecast") / "f"
+    code = main(
+        ["forecast", "--draws", "6", "--until", "2026-12-31", "--out", str(out), "--posterior", str(posterior),
+         "--workers", "2", "--no-figures"]
+    )  # fmt: skip
+    assert code == 0
+    return out
+
+
+def test_forecast_table_shape_columns_and_monotone_quantiles(forecast_dir):
+    table = pd.read_csv(forecast_dir / "forecast.csv")
+    assert list(table.columns) == ["scenario", "date", "quantity", *FORECAST_QUANTILES]
+    scenarios = table["scenario"].unique()
+    assert len(scenarios) == 5
+    assert set(table["quantity"]) == set(FORECAST_QUANTITIES)
+    assert sorted(table["date"].unique()) == ["2024-04-01", "2025-04-01", "2026-04-01"]
+    assert len(table) == 5 * 3 * len(FORECAST_QUANTITIES)
+    values = table[list(FORECAST_QUANTILES)].to_numpy()
+    assert (np.diff(values, axis=1) >= 0).all()
+
+
+def test_p250_is_a_probability_that_never_falls(forecast_dir):
+    p250 = pd.read_csv(forecast_dir / "p250.csv")
+    assert list(p250.columns) == ["scenario", "year", "probability"]
+    assert p250["probability"].between(0, 1).all()
+    for _, rows in p250.groupby("scenario"):
+        assert (rows.sort_values("year")["probability"].diff().dropna() >= 0).all()
+
+
+def test_forecast_tables_match_the_runs():
+    ts = pd.DataFrame(
+        {
+            "scenario": "s",
+            "replicate": np.repeat([0, 1, 2, 3], 3),
+            "date": pd.to_datetime(["2024-03-31", "2024-04-07", "2025-12-31"] * 4),
+            "employed": [100, 110, 250, 90, 95, 200, 120, 130, 251, 80, 85, 150],
+            "employed_permanent": 0,
+            "exited_cum": 0,
+            "cost_net_eur": 1.0,
+        }
+    )
+    table = forecast_table(ts, dt.date(2025, 12, 31))
+    april = table[(table.quantity == "employed") & (table.date == dt.date(2024, 4, 1))]
+    assert april["q50"].item() == pytest.approx(np.median([100, 90, 120, 80]))
+    p250 = p250_table(ts, dt.date(2025, 12, 31)).set_index("year")["probability"]
+    assert p250[2024] == 0
+    assert p250[2025] == pytest.approx(0.5)
+
+
+@pytest.mark.skipif(not COMMITTED.exists(), reason="no committed posterior yet")
+def test_forecast_works_from_the_committed_posterior(tmp_path):
+    out = tmp_path / "f"
+    assert (
+        main(
+            ["forecast", "--draws", "3", "--until", "2024-06-30", "--out", str(out), "--no-figures"]
+        )
+        == 0
+    )
+    assert (out / "forecast.csv").exists()
+    assert (out / "p250.csv").exists()
