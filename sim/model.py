@@ -253,8 +253,6 @@ class BasisbaanModel(mesa.Model):
             self.spoken_cum += first_talks
             for candidate, outcome in decided:
                 self._decide(candidate, outcome, week)
-        if not any(coach.has_room() for coach in self.coaches):
-            self._held_back.add("coaches")
 
     def _staff_intake(self, week: int) -> None:
         """Match the number of active coaches to the policy for this week."""
@@ -284,6 +282,9 @@ class BasisbaanModel(mesa.Model):
                 self.stage[candidate.person] = INTAKE
                 coach.admit(candidate, week)
                 planned += share
+        if self.waiting_for_intake:
+            # Referred candidates wait for a free intake slot.
+            self._held_back.add("coaches")
 
     def _decide(self, candidate: Recipient, outcome: Outcome, week: int) -> None:
         person = candidate.person
