@@ -748,7 +748,7 @@ class BasisbaanModel(mesa.Model):
         self.guidance_hours = 0.0
         self.sick_absence_rate = 0.0
         self.no_absence_share = float("nan")
-        self.first_year = 0
+        self.first_year: int = 0  # participants in their first year
         self._short_of_tasks: dict[int, int] = {}
         self._accounted_employed = 0
         self._held_back = set()
