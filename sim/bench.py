@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import statistics
 import subprocess
 import sys
@@ -34,6 +35,7 @@ def bench_replicate(repeats: int = 15, params: Params | None = None) -> BenchRes
     """Time ``simulate`` (model, population, time series) over ``repeats`` seeds."""
     params = params or Params()
     simulate(params, seed=0)  # warm up imports and caches
+    gc.freeze()  # as the experiment workers do (sim.runner.prepare_worker)
     times = []
     for seed in range(1, repeats + 1):
         started = time.perf_counter()

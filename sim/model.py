@@ -143,6 +143,10 @@ class BasisbaanModel(mesa.Model):
         ]
         self._free_count = 0
         self._wanting_tasks: list[int] = []  # people who found no tasks last time
+        # Tasks that came free or were collected, per wijk: a search that failed is
+        # tried again only once this changes near the person (written for speed).
+        self._freed = [0] * len(WIJKEN)
+        self._failed_search: dict[tuple[int, bool], int] = {}
         self.task_wijk: list[int] = []
         self.task_hours_of: list[int] = []
         self.task_holder: list[int] = []
@@ -317,7 +321,8 @@ class BasisbaanModel(mesa.Model):
         self._collect_tasks(count, week)
 
     def _collect_tasks(self, count: int, week: int, *, buffer: bool = True) -> None:
-        wanted = self._wanting_tasks
+        # Collect first where candidates wait for tasks or participants lost one.
+        wanted = self._wanting_tasks + list(self._short_of_tasks)
         for i in range(count):
             if buffer and not wanted and self._free_count >= self.p.free_task_buffer:
                 return
@@ -343,6 +348,7 @@ class BasisbaanModel(mesa.Model):
                     self.task_holder.append(-1)
                     self.free_tasks[area][hours].append(task)
                     self._free_count += 1
+                    self._freed[area] += 1
                     self.tasks_total += 1
                     return True
         return False
@@ -358,6 +364,9 @@ class BasisbaanModel(mesa.Model):
         """
         wijk = int(self.population.wijk[person])
         options = ((wijk,), (wijk, *self._near[wijk])) if near else ((wijk,),)
+        seen = sum(self._freed[area] for area in options[-1])
+        if self._failed_search.get((person, near)) == seen:
+            return None  # nothing came free nearby since the last search failed
         for areas in options:
             chosen: list[int] = []
             hours = 0
@@ -376,6 +385,7 @@ class BasisbaanModel(mesa.Model):
                         break
                 if len(chosen) == slots:
                     break
+        self._failed_search[(person, near)] = seen
         return None
 
     def _hold_tasks(self, person: int, tasks: list[int]) -> None:
@@ -391,6 +401,7 @@ class BasisbaanModel(mesa.Model):
         self.task_holder[task] = -1
         self.free_tasks[self.task_wijk[task]][hours].append(task)
         self._free_count += 1
+        self._freed[self.task_wijk[task]] += 1
         self.task_hours[person] -= hours
 
     # --- matching and starts ------------------------------------------------------------
@@ -444,6 +455,7 @@ class BasisbaanModel(mesa.Model):
         person = candidate.person
         self.stage[person] = EMPLOYED
         self.start_week[person] = week
+        self._failed_search.pop((person, True), None)
         self.participants[person] = candidate
         candidate.tasks = list(tasks)
         self._hold_tasks(person, tasks)
@@ -682,6 +694,7 @@ class BasisbaanModel(mesa.Model):
             self._release_task(person, task)
         participant.tasks = []
         self._short_of_tasks.pop(person, None)
+        self._failed_search.pop((person, False), None)
         if participant.guiding_organisation is not None:
             participant.guiding_organisation.let_go(participant)
         participant.remove()
