@@ -277,7 +277,9 @@ class BasisbaanModel(mesa.Model):
         for coach in self.coaches:
             while coach.has_room() and self.waiting_for_intake:
                 if planned + share > ceiling + 1e-9:
-                    self._held_back.add("ceiling")
+                    # Candidates stuck waiting for tasks fill the planned places: then
+                    # tasks, not the ceiling, hold the next admissions back.
+                    self._held_back.add("tasks" if self._wanting_tasks else "ceiling")
                     return
                 if self._over_budget(week, planned + share - self.employed):
                     self._held_back.add("budget")

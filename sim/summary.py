@@ -73,7 +73,7 @@ def run_tables(ts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "reached_250": np.isfinite(year_250) & (year_250 < years[starts] + 1),
         }
     )
-    shares = ts["binding_constraint"].value_counts(normalize=True)
+    shares = ts["binding_constraint"].iloc[1:].value_counts(normalize=True)  # weeks, not the start
     runs = pd.DataFrame(
         {
             "year_250": [year_250],

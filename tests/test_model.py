@@ -287,3 +287,15 @@ def test_replacement_tasks_come_from_the_own_wijk():
             home = int(model.population.wijk[person])
             for task in set(participant.tasks) - set(before.get(person, participant.tasks)):
                 assert model.task_wijk[task] == home
+
+
+def test_a_pipeline_stuck_on_tasks_is_reported_as_tasks_not_ceiling():
+    # Tasks collected at the experiment's pace cannot keep up with +50 jobs a year: the
+    # selected wait for tasks, fill the planned places, and admissions pause.
+    params = Params().with_overrides({"task_acquisition_per_week": 1.2, "free_task_buffer": 0})
+    ts = simulate(params, seed=5, until="2027-12-31")
+    late = ts[ts["date"] >= "2025-01-01"]
+    stuck = late[late["waiting_for_tasks"] > 0]
+    assert len(stuck) > 20
+    below_ceiling = stuck[stuck["employed"] < stuck["job_ceiling"]]
+    assert (below_ceiling["binding_constraint"] == "tasks").mean() > 0.9
