@@ -473,19 +473,31 @@ def cost_per_year(ts: pd.DataFrame) -> Figure:
     years["net_per_job"] = years["cost_net_eur"] / years["employed"].where(years["employed"] > 0)
     medians = years.groupby(["scenario", "year"]).median(numeric_only=True)
 
-    fig = _figure(4.6 + 0.45 * len(scenarios))
-    axes = fig.subplots(1, len(scenarios), sharey=True, squeeze=False)[0]
-    for ax, name in zip(axes, scenarios, strict=True):
-        _draw_cost_bars(ax, medians.loc[name], items, rotate=len(scenarios) > 1)
+    # At most three panels a row, so that year labels and titles stay readable.
+    ncols = min(3, len(scenarios))
+    nrows = -(-len(scenarios) // ncols)
+    fig = _figure(4.6 + 0.45 * len(scenarios) + 2.6 * (nrows - 1))
+    grid = fig.subplots(nrows, ncols, sharey=True, squeeze=False)
+    axes = list(grid.ravel())
+    for ax, name in zip(axes, scenarios, strict=False):
+        _draw_cost_bars(ax, medians.loc[name], items, rotate=ncols > 1)
         ax.set_title(name)
-    axes[0].set_ylabel("million EUR per year\n(costs above zero, savings and income below)")
+    for ax in axes[len(scenarios) :]:
+        ax.set_visible(False)
+    low, high = axes[0].get_ylim()
+    pad = 0.08 * (high - low)
+    axes[0].set_ylim(low - pad, high + pad)  # shared: no bar touches the frame
+    for row in grid:
+        row[0].set_ylabel("million EUR per year\n(costs above zero, savings below)")
+
     handles, labels = axes[0].get_legend_handles_labels()
     lines_last = sorted(range(len(labels)), key=lambda i: labels[i].endswith("cost"))
     fig.legend(
         handles=[handles[i] for i in lines_last], loc="outside lower center", ncol=3, fontsize=9
     )
+    findings = [_cost_finding(name, medians.loc[name]) for name in scenarios]
     fig.suptitle(
-        "\n".join(_cost_finding(name, medians.loc[name]) for name in scenarios),
+        "\n".join([*findings, "Years: * part year, + 53 weekly rows."]),
         x=0.02, ha="left", fontsize=11,
     )  # fmt: skip
     return fig
@@ -507,7 +519,6 @@ def _draw_cost_bars(ax: Axes, years: pd.DataFrame, items: list[_CostItem], rotat
     )  # fmt: skip
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, _year_labels(years.index, years["weeks"]), rotation=90 if rotate else 0)
-    ax.set_xlabel("year (* part year, + 53 weeks)")
     ax.grid(axis="y", alpha=0.3)
 
 
@@ -650,7 +661,7 @@ def _constraint_finding(name: str, shares: pd.Series) -> str:
     """The constraint that bound most often, and the runner-up."""
     top = shares.sort_values(ascending=False)
     text = (
-        f"{name}: mostly the {_constraint_style(top.index[0]).label} ({top.iloc[0]:.0%} of weeks)"
+        f"{name}: {_constraint_style(top.index[0]).label} most often ({top.iloc[0]:.0%} of weeks)"
     )
     if len(top) > 1 and top.iloc[1] > 0:
         text += f", then {_constraint_style(top.index[1]).label} ({top.iloc[1]:.0%})"
