@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from sim.population import COUPLE, SINGLE_PARENT
+from sim.wijken import WIJKEN
 
 if TYPE_CHECKING:
     from sim.model import BasisbaanModel
@@ -175,6 +176,15 @@ class WijkOrganisation(mesa.Agent):
         self.tasks_supplied += 1
         levels = task_hour_levels(self.model.p)
         return levels[self.model.streams["tasks"].scalar.randrange(len(levels))]
+
+
+def organisations_by_wijk(p: Params) -> list[int]:
+    """Organisations per wijk, in the order of WIJKEN: on average ``organisations_per_wijk``,
+    in proportion to the wijk's bijstand weight, at least one (assumption: larger and
+    poorer wijken have more community centres, clubs and care for residents)."""
+    weights = [p.wijk_weights[name] for name in WIJKEN]
+    mean = sum(weights) / len(weights)
+    return [max(1, round(p.organisations_per_wijk * w / mean)) for w in weights]
 
 
 def task_hour_levels(p: Params) -> tuple[int, ...]:

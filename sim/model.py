@@ -28,6 +28,7 @@ from sim.agents import (
     Recipient,
     Stage,
     WijkOrganisation,
+    organisations_by_wijk,
     task_hour_levels,
 )
 from sim.costs import WeekCosts, full_time_wage_cost, net_cost_first_year, week_costs
@@ -129,8 +130,8 @@ class BasisbaanModel(mesa.Model):
         self.waiting_for_intake: deque[Recipient] = deque()
         self.selected: list[Recipient] = []
         self.organisations = [
-            [WijkOrganisation(self, w) for _ in range(p.organisations_per_wijk)]
-            for w in range(len(WIJKEN))
+            [WijkOrganisation(self, w) for _ in range(count)]
+            for w, count in enumerate(organisations_by_wijk(p))
         ]
         self.guiding_organisations = [
             GuidingOrganisation(self) for _ in range(p.guiding_organisations)
@@ -146,6 +147,7 @@ class BasisbaanModel(mesa.Model):
         # Tasks that came free or were collected, per wijk: a search that failed is
         # tried again only once this changes near the person (written for speed).
         self._freed = [0] * len(WIJKEN)
+        self._full_wijken: set[int] = set()
         self._failed_search: dict[tuple[int, bool], int] = {}
         self.task_wijk: list[int] = []
         self.task_hours_of: list[int] = []
@@ -341,6 +343,8 @@ class BasisbaanModel(mesa.Model):
 
     def _collect_task_near(self, wijk: int) -> bool:
         for area in (wijk, *self._near[wijk]):
+            if area in self._full_wijken:
+                continue
             for organisation in self.organisations[area]:
                 if organisation.can_offer_task():
                     hours = organisation.offer_task()
@@ -353,6 +357,7 @@ class BasisbaanModel(mesa.Model):
                     self._freed[area] += 1
                     self.tasks_total += 1
                     return True
+            self._full_wijken.add(area)  # no organisation here has work left to offer
         return False
 
     def _find_tasks(

@@ -427,8 +427,10 @@ class Params(BaseModel):
     organisations_per_wijk: int = P(
         8, ge=1, le=1_000, unit="organisations",
         source="assumption: community centres, sports clubs, bicycle stewards, a wijk paper "
-        "and care for residents (FACTS.md task list) in each area",
-        doc="Organisations in each wijk that can supply tasks.",
+        "and care for residents (FACTS.md task list) in each area, more where more people "
+        "live on bijstand",
+        doc="Organisations per wijk that can supply tasks, on average: each wijk gets a "
+        "share in proportion to its wijk_weights (at least one).",
     )  # fmt: skip
     tasks_per_organisation: int = P(
         8, ge=1, le=1_000, unit="tasks",
@@ -702,12 +704,17 @@ class Params(BaseModel):
                 f"task_hours_max ({self.task_hours_max}) is below task_hours_min "
                 f"({self.task_hours_min})"
             )
-        tasks_in_a_wijk = self.organisations_per_wijk * self.tasks_per_organisation
+        weights = list(self.wijk_weights.values())
+        fewest = max(
+            1, round(self.organisations_per_wijk * min(weights) / (sum(weights) / len(weights)))
+        )
+        tasks_in_a_wijk = fewest * self.tasks_per_organisation
         if self.tasks_per_participant_max > tasks_in_a_wijk:
+            plural = "s" if tasks_in_a_wijk != 1 else ""
             raise ValueError(
                 f"tasks_per_participant_max ({self.tasks_per_participant_max}) is more than "
-                f"the {tasks_in_a_wijk} tasks a wijk can have "
-                "(organisations_per_wijk x tasks_per_organisation)"
+                f"the smallest wijk can have: {tasks_in_a_wijk} task{plural} ({fewest} "
+                "organisations x tasks_per_organisation)"
             )
         # Tasks come in steps of 4 hours from task_hours_min: the largest offered.
         largest = self.task_hours_min + 4 * ((self.task_hours_max - self.task_hours_min) // 4)

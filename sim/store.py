@@ -6,7 +6,8 @@ directory of part files, one per run: ``timeseries.parquet/`` (weekly outcomes),
 against the eligible pool), ``years.parquet/`` and ``runs.parquet/`` (the per-run
 summaries of ``sim.summary``). Part files are written to a hidden
 temporary name and renamed into place, so a killed process leaves whole files or
-nothing; the ``runs`` part is written last and marks the run as finished. Re-running
+nothing; the ``runs`` part is written last and marks the run as finished (on resume
+only when all its parts are whole). Re-running
 the same experiment into the same directory skips finished runs. A directory that
 holds another experiment (another hash) is refused, never mixed or overwritten.
 """
@@ -102,11 +103,24 @@ class ResultStore:
         return done
 
     def finished(self) -> set[str]:
-        """Keys of the runs whose every part is on disk."""
+        """Keys of the runs whose every part is on disk and whole.
+
+        A part is whole when it ends with Parquet's closing magic bytes. Parts are
+        renamed into place only when written, so a killed process leaves none half
+        written; the check also catches parts that an operating-system crash cut short
+        (the store does not fsync every part: that would double a run's cost here).
+        """
         runs_dir = self.directory / "runs.parquet"
         if not runs_dir.exists():
             return set()
-        return {path.stem for path in runs_dir.glob("*.parquet")}
+        keys = {path.stem for path in runs_dir.glob("*.parquet")}
+        return {
+            key
+            for key in keys
+            if all(
+                _whole(self.directory / f"{table}.parquet" / f"{key}.parquet") for table in TABLES
+            )
+        }
 
     # --- writing --------------------------------------------------------------------
     def write_run(self, key: str, parts: dict[str, bytes]) -> None:
@@ -114,10 +128,7 @@ class ResultStore:
         for table in TABLES:
             target = self.directory / f"{table}.parquet" / f"{key}.parquet"
             temporary = target.with_name(f".{key}.tmp")
-            with open(temporary, "wb") as handle:
-                handle.write(parts[table])
-                handle.flush()
-                os.fsync(handle.fileno())
+            temporary.write_bytes(parts[table])
             os.replace(temporary, target)
 
     def finish(self, *, started: dt.datetime, workers: str) -> dict[str, Any]:
@@ -188,6 +199,16 @@ def read_table(directory: str | Path, table: str, columns: list[str] | None = No
     frame = pq.ParquetDataset([str(part) for part in parts]).read(columns=columns).to_pandas()
     order = [c for c in ("scenario", "sample", "replicate", "date", "year", "wijk") if c in frame]
     return frame.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def _whole(path: Path) -> bool:
+    """Whether a Parquet file is complete: it ends with the magic bytes PAR1."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(-4, os.SEEK_END)
+            return handle.read(4) == b"PAR1"
+    except OSError:
+        return False
 
 
 def load_results(directory: str | Path) -> pd.DataFrame:

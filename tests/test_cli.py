@@ -57,7 +57,7 @@ def test_run_writes_the_promised_files(baseline_dir):
         ("name = 'x'\n[params]\nhouseholds = 'lots'\n", r"key 'households'.*valid integer"),
         ("name = 'x'\nuntil = 2019-01-01\n", r"key 'until'.*after the programme start"),
         ("name = 'x'\n[params]\ntasks_per_participant_max = 9\ntasks_per_organisation = 1\norganisations_per_wijk = 2\n",
-         r"tasks_per_participant_max \(9\) is more than the 2 tasks"),
+         r"tasks_per_participant_max \(9\) is more than the smallest wijk can have: 1 task "),
         ("name = 'x'\nreplicate = 3\n", r"key 'replicate'.*did you mean 'replicates'"),
         ("name = 'x'\n[params\n", r"not valid TOML"),
     ],

@@ -42,7 +42,7 @@ def test_unknown_key_suggests_the_closest_name():
                 "organisations_per_wijk": 1,
                 "tasks_per_organisation": 2,
             },
-            r"tasks_per_participant_max \(10\) is more than the 2 tasks a wijk can have",
+            r"tasks_per_participant_max \(10\) is more than the smallest wijk can have: 2 tasks",
         ),
         (
             {"task_hours_max": 4, "task_hours_min": 8},

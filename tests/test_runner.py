@@ -196,3 +196,15 @@ def test_every_shipped_experiment_runs(path, tmp_path):
     ts = load_results(tmp_path / experiment.name)
     assert ts.groupby(["scenario", "sample", "replicate"]).ngroups == runs
     assert (ts["employed"] > 0).any()
+
+
+def test_a_run_with_a_cut_short_part_is_run_again(local_run, tmp_path):
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(local_run, out)
+    part = sorted((out / "timeseries.parquet").glob("*.parquet"))[0]
+    part.write_bytes(part.read_bytes()[:-100])  # as an operating-system crash could leave it
+    report = run_experiment(parse_experiment(TWO_POLICIES, source="two"), out, workers=1)
+    assert report.runs_done == 1
+    frames_equal(local_run, out)
