@@ -179,9 +179,12 @@ class WijkOrganisation(mesa.Agent):
 
 
 def organisations_by_wijk(p: Params) -> list[int]:
-    """Organisations per wijk, in the order of WIJKEN: on average ``organisations_per_wijk``,
-    in proportion to the wijk's bijstand weight, at least one (assumption: larger and
-    poorer wijken have more community centres, clubs and care for residents)."""
+    """Organisations per wijk, in the order of WIJKEN.
+
+    On average ``organisations_per_wijk``, in proportion to the wijk's bijstand weight,
+    at least one (assumption: larger and poorer wijken have more community centres,
+    clubs and care for residents).
+    """
     weights = [p.wijk_weights[name] for name in WIJKEN]
     mean = sum(weights) / len(weights)
     return [max(1, round(p.organisations_per_wijk * w / mean)) for w in weights]
