@@ -14,8 +14,9 @@ from __future__ import annotations
 import heapq
 import math
 import secrets
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -35,7 +36,16 @@ from sim.costs import WeekCosts, full_time_wage_cost, net_cost_first_year, week_
 from sim.outcomes import WeeklyRecord
 from sim.params import Params
 from sim.policy import policy_timeline
-from sim.population import COUPLE, EXIT_CLOCKS, HORIZON_YEARS, SINGLE, SINGLE_PARENT, generate
+from sim.population import (
+    COUPLE,
+    EXIT_CLOCKS,
+    HORIZON_YEARS,
+    SINGLE,
+    SINGLE_PARENT,
+    Population,
+    generate,
+    population_key,
+)
 from sim.streams import named_streams
 from sim.timeline import PROGRAMME_START, WEEKS_PER_YEAR, date_of, week_of
 from sim.wijken import NEAR, WIJKEN
@@ -79,7 +89,8 @@ class BasisbaanModel(mesa.Model):
         super().__init__(rng=self.seed)
         self.p = p = params if params is not None else Params()
         self.streams = named_streams(self.seed)
-        self.population = pop = generate(p, self.streams["population"].numpy)
+        self.population, pool = _population(p, self.seed, self.streams["population"].numpy)
+        pop = self.population
         self.policy = policy_timeline(p, HORIZON_WEEKS)
         self.week = 0
         n = pop.size
@@ -100,23 +111,14 @@ class BasisbaanModel(mesa.Model):
 
         # The referral queue over the eligible pool: people enter the heap when they
         # become eligible and leave it, best referral key first, when referred.
-        # The heap holds ranks (0 = first to be referred), plain ints rather than
-        # tuples, which would cost garbage-collector time (written for speed).
-        ever = np.flatnonzero(pop.eligible_to > pop.eligible_from)
-        self._by_rank = ever[np.argsort(-pop.referral_key[ever], kind="stable")]
-        rank = np.empty(pop.size, np.int64)
-        rank[self._by_rank] = np.arange(len(ever))
-        order = ever[np.argsort(pop.eligible_from[ever], kind="stable")]
-        self._entering = rank[order].tolist()
-        self._entered_by = np.searchsorted(
-            pop.eligible_from[order], np.arange(HORIZON_WEEKS + 1), "right"
-        )
+        # The referral heap holds ranks (0 = first to be referred), see ReferralPool.
+        self._by_rank = pool.by_rank
+        self._entering = pool.entering
+        self._entered_by = pool.entered_by
+        self._eligible_base = pool.eligible_base
         self._next_eligible = 0
         self._heap: list[int] = []
         weeks = HORIZON_WEEKS + 2
-        opens = np.bincount(np.minimum(pop.eligible_from[ever], weeks - 1), minlength=weeks)
-        closes = np.bincount(np.minimum(pop.eligible_to[ever], weeks - 1), minlength=weeks)
-        self._eligible_base = np.cumsum(opens - closes)
         self._referred_window_closes = np.zeros(weeks, np.int64)
         self._referred_in_window = 0
 
@@ -844,6 +846,64 @@ class BasisbaanModel(mesa.Model):
 
 
 _NONE, _CONSTANT, _CAPPED, _DECLINING, _FLOORED = range(5)  # guidance groups
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralPool:
+    """The eligible pool in referral order, derived once from a population.
+
+    ``by_rank`` lists the ever-eligible people best referral key first; ``entering``
+    their ranks in order of becoming eligible, and ``entered_by[week]`` how many of
+    them are eligible by then; ``eligible_base[week]`` counts the eligible. The heap
+    holds ranks as plain ints rather than tuples, which would cost garbage-collector
+    time (written for speed).
+    """
+
+    by_rank: np.ndarray
+    entering: list[int]
+    entered_by: np.ndarray
+    eligible_base: np.ndarray
+
+    @classmethod
+    def of(cls, pop: Population) -> ReferralPool:
+        """Index a population's eligibility windows and referral keys."""
+        ever = np.flatnonzero(pop.eligible_to > pop.eligible_from)
+        by_rank = ever[np.argsort(-pop.referral_key[ever], kind="stable")]
+        rank = np.empty(pop.size, np.int64)
+        rank[by_rank] = np.arange(len(ever))
+        order = ever[np.argsort(pop.eligible_from[ever], kind="stable")]
+        weeks = HORIZON_WEEKS + 2
+        opens = np.bincount(np.minimum(pop.eligible_from[ever], weeks - 1), minlength=weeks)
+        closes = np.bincount(np.minimum(pop.eligible_to[ever], weeks - 1), minlength=weeks)
+        return cls(
+            by_rank=by_rank,
+            entering=rank[order].tolist(),
+            entered_by=np.searchsorted(
+                pop.eligible_from[order], np.arange(HORIZON_WEEKS + 1), "right"
+            ),
+            eligible_base=np.cumsum(opens - closes),
+        )
+
+
+# The last few populations drawn, by seed and the parameters they depend on: the
+# scenarios of one replicate share them (common random numbers), so a worker that runs
+# them one after another draws the population once (written for speed). Populations
+# are read-only, so sharing them is safe.
+_POPULATIONS: OrderedDict[tuple[object, ...], tuple[Population, ReferralPool]] = OrderedDict()
+_POPULATIONS_KEPT = 2
+
+
+def _population(p: Params, seed: int, rng: np.random.Generator) -> tuple[Population, ReferralPool]:
+    key = (seed, population_key(p))
+    cached = _POPULATIONS.get(key)
+    if cached is None:
+        pop = generate(p, rng)
+        cached = _POPULATIONS[key] = (pop, ReferralPool.of(pop))
+        while len(_POPULATIONS) > _POPULATIONS_KEPT:
+            _POPULATIONS.popitem(last=False)
+    else:
+        _POPULATIONS.move_to_end(key)
+    return cached
 
 
 class _GuidanceTotals:

@@ -84,6 +84,29 @@ class Population:
         return sum(getattr(self, f.name).nbytes for f in fields(self))
 
 
+# The parameters the population is drawn from: a scenario that changes none of them
+# shares its replicate's population with the other scenarios.
+POPULATION_PARAMETERS = (
+    "households", "inflow_households_per_year", "share_couples", "share_single_parents",
+    "share_women", "share_age_under_27", "share_age_45_plus", "share_on_benefit_over_2_years",
+    "share_on_benefit_over_5_years", "share_reintegration_route", "bijstand_outflow_short",
+    "bijstand_outflow_long", "state_pension_age", "pension_margin_years", "wijk_weights",
+    "eligible_min_years_on_benefit", "eligible_min_age", "share_prospect_paid_work",
+    "share_physical_limitations", "share_volunteering", "keep_volunteering", "share_debts",
+    "share_starting_part_time", "share_sickness_prone", "guidance_spread",
+    "share_intensive_guidance", "referral_weight_women", "referral_weight_single_parents",
+    "referral_weight_age_45_plus", "referral_weight_per_year_on_benefit",
+)  # fmt: skip
+
+
+def population_key(params: Params) -> tuple[object, ...]:
+    """What the population depends on besides the seed, as a hashable key."""
+    return tuple(
+        tuple(sorted(value.items())) if isinstance(value, dict) else value
+        for value in (getattr(params, name) for name in POPULATION_PARAMETERS)
+    )
+
+
 def generate(params: Params, rng: np.random.Generator) -> Population:
     """Draw the synthetic population: households on benefit now and those that come later."""
     weeks_horizon = HORIZON_YEARS * WEEKS_PER_YEAR
@@ -198,7 +221,7 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
     with np.errstate(divide="ignore"):
         referral_key[ever] = np.log(rng.random(m)) / np.maximum(weight, 1e-12)
 
-    return Population(
+    population = Population(
         household=household,
         partner=partner,
         household_type=kind,
@@ -224,6 +247,9 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
         eligible_from=eligible_from,
         eligible_to=eligible_to,
     )
+    for item in fields(population):
+        getattr(population, item.name).setflags(write=False)  # shared between scenarios
+    return population
 
 
 def _choice(rng: np.random.Generator, weights: list[float], n: int) -> np.ndarray:

@@ -4,8 +4,9 @@ Runs go to a local process pool (all cores by default), run in this process with
 worker, or go to a Dask distributed cluster when a scheduler address is given. Each
 run is self-contained (its seed is in its :class:`~sim.experiment.RunSpec`), so the
 numbers are the same bit for bit whichever way and on however many workers they run.
-Results are written as each run finishes; at most a few runs per worker are in flight,
-so memory stays flat however many runs there are.
+A worker task is one replicate with all its scenarios, which share the replicate's
+synthetic population. Results are written as each task finishes; at most two tasks per
+worker are in flight, so memory stays flat however many runs there are.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sim.simulation import run_replicate
 from sim.store import ResultStore, to_parquet_bytes
 from sim.summary import run_tables
 
-IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER = 2  # batches (one replicate, every scenario) per worker
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,19 @@ def execute(spec: RunSpec, outputs: tuple[str, ...]) -> RunOutcome:
         "runs": to_parquet_bytes(runs),
     }
     return RunOutcome(key=spec.key, parts=parts, seconds=seconds)
+
+
+def execute_batch(specs: list[RunSpec], outputs: tuple[str, ...]) -> list[RunOutcome]:
+    """Run the scenarios of one replicate in turn: they share its population."""
+    return [execute(spec, outputs) for spec in specs]
+
+
+def batches(specs: list[RunSpec]) -> list[list[RunSpec]]:
+    """Group runs by (sample, replicate): one worker task per replicate, all scenarios."""
+    groups: dict[tuple[int, int], list[RunSpec]] = {}
+    for spec in specs:
+        groups.setdefault((spec.sample, spec.replicate), []).append(spec)
+    return list(groups.values())
 
 
 @dataclass(frozen=True)
@@ -117,16 +131,19 @@ def run_experiment(
         unit="run",
         disable=not progress,
     )
+    tasks = batches(todo)
     if scheduler:
         label = f"dask {scheduler}"
-        outcomes = _on_dask(todo, experiment.outputs, scheduler)
-    elif (workers or os.cpu_count() or 1) == 1 or len(todo) <= 1:
+        outcomes = _on_dask(tasks, experiment.outputs, scheduler)
+    elif (workers or os.cpu_count() or 1) == 1 or len(tasks) <= 1:
         label = "1 (in process)"
-        outcomes = (execute(spec, experiment.outputs) for spec in todo)
+        outcomes = (
+            outcome for task in tasks for outcome in execute_batch(task, experiment.outputs)
+        )
     else:
         count = workers or os.cpu_count() or 1
         label = f"{count} processes"
-        outcomes = _in_pool(todo, experiment.outputs, count)
+        outcomes = _in_pool(tasks, experiment.outputs, count)
     finished = 0
     with bar:
         for outcome in outcomes:
@@ -145,12 +162,12 @@ def run_experiment(
 
 
 def _bounded(
-    submit: Callable[[RunSpec], Any],
-    specs: Iterable[RunSpec],
+    submit: Callable[[list[RunSpec]], Any],
+    specs: Iterable[list[RunSpec]],
     wait_any: Callable[[set[Any]], tuple[set[Any], set[Any]]],
     window: int,
 ) -> Iterator[Any]:
-    """Keep at most ``window`` runs in flight; yield finished futures as they come."""
+    """Keep at most ``window`` batches in flight; yield finished futures as they come."""
     pending: set[Any] = set()
     queue = iter(specs)
     for spec in queue:
@@ -174,23 +191,27 @@ def prepare_worker() -> None:
     gc.freeze()
 
 
-def _in_pool(specs: list[RunSpec], outputs: tuple[str, ...], workers: int) -> Iterator[RunOutcome]:
+def _in_pool(
+    tasks: list[list[RunSpec]], outputs: tuple[str, ...], workers: int
+) -> Iterator[RunOutcome]:
     pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker)
     try:
         futures = _bounded(
-            lambda spec: pool.submit(execute, spec, outputs),
-            specs,
+            lambda task: pool.submit(execute_batch, task, outputs),
+            tasks,
             lambda pending: cf.wait(pending, return_when=cf.FIRST_COMPLETED),
             IN_FLIGHT_PER_WORKER * workers,
         )
         for future in futures:
-            yield future.result()
+            yield from future.result()
     finally:
         # On an interrupt, drop the runs not started; finished ones are already stored.
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _on_dask(specs: list[RunSpec], outputs: tuple[str, ...], address: str) -> Iterator[RunOutcome]:
+def _on_dask(
+    tasks: list[list[RunSpec]], outputs: tuple[str, ...], address: str
+) -> Iterator[RunOutcome]:
     from distributed import Client, wait
 
     with Client(address, timeout="30s") as client:
@@ -201,12 +222,12 @@ def _on_dask(specs: list[RunSpec], outputs: tuple[str, ...], address: str) -> It
             return set(result.done), set(result.not_done)
 
         futures = _bounded(
-            lambda spec: client.submit(execute, spec, outputs, pure=False),
-            specs,
+            lambda task: client.submit(execute_batch, task, outputs, pure=False),
+            tasks,
             wait_any,
             IN_FLIGHT_PER_WORKER * workers,
         )
         for future in futures:
-            outcome = future.result()
+            outcomes = future.result()
             future.release()
-            yield outcome
+            yield from outcomes

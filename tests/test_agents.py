@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -14,7 +16,14 @@ from .conftest import SMALL
 
 @pytest.fixture
 def model():
-    return BasisbaanModel(Params().with_overrides(SMALL), rng=3)
+    """A small model with its own writable copy of the population (populations are
+    read-only and shared between scenarios), so a test can set a person's traits."""
+    model = BasisbaanModel(Params().with_overrides(SMALL), rng=3)
+    pop = model.population
+    model.population = dataclasses.replace(
+        pop, **{f.name: getattr(pop, f.name).copy() for f in dataclasses.fields(pop)}
+    )
+    return model
 
 
 def a_person(model, **traits):

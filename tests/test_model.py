@@ -299,3 +299,13 @@ def test_a_pipeline_stuck_on_tasks_is_reported_as_tasks_not_ceiling():
     assert len(stuck) > 20
     below_ceiling = stuck[stuck["employed"] < stuck["job_ceiling"]]
     assert (below_ceiling["binding_constraint"] == "tasks").mean() > 0.9
+
+
+def test_scenarios_of_a_replicate_share_one_read_only_population():
+    a = BasisbaanModel(Params(), rng=31)
+    b = BasisbaanModel(Params().with_overrides({"intake_coaches_follow_ceiling": False}), rng=31)
+    c = BasisbaanModel(Params().with_overrides({"share_couples": 0.2}), rng=31)
+    assert a.population is b.population  # a policy lever leaves the population alone
+    assert c.population is not a.population  # a population parameter draws a new one
+    with pytest.raises(ValueError, match="read-only"):
+        a.population.woman[0] = True

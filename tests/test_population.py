@@ -66,3 +66,15 @@ def test_same_seed_same_population_and_traits_only_for_the_eligible():
     never = a.eligible_to <= a.eligible_from
     assert np.isneginf(a.referral_key[never]).all()
     assert np.isinf(a.exit_clock[never]).all()
+
+
+def test_the_population_key_names_every_parameter_generate_reads():
+    import re
+    from pathlib import Path
+
+    from sim.population import POPULATION_PARAMETERS
+
+    source = (Path(__file__).resolve().parents[1] / "sim" / "population.py").read_text()
+    body = source[source.index("def generate(") :]
+    read = set(re.findall(r"params\.(\w+)", body))
+    assert read == set(POPULATION_PARAMETERS)
