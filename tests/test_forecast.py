@@ -115,8 +115,8 @@ def test_forecast_tables_match_the_runs():
     assert p250[2025] == pytest.approx(0.5)
 
 
-@pytest.mark.skipif(not COMMITTED.exists(), reason="no committed posterior yet")
 def test_forecast_works_from_the_committed_posterior(tmp_path):
+    assert COMMITTED.exists(), "calibration/posterior.parquet must be committed"
     out = tmp_path / "f"
     assert (
         main(

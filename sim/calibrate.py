@@ -1,0 +1,693 @@
+"""Running a calibration: ABC-SMC with pyabc, its history, the posterior and the checks.
+
+:func:`run_calibration` reads a calibration file (``calibration/hanze.toml``), runs
+ABC-SMC on the model (pyabc's multicore sampler by default; its Dask sampler with a
+scheduler address; one worker runs in this process) with the history in a SQLite
+database under ``results/calibration/`` so a run can be inspected and resumed, and then
+writes:
+
+- the weighted posterior sample, ``calibration/posterior.parquet`` (one column per free
+  parameter and ``weight``; committed, so forecasts work on a fresh checkout);
+- ``results/calibration/ppc.csv``: every target's 5/25/50/75/95% posterior predictive
+  quantiles from fresh simulations, and whether the observed value is inside the 90%
+  interval;
+- figures: the posterior marginals, every target's 50% and 90% predictive intervals
+  against the observed value, and the ABC progress.
+
+:func:`load_posterior` and :func:`posterior_params` give forecasts their parameter sets.
+
+Determinism (see calibration/README.md): every simulation's model seed is a hash of the
+master seed and its parameters, so any particle re-runs exactly. With one worker
+(pyabc's single-core sampler) the whole calibration is bit-reproducible. pyabc's
+multicore and Dask samplers reseed their workers from the operating system and accept
+whichever particles finish first, so their runs are not reproducible, whatever the
+number of workers.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.calibration import (
+    SEED_KEY,
+    Calibration,
+    Distance,
+    FreeParameter,
+    Targets,
+    load_calibration,
+    prior_distribution,
+    run_replicate_released,
+    summary_statistics,
+)
+from sim.params import ConfigError, Params, check_names
+from sim.streams import stable_key
+
+if TYPE_CHECKING:
+    import pyabc
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = REPO_ROOT / "calibration" / "hanze.toml"
+DEFAULT_POSTERIOR = REPO_ROOT / "calibration" / "posterior.parquet"
+DEFAULT_OUT = Path("results") / "calibration"
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+PPC_SERIES = ("employed", "spoken_cum")  # time series kept from the predictive runs
+DASK_BATCH = 10  # evaluations per Dask task: a run takes ~30 ms, a task round trip ~ms
+PPC_CHUNK = 20
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """What a calibration did and wrote."""
+
+    name: str
+    database: Path
+    abc_id: int
+    posterior_path: Path
+    ppc_path: Path
+    figures: list[Path]
+    generations: int
+    total_simulations: int
+    abc_seconds: float
+    sampler: str
+    final_epsilon: float
+    resumed: bool
+    ppc: pd.DataFrame = field(repr=False)
+
+    @property
+    def simulations_per_second(self) -> float:
+        """Simulations per wall-clock second of the ABC-SMC part (NaN if nothing ran)."""
+        return self.total_simulations / self.abc_seconds if self.abc_seconds > 0 else float("nan")
+
+    @property
+    def outside_90(self) -> list[str]:
+        """Targets whose observed value lies outside their 90% predictive interval."""
+        return self.ppc.loc[~self.ppc["inside_90"], "target"].tolist()
+
+
+def describe(result: CalibrationResult) -> list[str]:
+    """Lines for the command line: what ran, how fast, what was written, what misfits."""
+    rate = result.simulations_per_second
+    speed = f"{rate:.1f} simulations/s" if np.isfinite(rate) else "nothing left to run"
+    lines = [
+        f"{result.name}: {result.generations} generations, {result.total_simulations:,} "
+        f"simulations ({speed}, {result.abc_seconds:.0f} s on {result.sampler}); final "
+        f"epsilon {result.final_epsilon:.2f}; history {result.database} (run {result.abc_id})",
+        f"  posterior -> {result.posterior_path}",
+        f"  predictive check -> {result.ppc_path}",
+        *(f"  figure -> {path}" for path in result.figures),
+    ]
+    outside = result.outside_90
+    lines.append(
+        "  every target inside its 90% predictive interval"
+        if not outside
+        else f"  outside the 90% predictive interval: {', '.join(outside)}"
+    )
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------
+
+
+def run_calibration(
+    config_path: str | Path = DEFAULT_CONFIG,
+    *,
+    scheduler: str | None = None,
+    resume: bool = False,
+    out_dir: str | Path = DEFAULT_OUT,
+    posterior_path: str | Path | None = None,
+    workers: int | None = None,
+    figures: bool = True,
+    calibration: Calibration | None = None,
+) -> CalibrationResult:
+    """Calibrate with ABC-SMC and write the posterior, the predictive check and figures.
+
+    Args:
+        config_path: the calibration file.
+        scheduler: a Dask scheduler address (``tcp://host:port``): sample on its workers.
+        resume: continue the latest run of this calibration in ``out_dir`` (it must have
+            been started from the same targets, priors, seed and settings); a finished
+            run only has its outputs written again.
+        out_dir: where the history database, ``ppc.csv`` and the figures go.
+        posterior_path: where the posterior goes (default: ``posterior.parquet`` beside the
+            calibration file).
+        workers: local processes (default: the file's ``abc.workers``, else all cores);
+            1 samples in this process, reproducibly.
+        figures: draw the figures.
+        calibration: an already validated calibration (e.g. on pseudo-data) to use instead
+            of reading ``config_path``; the path still names it in messages.
+    """
+    import pyabc
+
+    cal = calibration or load_calibration(config_path)
+    if workers is not None and workers < 1:
+        raise ConfigError("must be at least 1", source="--workers")
+    out = Path(out_dir)
+    database = out / f"{cal.name}.db"
+    runs_file = out / f"{cal.name}.runs.json"
+    posterior_file = (
+        Path(posterior_path) if posterior_path else Path(cal.source).parent / "posterior.parquet"
+    )
+    runs = _read_runs(runs_file)
+    if resume:
+        abc_id = _resumable(runs, cal, runs_file)
+    out.mkdir(parents=True, exist_ok=True)
+
+    count = workers or cal.abc.workers or os.cpu_count() or 1
+    sampler, label, client = _sampler(scheduler, count)
+    abc = pyabc.ABCSMC(
+        models=cal.simulator(),
+        parameter_priors=prior_distribution(cal.free),
+        distance_function=Distance(cal.targets),
+        population_size=cal.abc.population_size,
+        sampler=sampler,
+        eps=pyabc.QuantileEpsilon(alpha=cal.abc.epsilon_quantile),
+        transitions=(
+            pyabc.LocalTransition()
+            if cal.abc.transition == "local"
+            else pyabc.MultivariateNormalTransition()
+        ),
+    )
+    url = f"sqlite:///{database.resolve()}"
+    try:
+        if resume:
+            history = abc.load(url, abc_id)
+        else:
+            history = abc.new(url, cal.targets.observed())
+            abc_id = int(history.id)
+            runs[str(abc_id)] = {
+                "fingerprint": cal.fingerprint(),
+                "config": str(cal.source),
+                "seed": cal.seed,
+                "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            }
+            _write_runs(runs_file, runs)
+        clock = time.perf_counter()
+        simulations_before = int(history.total_nr_simulations) if resume else 0
+        remaining = _remaining_generations(history, cal)
+        if remaining > 0:
+            # pyabc draws proposals from numpy's legacy global generator in the sampling
+            # process: seeded here, a single-core run is reproducible (also when resumed).
+            start = np.random.SeedSequence([cal.seed, history.max_t + 1]).generate_state(1)
+            np.random.seed(start)  # noqa: NPY002 (pyabc's generator, not ours)
+            abc.run(
+                minimum_epsilon=cal.abc.minimum_epsilon,
+                max_nr_populations=remaining,
+                min_acceptance_rate=cal.abc.min_acceptance_rate,
+                max_total_nr_simulations=cal.abc.max_total_simulations,
+                max_walltime=(
+                    dt.timedelta(minutes=cal.abc.max_walltime_minutes)
+                    if cal.abc.max_walltime_minutes
+                    else None
+                ),
+            )
+        abc_seconds = time.perf_counter() - clock
+        simulations_run = int(history.total_nr_simulations) - simulations_before
+        posterior = posterior_frame(history, cal)
+        populations = history.get_all_populations()
+        generations = int(history.max_t) + 1
+        total = int(history.total_nr_simulations)
+        final_epsilon = float(populations["epsilon"].iloc[-1])
+        posterior.attrs.update(
+            {"abc_id": abc_id, "generations": generations, "total_simulations": total,
+             "final_epsilon": final_epsilon}
+        )  # fmt: skip
+        save_posterior(posterior, posterior_file)
+        draws = posterior_predictive(cal, posterior, scheduler=client, workers=count)
+    finally:
+        if client is not None:
+            client.close()
+    table = ppc_table(cal.targets, draws)
+    ppc_path = out / "ppc.csv"
+    table.to_csv(ppc_path, index=False)
+    draws.drop(columns=[f"series_{c}" for c in PPC_SERIES]).to_parquet(out / "ppc_draws.parquet")
+    written: list[Path] = []
+    if figures:
+        written = save_figures(cal, posterior, table, draws, populations, out / "figures")
+    return CalibrationResult(
+        name=cal.name,
+        database=database,
+        abc_id=abc_id,
+        posterior_path=posterior_file,
+        ppc_path=ppc_path,
+        figures=written,
+        generations=generations,
+        total_simulations=total,
+        abc_seconds=abc_seconds if simulations_run else 0.0,
+        sampler=label,
+        final_epsilon=final_epsilon,
+        resumed=resume,
+        ppc=table,
+    )
+
+
+def _sampler(scheduler: str | None, workers: int) -> tuple[pyabc.sampler.Sampler, str, Any]:
+    from pyabc.sampler import (
+        DaskDistributedSampler,
+        MulticoreEvalParallelSampler,
+        SingleCoreSampler,
+    )
+
+    if scheduler:
+        from distributed import Client
+
+        try:
+            client = Client(scheduler, timeout="30s")
+        except OSError as error:
+            raise ConfigError(
+                f"cannot reach the Dask scheduler: {error}", source="--scheduler"
+            ) from None
+        sampler = DaskDistributedSampler(dask_client=client, batch_size=DASK_BATCH)
+        return sampler, f"dask {scheduler}", client
+    if workers == 1:
+        return SingleCoreSampler(), "1 (in process)", None
+    return MulticoreEvalParallelSampler(n_procs=workers), f"{workers} processes", None
+
+
+def _remaining_generations(history: pyabc.History, cal: Calibration) -> int:
+    """Generations still to run under the stopping rule (0: the run is finished)."""
+    done = int(history.max_t) + 1
+    if done == 0:
+        return cal.abc.max_generations
+    last = history.get_all_populations().iloc[-1]
+    finished = (
+        done >= cal.abc.max_generations
+        or int(history.total_nr_simulations) >= cal.abc.max_total_simulations
+        or float(last["epsilon"]) <= cal.abc.minimum_epsilon
+        or int(last["particles"]) / max(int(last["samples"]), 1) < cal.abc.min_acceptance_rate
+    )
+    return 0 if finished else cal.abc.max_generations - done
+
+
+def _read_runs(path: Path) -> dict[str, dict[str, Any]]:
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ConfigError(f"cannot be read: {error}", source=str(path)) from None
+
+
+def _write_runs(path: Path, runs: Mapping[str, Any]) -> None:
+    path.write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
+
+
+def _resumable(runs: Mapping[str, Mapping[str, Any]], cal: Calibration, path: Path) -> int:
+    if not runs:
+        raise ConfigError(
+            "no calibration run to resume here; run without --resume first", source=str(path)
+        )
+    abc_id = max(int(key) for key in runs)
+    if runs[str(abc_id)].get("fingerprint") != cal.fingerprint():
+        raise ConfigError(
+            f"run {abc_id} was started with other targets, priors, seed or settings; "
+            "run without --resume to start a new one",
+            source=str(path),
+        )
+    return abc_id
+
+
+# ---------------------------------------------------------------------------
+# The posterior
+# ---------------------------------------------------------------------------
+
+
+def posterior_frame(history: pyabc.History, cal: Calibration) -> pd.DataFrame:
+    """The last generation as registry values (dates as dates) with weights summing to 1."""
+    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    columns: dict[str, Any] = {}
+    for p in cal.free:
+        values = frame[p.name].to_numpy(float)
+        columns[p.name] = [p.to_value(v) for v in values] if p.kind != "float" else values
+    posterior = pd.DataFrame(columns)
+    w = np.asarray(weights, float)
+    posterior["weight"] = w / w.sum()
+    posterior.attrs = {
+        "calibration": cal.name,
+        "config": _repo_relative(cal.source),
+        "fingerprint": cal.fingerprint(),
+        "seed": cal.seed,
+        "fixed": json.loads(json.dumps(cal.fixed, default=str)),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    return posterior
+
+
+def _repo_relative(path: str | Path) -> str:
+    resolved = Path(path).resolve()
+    return str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(path)
+
+
+def save_posterior(posterior: pd.DataFrame, path: str | Path) -> Path:
+    """Write a posterior sample to Parquet (its attrs travel in the file's metadata)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    posterior.to_parquet(path, index=False)
+    return path
+
+
+def load_posterior(path: str | Path | None = None) -> pd.DataFrame:
+    """Read a posterior sample: one column per free parameter plus ``weight`` (sum 1).
+
+    Args:
+        path: the Parquet file (default: the committed ``calibration/posterior.parquet``).
+    """
+    path = Path(path) if path is not None else DEFAULT_POSTERIOR
+    if not path.exists():
+        raise ConfigError(
+            "no posterior here; run `basisbaan calibrate` to make one", source=str(path)
+        )
+    posterior = pd.read_parquet(path)
+    if "weight" not in posterior.columns:
+        raise ConfigError("has no 'weight' column", source=str(path))
+    check_names({c: None for c in posterior.columns if c != "weight"}, source=str(path))
+    weights = posterior["weight"].to_numpy(float)
+    if (
+        len(weights) == 0
+        or not np.all(np.isfinite(weights))
+        or np.any(weights < 0)
+        or weights.sum() <= 0
+    ):
+        raise ConfigError(
+            "weights must be finite, >= 0 and not all 0", source=str(path), key="weight"
+        )
+    attrs = dict(posterior.attrs)
+    posterior = posterior.assign(weight=weights / weights.sum())
+    posterior.attrs = attrs
+    return posterior
+
+
+def posterior_params(
+    posterior: pd.DataFrame, n: int, rng: np.random.Generator | int | None = None
+) -> list[Params]:
+    """Draw ``n`` parameter sets from a weighted posterior (with replacement, by weight).
+
+    Each set is the baseline with the calibration's fixed overrides (``attrs["fixed"]``)
+    and one posterior row.
+    """
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    weights = posterior["weight"].to_numpy(float)
+    rows = generator.choice(len(posterior), size=n, p=weights / weights.sum())
+    fixed = dict(posterior.attrs.get("fixed", {}))
+    names = [c for c in posterior.columns if c != "weight"]
+    made: dict[int, Params] = {}
+    out = []
+    for row in rows.tolist():
+        if row not in made:
+            values = {name: _plain(posterior[name].iloc[row]) for name in names}
+            made[row] = Params.from_mapping({**fixed, **values}, source="posterior")
+        out.append(made[row])
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Posterior predictive check
+# ---------------------------------------------------------------------------
+
+
+def _predict_one(job: tuple[Params, int, dt.date, Targets]) -> dict[str, Any]:
+    params, seed, until, targets = job
+    replicate = run_replicate_released(params, seed, until)
+    stats: dict[str, Any] = summary_statistics(replicate, targets)
+    stats[SEED_KEY] = seed
+    for column in PPC_SERIES:
+        stats[f"series_{column}"] = replicate.timeseries[column].to_numpy(float)
+    return stats
+
+
+def _map(jobs: Sequence[Any], client: Any, workers: int) -> Iterator[dict[str, Any]]:
+    if client is not None:
+        futures = client.map(_predict_one, jobs, pure=False)
+        yield from client.gather(futures)
+    elif workers == 1 or len(jobs) < 2 * PPC_CHUNK:
+        yield from map(_predict_one, jobs)
+    else:
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context()) as pool:
+            yield from pool.map(_predict_one, jobs, chunksize=PPC_CHUNK)
+
+
+def _fork_context() -> Any:
+    """Fork where the platform has it, as pyabc's samplers do.
+
+    ``mesa.batchrunner`` sets the global start method to "spawn" when imported, and a
+    spawned worker re-runs the caller's script when it lacks a ``__main__`` guard.
+    """
+    import multiprocessing as mp
+
+    return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+
+
+def posterior_predictive(
+    cal: Calibration,
+    posterior: pd.DataFrame,
+    *,
+    draws: int | None = None,
+    scheduler: Any = None,
+    workers: int = 1,
+) -> pd.DataFrame:
+    """Fresh simulations from the posterior: one row per draw, a column per target.
+
+    Parameter rows and seeds come from a generator seeded with the master seed, so the
+    check is reproducible for a given posterior. The ``series_*`` columns hold the
+    weekly employed and spoken counts of each run (for the figures).
+    """
+    n = draws or cal.ppc.draws
+    rng = np.random.default_rng([cal.seed, stable_key("ppc")])
+    params = posterior_params(posterior, n, rng)
+    seeds = rng.integers(0, 2**63 - 1, size=n).tolist()
+    until = cal.targets.last_date
+    jobs = [(p, s, until, cal.targets) for p, s in zip(params, seeds, strict=True)]
+    return pd.DataFrame(list(_map(jobs, scheduler, workers)))
+
+
+def ppc_table(targets: Targets, draws: pd.DataFrame) -> pd.DataFrame:
+    """Per target: observed value, predictive quantiles, and inside the 90% interval."""
+    rows = []
+    for t in targets:
+        values = draws[t.name].to_numpy(float)
+        values = values[np.isfinite(values)]
+        q = np.quantile(values, QUANTILES) if len(values) else np.full(len(QUANTILES), np.nan)
+        rows.append(
+            {
+                "target": t.name,
+                "date": t.date.isoformat(),
+                "observed": float(t.value),
+                **{
+                    f"q{round(100 * level):02d}": round(float(v), 6)
+                    for level, v in zip(QUANTILES, q, strict=True)
+                },
+                "inside_90": bool(q[0] <= t.value <= q[-1]),
+                "use": t.use,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def free_parameters_table(free: Sequence[FreeParameter]) -> pd.DataFrame:
+    """The priors as a table (name, bounds as registry values, reason)."""
+    return pd.DataFrame(
+        [
+            {
+                "parameter": p.name,
+                "low": p.bounds_as_values()[0],
+                "high": p.bounds_as_values()[1],
+                "reason": p.reason,
+            }
+            for p in free
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+
+
+def save_figures(
+    cal: Calibration,
+    posterior: pd.DataFrame,
+    table: pd.DataFrame,
+    draws: pd.DataFrame,
+    populations: pd.DataFrame,
+    directory: Path,
+) -> list[Path]:
+    """Draw the calibration's figures into ``directory``; returns the files written."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    directory.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "posterior_marginals.png": _marginals(cal, posterior),
+        "ppc_targets.png": _ppc_panels(cal, table),
+        "ppc_wijk.png": _ppc_wijk(cal, table),
+        "ppc_timeseries.png": _ppc_timeseries(cal, draws),
+        "abc_progress.png": _progress(populations),
+    }
+    written = []
+    for name, figure in figures.items():
+        path = directory / name
+        figure.savefig(path, dpi=120, bbox_inches="tight")
+        plt.close(figure)
+        written.append(path)
+    return written
+
+
+def _grid(n: int, columns: int, width: float = 3.2, height: float = 2.3):
+    import matplotlib.pyplot as plt
+
+    rows = -(-n // columns)
+    figure, axes = plt.subplots(
+        rows, columns, figsize=(columns * width, rows * height), squeeze=False
+    )
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return figure, axes.flat
+
+
+def _marginals(cal: Calibration, posterior: pd.DataFrame):
+    defaults = Params()
+    figure, axes = _grid(len(cal.free), 5)
+    weights = posterior["weight"].to_numpy(float)
+    for ax, p in zip(axes, cal.free, strict=False):
+        values = np.array([p.to_number(v) for v in posterior[p.name]])
+        ax.hist(values, bins=30, range=(p.low, p.high), weights=weights, density=True,
+                color="#4c72b0", alpha=0.8, label="posterior")  # fmt: skip
+        ax.axhline(1.0 / (p.high - p.low), color="grey", linestyle="--", linewidth=1, label="prior")
+        ax.axvline(p.to_number(getattr(defaults, p.name)), color="black", linestyle=":",
+                   linewidth=1, label="registry default")  # fmt: skip
+        ax.set_xlim(p.low, p.high)
+        ax.set_yticks([])
+        ax.set_title(p.name, fontsize=9)
+        if p.kind == "date":
+            ticks = np.linspace(p.low, p.high, 4)
+            ax.set_xticks(ticks, [p.to_value(t).strftime("%Y-%m") for t in ticks])  # type: ignore[union-attr]
+        ax.tick_params(labelsize=7)
+    axes[0].legend(fontsize=6, loc="upper right")
+    figure.suptitle(
+        f"Posterior marginals ({cal.name}; {len(posterior)} particles, weighted); "
+        "x-axis spans the prior",
+        fontsize=10,
+    )
+    figure.tight_layout()
+    return figure
+
+
+def _interval(ax, y: float, row: Mapping[str, Any]) -> None:
+    ax.plot([row["q05"], row["q95"]], [y, y], color="#4c72b0", linewidth=1.5, solid_capstyle="butt")
+    ax.plot([row["q25"], row["q75"]], [y, y], color="#4c72b0", linewidth=7, solid_capstyle="butt")
+    ax.plot([row["q50"]], [y], marker="|", color="white", markersize=7, markeredgewidth=1.5)
+    colour = "black" if row["inside_90"] else "#c44e52"
+    ax.plot([row["observed"]], [y], marker="D", color=colour, markersize=5, zorder=3)
+
+
+def _ppc_panels(cal: Calibration, table: pd.DataFrame):
+    fit = table[table["use"] == "fit"].reset_index(drop=True)
+    figure, axes = _grid(len(fit), 4, width=3.3, height=1.35)
+    for ax, row in zip(axes, fit.to_dict("records"), strict=False):
+        _interval(ax, 0.0, row)
+        low = min(row["q05"], row["observed"])
+        high = max(row["q95"], row["observed"])
+        pad = 0.08 * (high - low) if high > low else 0.5
+        ax.set_xlim(low - pad, high + pad)
+        ax.set_ylim(-1, 1)
+        ax.set_yticks([])
+        ax.tick_params(labelsize=7)
+        colour = "black" if row["inside_90"] else "#c44e52"
+        ax.set_title(f"{row['target']} ({row['date']})", fontsize=8, color=colour)
+    figure.suptitle(
+        "Posterior predictive: 50% (thick) and 90% (thin) intervals, median (white); "
+        "observed (diamond, red if outside 90%)",
+        fontsize=9,
+    )
+    figure.tight_layout()
+    return figure
+
+
+def _ppc_wijk(cal: Calibration, table: pd.DataFrame):
+    import matplotlib.pyplot as plt
+
+    wijk = {t.name: t.wijk for t in cal.targets if t.statistic == "wijk_employed"}
+    rows = table[table["target"].isin(list(wijk))].reset_index(drop=True)
+    figure, ax = plt.subplots(figsize=(6.5, 0.32 * len(rows) + 1.2))
+    for i, row in enumerate(rows.to_dict("records")):
+        _interval(ax, -i, row)
+    ax.set_yticks(
+        [-i for i in range(len(rows))], [wijk[name] for name in rows["target"]], fontsize=8
+    )
+    ax.set_xlabel("participants living in the wijk, 1 Jan 2022 (observed total 47)")
+    ax.set_title(
+        "Participants by wijk: 50% / 90% predictive intervals, observed (diamond)\n"
+        "checked, not fitted (the wijk weights are not calibrated)",
+        fontsize=9,
+    )
+    ax.grid(axis="x", alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
+def _ppc_timeseries(cal: Calibration, draws: pd.DataFrame):
+    import matplotlib.pyplot as plt
+
+    from sim.timeline import PROGRAMME_START
+
+    figure, axes = plt.subplots(1, len(PPC_SERIES), figsize=(5.5 * len(PPC_SERIES), 3.4))
+    for ax, column in zip(np.atleast_1d(axes), PPC_SERIES, strict=True):
+        series = np.vstack(draws[f"series_{column}"].to_numpy())
+        weeks = np.arange(series.shape[1])
+        dates = pd.to_datetime(PROGRAMME_START) + pd.to_timedelta(7 * weeks, unit="D")
+        q = np.quantile(series, QUANTILES, axis=0)
+        ax.fill_between(dates, q[0], q[4], color="#4c72b0", alpha=0.2, label="90%")
+        ax.fill_between(dates, q[1], q[3], color="#4c72b0", alpha=0.4, label="50%")
+        ax.plot(dates, q[2], color="#4c72b0", linewidth=1, label="median")
+        observed = [t for t in cal.targets if t.column == column and t.statistic == "value_at"]
+        ax.plot([pd.Timestamp(t.date) for t in observed], [t.value for t in observed], "D",
+                color="black", markersize=5, label="observed")  # fmt: skip
+        ax.set_title(f"{column}: posterior predictive", fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    np.atleast_1d(axes)[0].legend(fontsize=7, loc="upper left")
+    figure.tight_layout()
+    return figure
+
+
+def _progress(populations: pd.DataFrame):
+    import matplotlib.pyplot as plt
+
+    runs = populations[populations["t"] >= 0]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3))
+    left.semilogy(runs["t"], runs["epsilon"], "o-")
+    left.set_xlabel("generation")
+    left.set_ylabel("epsilon (distance threshold)")
+    right.plot(runs["t"], runs["particles"] / runs["samples"], "o-")
+    right.set_xlabel("generation")
+    right.set_ylabel("acceptance rate")
+    total = int(populations["samples"].sum())
+    figure.suptitle(f"ABC-SMC progress: {total:,} simulations", fontsize=10)
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,565 @@
+"""Calibration: targets and their validation, statistics, distance, posterior, recovery."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.calibrate import (
+    load_posterior,
+    posterior_params,
+    ppc_table,
+    run_calibration,
+    save_posterior,
+)
+from sim.calibration import (
+    SEED_KEY,
+    Distance,
+    evaluation_seed,
+    inflow_matters,
+    load_calibration,
+    load_targets,
+    parse_calibration,
+    parse_targets,
+    summary_statistics,
+    weighted_quantiles,
+    window_params,
+)
+from sim.observed import (
+    EMPLOYED_BY_WIJK_2022,
+    EMPLOYED_BY_WIJK_DATE,
+    NO_ABSENCE_SHARE_H2_2021,
+    OBSERVED,
+    SICK_ABSENCE_H2_2021,
+)
+from sim.params import ConfigError, Params
+from sim.simulation import Replicate
+from sim.wijken import WIJKEN
+
+REPO = Path(__file__).resolve().parents[1]
+TARGETS = REPO / "calibration" / "targets.toml"
+HANZE = REPO / "calibration" / "hanze.toml"
+
+
+# ---------------------------------------------------------------------------
+# The shipped files: one source of truth
+# ---------------------------------------------------------------------------
+
+
+def test_every_observed_figure_is_a_target_with_the_same_value_and_date():
+    targets = load_targets(TARGETS)
+    at = {(t.column, t.date): t.value for t in targets if t.statistic == "value_at"}
+    for observation in OBSERVED:
+        assert at[(observation.column, observation.date)] == observation.value, observation
+    sickness = [t for t in targets if t.statistic == "hours_weighted_mean"]
+    assert [(t.column, t.start, t.date, t.value) for t in sickness] == [
+        ("sick_absence_rate", dt.date(2021, 7, 1), dt.date(2021, 12, 31), SICK_ABSENCE_H2_2021)
+    ]
+    (no_absence,) = [t for t in targets if t.column == "no_absence_share"]
+    assert no_absence.value == pytest.approx(NO_ABSENCE_SHARE_H2_2021, abs=1e-4)
+
+
+def test_no_target_carries_a_figure_that_is_not_observed():
+    targets = load_targets(TARGETS)
+    observed = {(o.column, o.date, o.value) for o in OBSERVED}
+    for t in targets:
+        if t.statistic == "value_at" and t.column != "no_absence_share":
+            assert (t.column, t.date, t.value) in observed, t.name
+
+
+def test_wijk_targets_are_the_observed_spread():
+    targets = load_targets(TARGETS)
+    wijk = {t.wijk: t for t in targets if t.statistic == "wijk_employed"}
+    assert set(wijk) == set(WIJKEN)
+    assert {name: t.value for name, t in wijk.items()} == EMPLOYED_BY_WIJK_2022
+    assert {t.date for t in wijk.values()} == {EMPLOYED_BY_WIJK_DATE}
+    assert sum(t.value for t in wijk.values()) == 47
+    assert all(t.use == "check" for t in wijk.values())
+
+
+def test_targets_are_dated_up_to_march_2023_and_scaled():
+    targets = load_targets(TARGETS)
+    assert targets.last_date == dt.date(2023, 3, 1)
+    assert all(t.date <= dt.date(2023, 3, 31) for t in targets)
+    for t in targets:
+        if t.column.endswith("_cum") or t.column == "employed":
+            assert t.scale == pytest.approx(math.sqrt(t.value) + 1, abs=0.06), t.name
+    assert len(targets.fit) == 12
+
+
+def test_hanze_config_is_valid_and_within_the_registry():
+    cal = load_calibration(HANZE)
+    assert cal.targets.last_date == dt.date(2023, 3, 1)
+    assert 6 <= len(cal.free) <= 10
+    for p in cal.free:
+        low, high = p.bounds_as_values()
+        Params.from_mapping({p.name: low})
+        Params.from_mapping({p.name: high})
+        assert p.reason
+    (growth,) = [p for p in cal.free if p.name == "ceiling_growth_start"]
+    assert growth.bounds_as_values() == (dt.date(2022, 3, 1), dt.date(2023, 3, 1))
+    assert cal.fingerprint() == load_calibration(HANZE).fingerprint()
+
+
+# ---------------------------------------------------------------------------
+# Validation: errors name the file, the key and what is allowed
+# ---------------------------------------------------------------------------
+
+GOOD_TARGET = {
+    "name": "employed_2022_01",
+    "statistic": "value_at",
+    "column": "employed",
+    "date": dt.date(2022, 1, 1),
+    "value": 47,
+    "source": "FACTS.md",
+    "scale": 7.9,
+    "scale_reason": "count",
+    "use": "fit",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        ({"valeu": 47}, r"target\[employed_2022_01\]\.valeu", "did you mean 'value'"),
+        ({"column": "employd"}, r"\.column", "unknown outcome column 'employd'.*'employed'"),
+        ({"date": dt.date(2023, 4, 1)}, r"\.date", "no later than 2023-03-31"),
+        ({"scale": 0}, r"\.scale", "greater than 0"),
+        ({"statistic": "mean"}, r"\.statistic", "value_at"),
+        ({"use": "check"}, r"\.use_reason", "say why"),
+        (
+            {"statistic": "wijk_employed", "wijk": "Selwerdd"},
+            r"\.wijk",
+            "did you mean 'Selwerd'",
+        ),
+        (
+            {"statistic": "hours_weighted_mean", "column": "sick_absence_rate"},
+            r"\.start",
+            "needs a start date",
+        ),
+    ],
+)
+def test_bad_targets_are_config_errors(change, key, message):
+    with pytest.raises(ConfigError, match=f"targets.toml: key '[^']*{key}': .*{message}"):
+        parse_targets({"target": [{**GOOD_TARGET, **change}]}, source="targets.toml")
+
+
+def test_duplicate_target_names_and_unknown_tables_are_rejected():
+    with pytest.raises(ConfigError, match="a second target of this name"):
+        parse_targets({"target": [GOOD_TARGET, GOOD_TARGET]}, source="t.toml")
+    with pytest.raises(ConfigError, match="key 'targets': unknown key; did you mean 'target'"):
+        parse_targets({"targets": [GOOD_TARGET]}, source="t.toml")
+
+
+def _config(tmp_path: Path, **changes) -> dict:
+    (tmp_path / "targets.toml").write_text(TARGETS.read_text(encoding="utf-8"), encoding="utf-8")
+    config = {
+        "name": "test",
+        "targets": "targets.toml",
+        "seed": 1,
+        "priors": {"covid_factor": {"low": 0.2, "high": 1.0, "reason": "why"}},
+        "distance": {"kind": "sum_of_squares"},
+        "abc": {"population_size": 50, "max_total_simulations": 100, "max_generations": 2},
+    }
+    for key, value in changes.items():
+        if value is None:
+            config.pop(key)
+        else:
+            config[key] = value
+    return config
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "message"),
+    [
+        ({"prior": {}}, "prior", "did you mean 'priors'"),
+        (
+            {"priors": {"covid_factr": {"low": 0.2, "high": 1, "reason": "r"}}},
+            "covid_factr",
+            "unknown parameter; did you mean 'covid_factor'",
+        ),
+        (
+            {"priors": {"covid_factor": {"low": 0.2, "high": 1.5, "reason": "r"}}},
+            r"priors\.covid_factor\.high",
+            r"1\.5 is outside the registry's allowed range 0\.\.1",
+        ),
+        (
+            {"priors": {"covid_factor": {"low": 0.8, "high": 0.2, "reason": "r"}}},
+            r"priors\.covid_factor",
+            "must be below high",
+        ),
+        (
+            {"priors": {"task_acquisition_per_week": {"low": 1, "high": 5, "reason": "r"}}},
+            r"priors\.task_acquisition_per_week",
+            "only a number or date parameter can be free",
+        ),
+        (
+            {"priors": {"ceiling_growth_start": {"low": 0, "high": 5, "reason": "r"}}},
+            r"priors\.ceiling_growth_start",
+            "needs date bounds",
+        ),
+        (
+            {"priors": {"covid_factor": {"low": 0.2, "high": 1, "reson": "r"}}},
+            r"priors\.covid_factor\.reson",
+            "did you mean 'reason'",
+        ),
+        (
+            {"abc": {"population": 50, "max_total_simulations": 1, "max_generations": 1}},
+            r"abc\.population",
+            "did you mean 'population_size'",
+        ),
+        ({"distance": {"kind": "adaptive"}}, r"distance\.kind", "'sum_of_squares'"),
+        ({"fixed": {"covid_factor": 0.5}}, r"priors\.covid_factor", "both free and fixed"),
+        ({"fixed": {"househlds": 10}}, "househlds", "did you mean 'households'"),
+        ({"seed": None}, "seed", "Field required"),
+    ],
+)
+def test_bad_calibration_files_are_config_errors(tmp_path, changes, key, message):
+    with pytest.raises(ConfigError, match=f"cal.toml[^:]*: key '[^']*{key}[^']*': .*{message}"):
+        parse_calibration(_config(tmp_path, **changes), source="cal.toml", base_dir=tmp_path)
+
+
+def test_missing_files_are_config_errors(tmp_path):
+    with pytest.raises(ConfigError, match=r"nope\.toml: file not found"):
+        load_calibration(tmp_path / "nope.toml")
+    with pytest.raises(ConfigError, match=r"missing\.toml: file not found"):
+        parse_calibration(
+            _config(tmp_path, targets="missing.toml"), source="cal.toml", base_dir=tmp_path
+        )
+
+
+# ---------------------------------------------------------------------------
+# Summary statistics, distance, seeds
+# ---------------------------------------------------------------------------
+
+
+def _replicate() -> Replicate:
+    dates = pd.date_range("2021-06-06", periods=32, freq="7D")  # Sundays, as the model
+    n = len(dates)
+    hours = np.where(np.arange(n) < 10, 100.0, 300.0)
+    rate = np.where(np.arange(n) < 10, 0.10, 0.02)
+    ts = pd.DataFrame(
+        {
+            "date": dates,
+            "employed": np.arange(n),
+            "contract_hours": hours,
+            "sick_absence_rate": rate,
+        }
+    )
+    by_wijk = pd.DataFrame(
+        {
+            "date": np.repeat(dates, len(WIJKEN)),
+            "replicate": 0,
+            "wijk": np.tile(np.array(WIJKEN, dtype=object), n),
+            "employed": np.tile(np.arange(len(WIJKEN)), n) + np.repeat(np.arange(n), len(WIJKEN)),
+        }
+    )
+    return Replicate(timeseries=ts, by_wijk=by_wijk, composition=pd.DataFrame())
+
+
+def _targets(*rows: dict):
+    return parse_targets({"target": [{**GOOD_TARGET, **row} for row in rows]}, source="t")
+
+
+def test_summary_statistics_known_answers():
+    rep = _replicate()
+    targets = _targets(
+        {"name": "on", "date": dt.date(2021, 6, 20)},  # a model week ends that day: row 2
+        {"name": "between", "date": dt.date(2021, 6, 23)},  # last row on or before: row 2
+        {
+            "name": "sick",
+            "statistic": "hours_weighted_mean",
+            "column": "sick_absence_rate",
+            "start": dt.date(2021, 7, 1),
+            "date": dt.date(2021, 12, 31),
+            "value": 0.036,
+        },
+        {
+            "name": "beijum",
+            "statistic": "wijk_employed",
+            "wijk": "Beijum",
+            "date": dt.date(2021, 6, 23),
+            "use": "check",
+            "use_reason": "r",
+        },
+    )
+    stats = summary_statistics(rep, targets)
+    assert stats["on"] == 2
+    assert stats["between"] == 2
+    ts = rep.timeseries
+    weeks = ts[(ts["date"] >= "2021-07-01") & (ts["date"] <= "2021-12-31")]
+    expected = np.average(weeks["sick_absence_rate"], weights=weeks["contract_hours"])
+    assert stats["sick"] == pytest.approx(expected)
+    assert stats["sick"] != pytest.approx(weeks["sick_absence_rate"].mean())  # weighted
+    assert stats["beijum"] == WIJKEN.index("Beijum") + 2
+
+
+def test_summary_statistics_refuse_dates_beyond_the_run():
+    with pytest.raises(ValueError, match="outside the simulated weeks"):
+        summary_statistics(_replicate(), _targets({"date": dt.date(2022, 6, 1)}))
+
+
+def test_distance_sums_squared_scaled_differences_of_fit_targets_only():
+    targets = _targets(
+        {"name": "a", "value": 10, "scale": 2.0},
+        {"name": "b", "value": 0, "scale": 1.0},
+        {"name": "c", "value": 5, "scale": 1.0, "use": "check", "use_reason": "r"},
+    )
+    distance = Distance(targets)
+    observed = targets.observed()
+    assert distance({"a": 14, "b": 1, "c": 100, SEED_KEY: 3}, observed) == pytest.approx(5.0)
+    assert distance({"a": 10, "b": 0, "c": -7}, observed) == 0.0
+    assert distance({"a": float("nan"), "b": 0, "c": 5}, observed) == math.inf
+
+
+def test_evaluation_seed_is_a_function_of_master_seed_and_values():
+    values = {"covid_factor": 0.5, "early_exit_factor": 0.1}
+    seed = evaluation_seed(7, values)
+    assert seed == evaluation_seed(7, dict(reversed(values.items())))
+    assert seed != evaluation_seed(8, values)
+    assert seed != evaluation_seed(7, {**values, "covid_factor": np.nextafter(0.5, 1)})
+    assert 0 <= seed < 2**63
+
+
+def test_inflow_is_skipped_only_where_it_cannot_reach_the_targets():
+    base = Params()
+    assert not inflow_matters(base, dt.date(2023, 3, 1))  # newcomers eligible from week 157
+    assert inflow_matters(base, dt.date(2023, 3, 31))
+    assert window_params(base, dt.date(2023, 3, 1)).inflow_households_per_year == 0
+    assert window_params(base, dt.date(2023, 3, 31)) is base
+    short = base.with_overrides({"eligible_min_years_on_benefit": 1.0})
+    assert window_params(short, dt.date(2023, 3, 1)) is short
+
+
+def test_simulator_is_reproducible_and_seeds_differ_between_parameters():
+    cal = load_calibration(HANZE)
+    simulator = cal.simulator()
+    numbers = {p.name: (p.low + p.high) / 2 for p in cal.free}
+    first = simulator(numbers)
+    assert simulator(numbers) == first
+    assert first[SEED_KEY] == evaluation_seed(cal.seed, numbers)
+    assert set(cal.targets.observed()) <= set(first)
+    other = simulator({**numbers, "covid_factor": numbers["covid_factor"] + 1e-9})
+    assert other[SEED_KEY] != first[SEED_KEY]
+
+
+def test_weighted_quantiles():
+    values = [3.0, 1.0, 2.0, 10.0]
+    assert weighted_quantiles(values, [1, 1, 1, 1], 0.5) == pytest.approx(2.5)
+    assert weighted_quantiles(values, [0, 0, 1, 0], [0.05, 0.95]) == pytest.approx([2.0, 2.0])
+    assert weighted_quantiles(values, [1, 1, 1, 97], 0.6) == pytest.approx(10.0)
+    assert 9 < weighted_quantiles(values, [1, 1, 1, 97], 0.5) < 10
+
+
+def test_ppc_table_marks_targets_outside_their_90_percent_interval():
+    targets = _targets({"name": "a", "value": 10}, {"name": "b", "value": 200})
+    draws = pd.DataFrame({"a": np.arange(101.0) / 5, "b": np.arange(101.0)})
+    table = ppc_table(targets, draws)
+    assert table.columns[:9].tolist() == [
+        "target", "date", "observed", "q05", "q25", "q50", "q75", "q95", "inside_90"
+    ]  # fmt: skip
+    assert table["inside_90"].tolist() == [True, False]
+    assert table.loc[0, "q50"] == pytest.approx(10.0)
+
+
+# ---------------------------------------------------------------------------
+# The posterior file
+# ---------------------------------------------------------------------------
+
+
+def _posterior(weights=(0.7, 0.3, 0.0)) -> pd.DataFrame:
+    posterior = pd.DataFrame(
+        {
+            "covid_factor": [0.3, 0.5, 0.9],
+            "intake_slots_per_coach": [4, 6, 8],
+            "ceiling_growth_start": [dt.date(2022, 5, 1), dt.date(2022, 9, 1), dt.date(2023, 1, 1)],
+            "weight": list(weights),
+        }
+    )
+    posterior.attrs = {"calibration": "test", "fixed": {"households": 2000}}
+    return posterior
+
+
+def test_posterior_parquet_round_trip(tmp_path):
+    posterior = _posterior()
+    path = save_posterior(posterior, tmp_path / "sub" / "posterior.parquet")
+    back = load_posterior(path)
+    pd.testing.assert_frame_equal(back, posterior)
+    assert back.attrs == posterior.attrs
+    assert isinstance(back["ceiling_growth_start"].iloc[0], dt.date)
+
+
+def test_load_posterior_normalises_weights_and_rejects_bad_files(tmp_path):
+    path = save_posterior(_posterior(weights=(2.0, 2.0, 4.0)), tmp_path / "p.parquet")
+    assert load_posterior(path)["weight"].tolist() == pytest.approx([0.25, 0.25, 0.5])
+    save_posterior(_posterior().drop(columns="weight"), tmp_path / "w.parquet")
+    with pytest.raises(ConfigError, match=r"w\.parquet: has no 'weight' column"):
+        load_posterior(tmp_path / "w.parquet")
+    save_posterior(_posterior().rename(columns={"covid_factor": "covid"}), tmp_path / "n.parquet")
+    with pytest.raises(ConfigError, match="key 'covid': unknown parameter; did you mean"):
+        load_posterior(tmp_path / "n.parquet")
+    with pytest.raises(ConfigError, match="no posterior here"):
+        load_posterior(tmp_path / "absent.parquet")
+
+
+def test_posterior_params_draw_rows_by_weight():
+    posterior = _posterior()
+    draws = posterior_params(posterior, 4000, np.random.default_rng(3))
+    covid = np.array([p.covid_factor for p in draws])
+    assert np.mean(covid == 0.3) == pytest.approx(0.7, abs=0.03)
+    assert np.mean(covid == 0.5) == pytest.approx(0.3, abs=0.03)
+    assert not np.any(covid == 0.9)  # weight 0: never drawn
+    first = draws[int(np.argmax(covid == 0.3))]
+    assert first.ceiling_growth_start == dt.date(2022, 5, 1)
+    assert first.intake_slots_per_coach == 4
+    assert first.households == 2000  # the calibration's fixed overrides come along
+    again = posterior_params(posterior, 4000, np.random.default_rng(3))
+    assert [p.covid_factor for p in again] == covid.tolist()
+
+
+# ---------------------------------------------------------------------------
+# Recovery: calibrate on data simulated from known parameters
+# ---------------------------------------------------------------------------
+
+TRUTH = {"share_prospect_paid_work": 0.3, "cannot_take_step": 0.25}
+SMALL_TOWN = {"households": 1_500, "inflow_households_per_year": 170}
+
+
+def _recovery_calibration(tmp_path: Path, population: int, budget: int):
+    rows = [
+        ("paid_work", "rejected_paid_work_cum", 6.0),
+        ("other", "rejected_other_cum", 5.0),
+        ("spoken", "spoken_cum", 10.0),
+        ("employed", "employed", 6.0),
+    ]
+    targets = "\n".join(
+        f"""
+[[target]]
+name = "{name}"
+statistic = "value_at"
+column = "{column}"
+date = 2021-07-01
+value = 0
+source = "simulated"
+scale = {scale}
+scale_reason = "about the spread between runs"
+use = "fit"
+"""
+        for name, column, scale in rows
+    )
+    (tmp_path / "targets.toml").write_text(targets, encoding="utf-8")
+    config = f"""
+name = "recovery"
+targets = "targets.toml"
+seed = 11
+[priors.share_prospect_paid_work]
+low = 0.05
+high = 0.6
+reason = "test"
+[priors.cannot_take_step]
+low = 0.0
+high = 0.6
+reason = "test"
+[fixed]
+households = {SMALL_TOWN["households"]}
+inflow_households_per_year = {SMALL_TOWN["inflow_households_per_year"]}
+[distance]
+kind = "sum_of_squares"
+[abc]
+population_size = {population}
+max_total_simulations = {budget}
+max_generations = 10
+transition = "local"
+[ppc]
+draws = 10
+"""
+    path = tmp_path / "recovery.toml"
+    path.write_text(config, encoding="utf-8")
+    cal = load_calibration(path)
+    truth = cal.simulator().params({**TRUTH})
+    pseudo = cal.simulator().run({**TRUTH}, seed=2024)
+    assert truth.share_prospect_paid_work == TRUTH["share_prospect_paid_work"]
+    return dataclasses.replace(cal, targets=cal.targets.with_values(pseudo)), path
+
+
+@pytest.fixture(scope="module")
+def recovered(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("recovery")
+    cal, path = _recovery_calibration(tmp, population=100, budget=700)
+    result = run_calibration(
+        path,
+        calibration=cal,
+        out_dir=tmp / "out",
+        posterior_path=tmp / "posterior.parquet",
+        workers=1,
+        figures=False,
+    )
+    return cal, result, tmp
+
+
+def test_recovery_posterior_covers_the_true_parameters(recovered):
+    cal, result, _ = recovered
+    posterior = load_posterior(result.posterior_path)
+    assert result.total_simulations >= 700
+    for name, truth in TRUTH.items():
+        low, high = weighted_quantiles(posterior[name], posterior["weight"], [0.05, 0.95])
+        assert low <= truth <= high, (name, low, high)
+        (p,) = [p for p in cal.free if p.name == name]
+        assert high - low < 0.6 * (p.high - p.low), (name, low, high)  # learnt something
+    assert set(result.ppc["target"]) == {"paid_work", "other", "spoken", "employed"}
+
+
+def test_resume_of_a_finished_run_adds_nothing_and_a_changed_one_is_refused(recovered):
+    cal, result, tmp = recovered
+    again = run_calibration(
+        cal.source,
+        calibration=cal,
+        resume=True,
+        out_dir=tmp / "out",
+        posterior_path=tmp / "posterior_again.parquet",
+        workers=1,
+        figures=False,
+    )
+    assert again.total_simulations == result.total_simulations
+    assert again.abc_id == result.abc_id
+    pd.testing.assert_frame_equal(
+        load_posterior(again.posterior_path), load_posterior(result.posterior_path)
+    )
+    changed = dataclasses.replace(cal, seed=cal.seed + 1)
+    with pytest.raises(ConfigError, match="started with other targets, priors, seed or settings"):
+        run_calibration(cal.source, calibration=changed, resume=True, out_dir=tmp / "out")
+    with pytest.raises(ConfigError, match="no calibration run to resume"):
+        run_calibration(cal.source, calibration=cal, resume=True, out_dir=tmp / "elsewhere")
+
+
+def test_single_core_calibration_is_reproducible(tmp_path):
+    cal, path = _recovery_calibration(tmp_path, population=20, budget=60)
+    posteriors = []
+    for run in ("a", "b"):
+        result = run_calibration(
+            path,
+            calibration=cal,
+            out_dir=tmp_path / run,
+            posterior_path=tmp_path / run / "posterior.parquet",
+            workers=1,
+            figures=False,
+        )
+        posteriors.append(load_posterior(result.posterior_path))
+    pd.testing.assert_frame_equal(posteriors[0], posteriors[1])
+
+
+def test_calibration_runs_do_not_keep_their_models_alive():
+    import mesa
+
+    cal = load_calibration(HANZE)
+    simulator = cal.simulator()
+    before = len(mesa.Agent._ids)
+    for shift in range(3):
+        simulator({p.name: p.low + (shift + 1) * (p.high - p.low) / 4 for p in cal.free})
+    assert len(mesa.Agent._ids) == before
