@@ -24,8 +24,8 @@ from sim.runner import run_experiment
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def timed_run(replicates: int, workers: int) -> tuple[float, float, int]:
-    """Seconds, peak parent memory (MB) and runs for growth_scenarios on ``workers``."""
+def timed_run(replicates: int, workers: int) -> tuple[float, float, int, float]:
+    """Seconds, peak parent memory (MB), runs and CPU seconds (coordinator and workers)."""
     experiment = load_experiment(ROOT / "experiments" / "growth_scenarios.toml").with_settings(
         replicates=replicates
     )
@@ -41,6 +41,7 @@ def timed_run(replicates: int, workers: int) -> tuple[float, float, int]:
 
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
+    cpu_before = _cpu_seconds(process)
     with tempfile.TemporaryDirectory() as directory:
         started = time.perf_counter()
         report = run_experiment(
@@ -49,7 +50,13 @@ def timed_run(replicates: int, workers: int) -> tuple[float, float, int]:
         seconds = time.perf_counter() - started
     done.set()
     watcher.join()
-    return seconds, peak / 2**20, report.runs_done
+    return seconds, peak / 2**20, report.runs_done, _cpu_seconds(process) - cpu_before
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    """CPU time of this process and its finished children (the pool's workers)."""
+    times = process.cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def main() -> None:
@@ -59,15 +66,19 @@ def main() -> None:
     parser.add_argument("--skip-one-worker", action="store_true")
     args = parser.parse_args()
 
-    _, small_peak, small_runs = timed_run(max(args.replicates // 8, 2), 2)
-    two_seconds, two_peak, runs = timed_run(args.replicates, 2)
+    _, small_peak, small_runs, _ = timed_run(max(args.replicates // 8, 2), 2)
+    two_seconds, two_peak, runs, cpu = timed_run(args.replicates, 2)
     print(f"2 workers: {runs} runs in {two_seconds:.1f} s ({runs / two_seconds:.1f} runs/s)")
+    print(
+        f"CPU time of coordinator and workers: {cpu:.1f} s ({1000 * cpu / runs:.0f} ms a run): "
+        f"{cpu / 2:.1f} s of wall time on two otherwise idle cores"
+    )
     print(
         f"parent peak memory: {small_peak:.0f} MB for {small_runs} runs, "
         f"{two_peak:.0f} MB for {runs} runs"
     )
     if not args.skip_one_worker:
-        one_seconds, _, _ = timed_run(args.replicates, 1)
+        one_seconds, _, _, _ = timed_run(args.replicates, 1)
         efficiency = one_seconds / (2 * two_seconds)
         print(f"1 worker: {one_seconds:.1f} s; parallel efficiency {efficiency:.0%}")
 
