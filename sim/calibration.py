@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import mesa
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -628,21 +627,8 @@ def window_params(params: Params, until: dt.date) -> Params:
 
 
 def run_replicate_released(params: Params, seed: int, until: dt.date) -> Replicate:
-    """``run_replicate``, then let go of the finished model (a workaround for Mesa 3.3).
-
-    ``mesa.Agent`` counts agent ids per model in a class-level dictionary keyed by the
-    model (``Agent._ids``), so every model ever built stays in memory: ~2.5 MB a run,
-    enough to exhaust this machine's memory after ~10,000 runs in one sampling worker.
-    Only the entry of this run's model (found by its parameters object and seed) is
-    removed, so models running in other threads keep their counters.
-    """
-    replicate = run_replicate(params, seed, until)
-    counters = getattr(mesa.Agent, "_ids", None)
-    if isinstance(counters, dict):
-        for model in list(counters):
-            if getattr(model, "p", None) is params and getattr(model, "seed", None) == seed:
-                counters.pop(model, None)
-    return replicate
+    """``run_replicate``; it lets go of the finished model itself (``BasisbaanModel.release``)."""
+    return run_replicate(params, seed, until)
 
 
 def evaluation_seed(master_seed: int, numbers: Mapping[str, float]) -> int:

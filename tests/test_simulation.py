@@ -124,3 +124,18 @@ def test_fixed_seed_summary_is_unchanged(long_run):
     pd.testing.assert_frame_equal(
         actual.reset_index(drop=True), expected, check_dtype=False, atol=1e-6
     )
+
+
+def test_finished_runs_do_not_stay_in_memory():
+    import gc
+
+    import mesa
+
+    from sim.simulation import run_replicate
+
+    for seed in range(3):
+        run_replicate(seed=seed, until="2020-12-31")
+    gc.collect()
+    from sim.model import BasisbaanModel
+
+    assert not [m for m in mesa.Agent._ids if isinstance(m, BasisbaanModel)]
