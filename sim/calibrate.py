@@ -389,13 +389,13 @@ def load_posterior(path: str | Path | None = None) -> pd.DataFrame:
     return posterior
 
 
-def posterior_params(
+def posterior_overrides(
     posterior: pd.DataFrame, n: int, rng: np.random.Generator | int | None = None
-) -> list[Params]:
-    """Draw ``n`` parameter sets from a weighted posterior (with replacement, by weight).
+) -> list[dict[str, Any]]:
+    """Draw ``n`` parameter overrides from a weighted posterior (with replacement, by weight).
 
-    Each set is the baseline with the calibration's fixed overrides (``attrs["fixed"]``)
-    and one posterior row.
+    Each is the calibration's fixed overrides (``attrs["fixed"]``) plus one posterior row,
+    as plain values.
     """
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
@@ -404,14 +404,20 @@ def posterior_params(
     rows = generator.choice(len(posterior), size=n, p=weights / weights.sum())
     fixed = dict(posterior.attrs.get("fixed", {}))
     names = [c for c in posterior.columns if c != "weight"]
-    made: dict[int, Params] = {}
-    out = []
-    for row in rows.tolist():
-        if row not in made:
-            values = {name: _plain(posterior[name].iloc[row]) for name in names}
-            made[row] = Params.from_mapping({**fixed, **values}, source="posterior")
-        out.append(made[row])
-    return out
+    return [
+        {**fixed, **{name: _plain(posterior[name].iloc[row]) for name in names}}
+        for row in rows.tolist()
+    ]
+
+
+def posterior_params(
+    posterior: pd.DataFrame, n: int, rng: np.random.Generator | int | None = None
+) -> list[Params]:
+    """Draw ``n`` parameter sets from a weighted posterior (see :func:`posterior_overrides`)."""
+    return [
+        Params.from_mapping(overrides, source="posterior")
+        for overrides in posterior_overrides(posterior, n, rng)
+    ]
 
 
 def _plain(value: Any) -> Any:

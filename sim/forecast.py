@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiment import Experiment, _plain
+from sim.calibrate import posterior_overrides
+from sim.experiment import Experiment
 from sim.params import ConfigError, Params
 from sim.summary import TARGET_JOBS
 
@@ -41,23 +42,12 @@ TIMESERIES_NEEDED = [
 def draw_overrides(
     posterior: pd.DataFrame, n: int, rng: np.random.Generator
 ) -> list[dict[str, Any]]:
-    """``n`` parameter overrides drawn from a weighted posterior, with replacement.
-
-    Each is the calibration's fixed overrides (``posterior.attrs["fixed"]``) plus one
-    posterior row, as plain values that validate as :class:`~sim.params.Params`.
-    """
+    """``n`` validated parameter overrides drawn from a weighted posterior, with replacement."""
     if n < 1:
         raise ConfigError("must be at least 1", source="--draws")
-    weights = posterior["weight"].to_numpy(float)
-    rows = rng.choice(len(posterior), size=n, p=weights / weights.sum())
-    fixed = dict(posterior.attrs.get("fixed", {}))
-    names = [c for c in posterior.columns if c != "weight"]
-    draws = []
-    for row in rows.tolist():
-        values = {name: _value(posterior[name].iloc[row]) for name in names}
-        overrides = {**fixed, **values}
+    draws = posterior_overrides(posterior, n, rng)
+    for overrides in draws:
         Params.from_mapping(overrides, source="posterior")
-        draws.append(overrides)
     return draws
 
 
@@ -101,11 +91,3 @@ def p250_table(ts: pd.DataFrame, until: dt.date) -> pd.DataFrame:
             by = (reached <= pd.Timestamp(year, 12, 31)).sum()
             rows.append({"scenario": scenario, "year": year, "probability": by / total})
     return pd.DataFrame(rows, columns=["scenario", "year", "probability"])
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, np.generic):
-        return value.item()
-    return _plain(value) if isinstance(value, dict) else value

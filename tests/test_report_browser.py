@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_report import build_tiny_results, tiny_report
+from tests.test_report import FIGURES, build_tiny_results, tiny_report
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 WIDTH = 1280
@@ -300,18 +300,7 @@ def test_report_renders_in_chromium(browser, reports, lang, tmp_path):
     assert info["stylesheets"] == 1
     assert info["headlineRows"] == 5 + 2  # 1 January 2021-2025, year of 250, share reaching it
     assert info["headlineColumns"] == 1 + 2  # the year, then a column per scenario
-    expected = {
-        "employed_fan",
-        "reach_probability",
-        "intake_funnel",
-        "binding_constraints",
-        "cost_per_year",
-        "cumulative_net_cost",
-        "cost_by_payer",
-        "composition",
-        "wijk_map",
-    }
-    assert {f["key"] for f in figures} == expected
+    assert {f["key"] for f in figures} == FIGURES
     for figure in figures:
         assert figure["complete"], figure["key"]
         assert figure["naturalWidth"] > 100, figure
