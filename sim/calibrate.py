@@ -47,10 +47,10 @@ from sim.calibration import (
     Targets,
     load_calibration,
     prior_distribution,
-    run_replicate_released,
     summary_statistics,
 )
 from sim.params import ConfigError, Params, check_names
+from sim.simulation import run_replicate
 from sim.streams import stable_key
 
 if TYPE_CHECKING:
@@ -435,7 +435,7 @@ def _plain(value: Any) -> Any:
 
 def _predict_one(job: tuple[Params, int, dt.date, Targets]) -> dict[str, Any]:
     params, seed, until, targets = job
-    replicate = run_replicate_released(params, seed, until)
+    replicate = run_replicate(params, seed, until)
     stats: dict[str, Any] = summary_statistics(replicate, targets)
     stats[SEED_KEY] = seed
     for column in PPC_SERIES:

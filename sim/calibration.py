@@ -626,11 +626,6 @@ def window_params(params: Params, until: dt.date) -> Params:
     return params.model_copy(update={"inflow_households_per_year": 0.0})
 
 
-def run_replicate_released(params: Params, seed: int, until: dt.date) -> Replicate:
-    """``run_replicate``; it lets go of the finished model itself (``BasisbaanModel.release``)."""
-    return run_replicate(params, seed, until)
-
-
 def evaluation_seed(master_seed: int, numbers: Mapping[str, float]) -> int:
     """The model seed of one evaluation: a hash of the master seed and the exact values.
 
@@ -673,7 +668,7 @@ class Simulator:
     def run(self, numbers: Mapping[str, float], seed: int) -> dict[str, float]:
         """Simulate with an explicit seed and return the statistics."""
         params = window_params(self.params(numbers), self.until)
-        replicate = run_replicate_released(params, seed, self.until)
+        replicate = run_replicate(params, seed, self.until)
         return summary_statistics(replicate, self.targets)
 
     def __call__(self, numbers: Mapping[str, float]) -> dict[str, float]:

@@ -819,17 +819,6 @@ class BasisbaanModel(mesa.Model):
             for group, mask in groups.items()
         }
 
-    def release(self) -> None:
-        """Let go of a finished model's entry in Mesa's agent-id counters.
-
-        Mesa 3.3 counts agent ids per model in a class-level dictionary keyed by the model
-        (``mesa.Agent._ids``), so without this every model ever built stays in memory
-        (~2.5 MB a run), which adds up in a worker that runs thousands of replicates.
-        """
-        counters = getattr(mesa.Agent, "_ids", None)
-        if isinstance(counters, dict):
-            counters.pop(self, None)
-
     def stage_counts(self) -> dict[Stage, int]:
         """How many people stand in each stage (every person in exactly one)."""
         counts = np.bincount(self.stage, minlength=len(Stage))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as dt
 import gc
+import multiprocessing as mp
 import os
 import sys
 import time
@@ -194,7 +195,11 @@ def prepare_worker() -> None:
 def _in_pool(
     tasks: list[list[RunSpec]], outputs: tuple[str, ...], workers: int
 ) -> Iterator[RunOutcome]:
-    pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker)
+    # Spawned workers: forking a process that holds pyarrow's and tqdm's threads can
+    # deadlock (Python warns of it since 3.12).
+    pool = cf.ProcessPoolExecutor(
+        max_workers=workers, initializer=prepare_worker, mp_context=mp.get_context("spawn")
+    )
     try:
         futures = _bounded(
             lambda task: pool.submit(execute_batch, task, outputs),

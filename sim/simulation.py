@@ -60,7 +60,6 @@ def run_replicate(
     model = BasisbaanModel(params, rng=seed)
     for _ in range(weeks_until(end)):
         model.step()
-    model.release()  # the model's results are read below; Mesa may forget it
     frame = model.record.frame()
     weeks = np.arange(len(frame))
     dates = pd.to_datetime(PROGRAMME_START) + pd.to_timedelta(7 * weeks, unit="D")
