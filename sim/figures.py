@@ -44,7 +44,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from sim.model import CONSTRAINTS
+from sim.constraints import CONSTRAINTS
 from sim.observed import EMPLOYED_BY_WIJK_2022, EMPLOYED_BY_WIJK_DATE, observed
 from sim.timeline import PROGRAMME_START
 from sim.wijken import TILES

@@ -32,6 +32,7 @@ from sim.agents import (
     organisations_by_wijk,
     task_hour_levels,
 )
+from sim.constraints import CONSTRAINTS
 from sim.costs import WeekCosts, full_time_wage_cost, net_cost_first_year, week_costs
 from sim.outcomes import WeeklyRecord
 from sim.params import Params
@@ -49,10 +50,6 @@ from sim.population import (
 from sim.streams import named_streams
 from sim.timeline import PROGRAMME_START, WEEKS_PER_YEAR, date_of, week_of
 from sim.wijken import NEAR, WIJKEN
-
-# The constraints that can hold starts back, in the order they are reported when
-# several hold at once: the nearest to the start wins.
-CONSTRAINTS = ("ceiling", "budget", "tasks", "coaches", "candidates")
 
 Event = Callable[[int, int], None]  # (person, week)
 Agenda = defaultdict[int, list[tuple[Event, int, int]]]  # week -> (event, person, spell)

@@ -45,8 +45,8 @@ from matplotlib.text import Text
 
 from sim import __version__
 from sim import report_figures as rf
+from sim.constraints import CONSTRAINTS
 from sim.figures import DPI
-from sim.model import CONSTRAINTS
 from sim.observed import EMPLOYED_BY_WIJK_DATE
 from sim.params import ConfigError
 from sim.report_text import label, texts, translate_figure_text

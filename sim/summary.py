@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.model import CONSTRAINTS
+from sim.constraints import CONSTRAINTS
 from sim.timeline import WEEKS_PER_YEAR
 
 TARGET_JOBS = 250  # FACTS.md: at least +50 a year up to 250
