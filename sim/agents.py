@@ -1,38 +1,35 @@
 """The programme's actors: recipients in the pipeline, coaches, wijk and guiding organisations.
 
-Behaviour only: each agent decides, the model (``sim.model``) counts. A recipient
-becomes a Mesa agent when referred; the bijstand pool behind them lives in the
-population arrays (``sim.population``).
+Behaviour only: each agent decides, the programme's parts (``sim.programme``) count. A
+recipient becomes a Mesa agent when referred; the bijstand pool behind them lives in the
+population arrays (``sim.population``). Agents live in a *programme*: a Mesa model that
+carries the parameters (``p``) and the population (``population``), which their rules
+read.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import mesa
 
 from sim.population import COUPLE, SINGLE_PARENT
-from sim.wijken import WIJKEN
 
 if TYPE_CHECKING:
-    from sim.model import BasisbaanModel
     from sim.params import Params
+    from sim.population import Population
+    from sim.streams import Stream
 
 
-class Stage(IntEnum):
-    """Where a person stands in the programme. Everyone is in exactly one."""
+class Programme(Protocol):
+    """What the agents' rules read from the model they live in."""
 
-    POOL = 0  # not (yet) referred: on bijstand or not, eligible or not
-    REFERRED = 1  # waiting for an intake slot
-    INTAKE = 2  # in conversations with a coach
-    SELECTED = 3  # selected, matching to tasks and waiting to start
-    EMPLOYED = 4
-    REJECTED = 5
-    EXITED = 6
+    p: Params
+    population: Population
 
 
-class Outcome(IntEnum):
+class IntakeDecision(IntEnum):
     """The end of an intake: selected, or rejected with its reason (FACTS.md, 2022 letter)."""
 
     SELECTED = 0
@@ -56,15 +53,13 @@ class ExitReason(IntEnum):
 class Recipient(mesa.Agent):
     """A person on bijstand who has been referred, from intake to leaving the programme."""
 
-    model: BasisbaanModel
+    model: Programme
 
-    def __init__(self, model: BasisbaanModel, person: int, referred_week: int):
+    def __init__(self, model: mesa.Model, person: int, referred_week: int):
         super().__init__(model)
         self.person = person
-        self.referred_week = referred_week
         self.conversations = 0
         self.next_conversation = referred_week
-        self.coach: Coach | None = None
         self.ready_week = -1  # first week the selected candidate can start
         self.tasks: list[int] = []
         self.guiding_organisation: GuidingOrganisation | None = None
@@ -103,9 +98,9 @@ class Recipient(mesa.Agent):
 class Coach(mesa.Agent):
     """A municipal coach: recruits, holds intake conversations and selects."""
 
-    model: BasisbaanModel
+    model: Programme
 
-    def __init__(self, model: BasisbaanModel):
+    def __init__(self, model: mesa.Model):
         super().__init__(model)
         self.caseload: list[Recipient] = []
         self.active = True
@@ -116,13 +111,12 @@ class Coach(mesa.Agent):
 
     def admit(self, candidate: Recipient, week: int) -> None:
         """Take a referred candidate into intake; the first conversation is this week."""
-        candidate.coach = self
         candidate.next_conversation = week
         self.caseload.append(candidate)
 
     def hold_conversations(
         self, week: int, capacity: int
-    ) -> tuple[int, list[tuple[Recipient, Outcome]]]:
+    ) -> tuple[int, list[tuple[Recipient, IntakeDecision]]]:
         """Talk with the candidates who are due, first come first served.
 
         Returns how many candidates had their first conversation, and the candidates
@@ -142,65 +136,54 @@ class Coach(mesa.Agent):
                 decided.append((candidate, self.assess(candidate)))
         return first_talks, decided
 
-    def assess(self, candidate: Recipient) -> Outcome:
+    def assess(self, candidate: Recipient) -> IntakeDecision:
         """Decide after the conversations, in the order the 2022 letter reports the reasons."""
         pop = self.model.population
         person = candidate.person
         if pop.prospect_paid_work[person]:
-            return Outcome.PAID_WORK
+            return IntakeDecision.PAID_WORK
         if pop.physical_limitations[person]:
-            return Outcome.HEALTH
+            return IntakeDecision.HEALTH
         if candidate.prefers_volunteering():
-            return Outcome.VOLUNTEERING
+            return IntakeDecision.VOLUNTEERING
         if not candidate.takes_the_step():
-            return Outcome.OTHER
-        return Outcome.SELECTED
+            return IntakeDecision.OTHER
+        return IntakeDecision.SELECTED
 
 
 class WijkOrganisation(mesa.Agent):
     """An organisation in a wijk that supplies tasks, as long as they displace nobody."""
 
-    model: BasisbaanModel
-
-    def __init__(self, model: BasisbaanModel, wijk: int):
+    def __init__(
+        self,
+        model: mesa.Model,
+        wijk: int,
+        *,
+        potential: int,
+        hour_levels: tuple[int, ...],
+        hours_stream: Stream,
+    ):
         super().__init__(model)
         self.wijk = wijk
+        self.potential = potential
+        self.hour_levels = hour_levels
         self.tasks_supplied = 0
+        self._hours = hours_stream
 
     def can_offer_task(self) -> bool:
         """Whether the organisation has useful work left that no paid job or volunteer does."""
-        return self.tasks_supplied < self.model.p.tasks_per_organisation
+        return self.tasks_supplied < self.potential
 
     def offer_task(self) -> int:
         """Supply one more task; returns its hours per week."""
         self.tasks_supplied += 1
-        levels = task_hour_levels(self.model.p)
-        return levels[self.model.streams["tasks"].scalar.randrange(len(levels))]
-
-
-def organisations_by_wijk(p: Params) -> list[int]:
-    """Organisations per wijk, in the order of WIJKEN.
-
-    On average ``organisations_per_wijk``, in proportion to the wijk's bijstand weight,
-    at least one (assumption: larger and poorer wijken have more community centres,
-    clubs and care for residents).
-    """
-    weights = [p.wijk_weights[name] for name in WIJKEN]
-    mean = sum(weights) / len(weights)
-    return [max(1, round(p.organisations_per_wijk * w / mean)) for w in weights]
-
-
-def task_hour_levels(p: Params) -> tuple[int, ...]:
-    """The hours a task can have: from the least, in steps of 4 h, up to the most."""
-    return tuple(range(p.task_hours_min, p.task_hours_max + 1, 4))
+        return self.hour_levels[self._hours.scalar.randrange(len(self.hour_levels))]
 
 
 class GuidingOrganisation(mesa.Agent):
     """One of the four organisations whose work coaches guide participants on the job."""
 
-    model: BasisbaanModel
-
-    def __init__(self, model: BasisbaanModel):
+    def __init__(self, model: mesa.Model):
         super().__init__(model)
         self.participants = 0
 

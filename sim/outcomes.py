@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.agents import ExitReason, Outcome
+from sim.agents import ExitReason, IntakeDecision
 
 if TYPE_CHECKING:
     from sim.model import BasisbaanModel
@@ -21,32 +21,32 @@ if TYPE_CHECKING:
 
 def employed(m: BasisbaanModel) -> int:
     """Participants in a basisbaan."""
-    return m.employed
+    return m.people.employed
 
 
 def employed_permanent(m: BasisbaanModel) -> int:
     """Participants on a permanent contract."""
-    return m.employed_permanent
+    return m.contracts.employed_permanent
 
 
 def employed_women(m: BasisbaanModel) -> int:
     """Women in a basisbaan."""
-    return m.employed_women
+    return m.people.employed_women
 
 
 def employed_single_parents(m: BasisbaanModel) -> int:
     """Single parents in a basisbaan."""
-    return m.employed_single_parents
+    return m.people.employed_single_parents
 
 
 def employed_couples(m: BasisbaanModel) -> int:
     """Participants who live as a couple."""
-    return m.employed_couples
+    return m.people.employed_couples
 
 
 def employed_45_plus(m: BasisbaanModel) -> int:
     """Participants who were aged 45 or over when they started."""
-    return m.employed_45_plus
+    return m.people.employed_45_plus
 
 
 def eligible(m: BasisbaanModel) -> int:
@@ -56,92 +56,92 @@ def eligible(m: BasisbaanModel) -> int:
 
 def referred_cum(m: BasisbaanModel) -> int:
     """Candidates referred so far."""
-    return m.referred_cum
+    return m.referral.referred_cum
 
 
 def waiting_for_intake(m: BasisbaanModel) -> int:
     """Referred candidates waiting for an intake slot."""
-    return len(m.waiting_for_intake)
+    return len(m.referral.waiting)
 
 
 def in_intake(m: BasisbaanModel) -> int:
     """Candidates in intake conversations."""
-    return m.in_intake
+    return m.intake.in_intake
 
 
 def selected_waiting(m: BasisbaanModel) -> int:
     """Selected candidates not yet started (matching, waiting for tasks or a place)."""
-    return len(m.selected)
+    return len(m.intake.selected)
 
 
 def waiting_for_tasks(m: BasisbaanModel) -> int:
     """Selected candidates ready to start whose wijk and nearby wijken lack fitting tasks."""
-    return m.waiting_for_tasks
+    return len(m.tasks.wanting)
 
 
 def spoken_cum(m: BasisbaanModel) -> int:
     """Candidates who had at least one intake conversation."""
-    return m.spoken_cum
+    return m.intake.spoken_cum
 
 
 def started_cum(m: BasisbaanModel) -> int:
     """Participants who started a basisbaan."""
-    return m.started_cum
+    return m.people.started_cum
 
 
 def rejected_paid_work_cum(m: BasisbaanModel) -> int:
     """Rejected: still a prospect of paid work."""
-    return m.rejected_cum[Outcome.PAID_WORK]
+    return m.intake.rejected_cum[IntakeDecision.PAID_WORK]
 
 
 def rejected_health_cum(m: BasisbaanModel) -> int:
     """Rejected: physical limitations too great."""
-    return m.rejected_cum[Outcome.HEALTH]
+    return m.intake.rejected_cum[IntakeDecision.HEALTH]
 
 
 def rejected_volunteering_cum(m: BasisbaanModel) -> int:
     """Rejected: prefers to keep volunteering."""
-    return m.rejected_cum[Outcome.VOLUNTEERING]
+    return m.intake.rejected_cum[IntakeDecision.VOLUNTEERING]
 
 
 def rejected_other_cum(m: BasisbaanModel) -> int:
     """Rejected: cannot or dare not take the step."""
-    return m.rejected_cum[Outcome.OTHER]
+    return m.intake.rejected_cum[IntakeDecision.OTHER]
 
 
 def exited_cum(m: BasisbaanModel) -> int:
     """Participants who left, for any reason."""
-    return sum(m.exited_cum.values())
+    return sum(m.contracts.exited_cum.values())
 
 
 def exit_regular_job_cum(m: BasisbaanModel) -> int:
     """Left for a regular job."""
-    return m.exited_cum[ExitReason.REGULAR_JOB]
+    return m.contracts.exited_cum[ExitReason.REGULAR_JOB]
 
 
 def exit_sheltered_work_cum(m: BasisbaanModel) -> int:
     """Left for sheltered work (beschut werk)."""
-    return m.exited_cum[ExitReason.SHELTERED_WORK]
+    return m.contracts.exited_cum[ExitReason.SHELTERED_WORK]
 
 
 def exit_retirement_cum(m: BasisbaanModel) -> int:
     """Left at state pension age."""
-    return m.exited_cum[ExitReason.RETIREMENT]
+    return m.contracts.exited_cum[ExitReason.RETIREMENT]
 
 
 def exit_death_cum(m: BasisbaanModel) -> int:
     """Died."""
-    return m.exited_cum[ExitReason.DEATH]
+    return m.contracts.exited_cum[ExitReason.DEATH]
 
 
 def exit_self_employed_cum(m: BasisbaanModel) -> int:
     """Left to become self-employed."""
-    return m.exited_cum[ExitReason.SELF_EMPLOYED]
+    return m.contracts.exited_cum[ExitReason.SELF_EMPLOYED]
 
 
 def exit_quit_cum(m: BasisbaanModel) -> int:
     """Quit and returned to bijstand."""
-    return m.exited_cum[ExitReason.QUIT]
+    return m.contracts.exited_cum[ExitReason.QUIT]
 
 
 def job_ceiling(m: BasisbaanModel) -> int:
@@ -156,32 +156,32 @@ def intake_coaches(m: BasisbaanModel) -> int:
 
 def tasks_total(m: BasisbaanModel) -> int:
     """Tasks collected from wijk organisations so far."""
-    return m.tasks_total
+    return m.tasks.tasks_total
 
 
 def tasks_free(m: BasisbaanModel) -> int:
     """Tasks collected and not held."""
-    return m.tasks_free
+    return m.tasks.free_count
 
 
 def hours_worked(m: BasisbaanModel) -> float:
     """Hours worked this week (contract hours covered by tasks, less sickness)."""
-    return m.hours_worked
+    return m.work.hours_worked
 
 
 def contract_hours(m: BasisbaanModel) -> float:
     """Contract hours this week."""
-    return m.contract_hours_total
+    return m.work.contract_hours_total
 
 
 def guidance_hours(m: BasisbaanModel) -> float:
     """On-the-job guidance hours this week."""
-    return m.guidance_hours
+    return m.work.guidance_hours
 
 
 def sick_absence_rate(m: BasisbaanModel) -> float:
     """Share of contract hours lost to sickness this week."""
-    return m.sick_absence_rate
+    return m.work.sick_absence_rate
 
 
 def no_absence_share(m: BasisbaanModel) -> float:
@@ -190,52 +190,52 @@ def no_absence_share(m: BasisbaanModel) -> float:
     As FACTS.md's 31 of 47 with 0% absence in H2 2021, which counts everyone employed at
     the end of the half-year, also those who started during it.
     """
-    return m.no_absence_share
+    return m.work.no_absence_share
 
 
 def cost_gross_eur(m: BasisbaanModel) -> float:
     """Gross cost this week."""
-    return m.costs.gross
+    return m.accounting.costs.gross
 
 
 def cost_net_eur(m: BasisbaanModel) -> float:
     """Net cost this week."""
-    return m.costs.net
+    return m.accounting.costs.net
 
 
 def cost_wages_eur(m: BasisbaanModel) -> float:
     """Wage cost this week."""
-    return m.costs.wages
+    return m.accounting.costs.wages
 
 
 def cost_employer_eur(m: BasisbaanModel) -> float:
     """Employer cost (Thermiek BV) this week."""
-    return m.costs.employer
+    return m.accounting.costs.employer
 
 
 def cost_guidance_eur(m: BasisbaanModel) -> float:
     """Guiding organisations' cost this week."""
-    return m.costs.guidance
+    return m.accounting.costs.guidance
 
 
 def cost_coaches_eur(m: BasisbaanModel) -> float:
     """Municipal coaches' cost this week."""
-    return m.costs.coaches
+    return m.accounting.costs.coaches
 
 
 def contributions_eur(m: BasisbaanModel) -> float:
     """Contributions of work-providing parties this week."""
-    return m.costs.contributions
+    return m.accounting.costs.contributions
 
 
 def benefits_saved_eur(m: BasisbaanModel) -> float:
     """Benefits no longer paid this week."""
-    return m.costs.benefits_saved
+    return m.accounting.costs.benefits_saved
 
 
 def subsidies_eur(m: BasisbaanModel) -> float:
     """Subsidies received this week."""
-    return m.costs.subsidies
+    return m.accounting.costs.subsidies
 
 
 def binding_constraint(m: BasisbaanModel) -> str:
@@ -245,7 +245,7 @@ def binding_constraint(m: BasisbaanModel) -> str:
 
 def employed_by_wijk(m: BasisbaanModel) -> tuple[int, ...]:
     """Participants per wijk, in the order of sim.wijken.WIJKEN."""
-    return tuple(m.employed_by_wijk.tolist())
+    return tuple(m.people.employed_by_wijk.tolist())
 
 
 OUTCOMES: dict[str, Callable[[BasisbaanModel], object]] = {
@@ -297,21 +297,6 @@ OUTCOMES: dict[str, Callable[[BasisbaanModel], object]] = {
         benefits_saved_eur,
         subsidies_eur,
     )
-}
-
-EXIT_COLUMNS = {
-    ExitReason.REGULAR_JOB: "exit_regular_job_cum",
-    ExitReason.SHELTERED_WORK: "exit_sheltered_work_cum",
-    ExitReason.RETIREMENT: "exit_retirement_cum",
-    ExitReason.DEATH: "exit_death_cum",
-    ExitReason.SELF_EMPLOYED: "exit_self_employed_cum",
-    ExitReason.QUIT: "exit_quit_cum",
-}
-REJECTION_COLUMNS = {
-    Outcome.PAID_WORK: "rejected_paid_work_cum",
-    Outcome.HEALTH: "rejected_health_cum",
-    Outcome.VOLUNTEERING: "rejected_volunteering_cum",
-    Outcome.OTHER: "rejected_other_cum",
 }
 
 

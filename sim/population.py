@@ -75,14 +75,6 @@ class Population:
         """Age in years at the end of ``week``."""
         return (week - self.birth_week[person]) / WEEKS_PER_YEAR
 
-    def years_on_benefit(self, person: int | np.ndarray, week: int) -> float | np.ndarray:
-        """Years on bijstand at the end of ``week``."""
-        return (week - self.bijstand_from[person]) / WEEKS_PER_YEAR
-
-    def nbytes(self) -> int:
-        """Memory held by the arrays."""
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
-
 
 # The parameters the population is drawn from: a scenario that changes none of them
 # shares its replicate's population with the other scenarios.

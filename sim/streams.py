@@ -24,6 +24,7 @@ import numpy as np
 from scipy.stats import poisson
 
 STREAMS = ("population", "referral", "intake", "tasks", "sickness")
+NEVER_WEEKS = 10**6  # beyond any horizon
 
 
 def stable_key(name: str) -> int:
@@ -54,6 +55,20 @@ class Stream:
             top = int(mean + 12 * math.sqrt(mean) + 20)
             cdf = self._poisson_cdfs[mean] = poisson.cdf(np.arange(top), mean)
         return int(np.searchsorted(cdf, self.scalar.random(), side="right"))
+
+    def weeks_until(self, weekly_chance: float) -> int:
+        """Weeks until an event with this weekly chance happens (geometric, at least 1).
+
+        Drawn from one uniform by inverting the geometric distribution's CDF; a chance
+        of 0 never happens (:data:`NEVER_WEEKS`) and draws nothing.
+        """
+        if weekly_chance >= 1:
+            return 1
+        if weekly_chance <= 0:
+            return NEVER_WEEKS
+        u = self.scalar.random()
+        weeks = math.log1p(-u) / math.log1p(-weekly_chance)
+        return max(1, math.ceil(weeks)) if weeks < NEVER_WEEKS else NEVER_WEEKS
 
 
 def named_streams(seed: int) -> dict[str, Stream]:

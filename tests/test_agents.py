@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from sim import BasisbaanModel, Params
-from sim.agents import Coach, Outcome, Recipient, WijkOrganisation
+from sim.agents import Coach, IntakeDecision, Recipient, WijkOrganisation
 from sim.population import COUPLE, SINGLE, SINGLE_PARENT
+from sim.streams import named_streams
 
 from .conftest import SMALL
 
@@ -46,15 +47,15 @@ def a_person(model, **traits):
 @pytest.mark.parametrize(
     ("traits", "expected"),
     [
-        ({}, Outcome.SELECTED),
-        ({"prospect_paid_work": True, "physical_limitations": True}, Outcome.PAID_WORK),
+        ({}, IntakeDecision.SELECTED),
+        ({"prospect_paid_work": True, "physical_limitations": True}, IntakeDecision.PAID_WORK),
         (
             {"physical_limitations": True, "volunteering": True, "keeps_volunteering": True},
-            Outcome.HEALTH,
+            IntakeDecision.HEALTH,
         ),
-        ({"volunteering": True, "keeps_volunteering": True}, Outcome.VOLUNTEERING),
-        ({"volunteering": True, "keeps_volunteering": False}, Outcome.SELECTED),
-        ({"cannot_draw": 0.01}, Outcome.OTHER),
+        ({"volunteering": True, "keeps_volunteering": True}, IntakeDecision.VOLUNTEERING),
+        ({"volunteering": True, "keeps_volunteering": False}, IntakeDecision.SELECTED),
+        ({"cannot_draw": 0.01}, IntakeDecision.OTHER),
     ],
 )
 def test_coach_assesses_in_the_order_of_the_2022_letter(model, traits, expected):
@@ -100,7 +101,10 @@ def test_coach_room_follows_slots_and_activity(model):
 
 
 def test_wijk_organisation_supplies_tasks_up_to_its_potential(model):
-    organisation = WijkOrganisation(model, wijk=0)
-    hours = [organisation.offer_task() for _ in range(model.p.tasks_per_organisation)]
+    organisation = WijkOrganisation(
+        model, wijk=0, potential=5, hour_levels=(8, 12, 16), hours_stream=named_streams(1)["tasks"]
+    )
+    hours = [organisation.offer_task() for _ in range(5)]
     assert not organisation.can_offer_task()
-    assert all(h in (8, 12, 16) for h in hours)
+    assert organisation.tasks_supplied == 5
+    assert set(hours) <= {8, 12, 16}

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import BasisbaanModel, Params, simulate
-from sim.agents import ExitReason, Stage
-from sim.model import CONSTRAINTS, _gompertz_years, _voluntary_exit_years
+from sim.agents import ExitReason
+from sim.constraints import CONSTRAINTS
+from sim.programme.people import Stage
 from sim.timeline import WEEKS_PER_YEAR, week_of
 
 from .conftest import SMALL
@@ -37,16 +38,20 @@ def run_weeks(params: Params, seed: int, weeks: int):
 def check_invariants(model: BasisbaanModel) -> dict[str, int]:
     """Assert what must hold in every week; return the stage counts."""
     p, pop = model.p, model.population
-    counts = model.stage_counts()
+    counts = model.people.stage_counts()
     # Every person in exactly one stage.
     assert sum(counts.values()) == pop.size
-    assert counts[Stage.EMPLOYED] == model.employed == len(model.participants)
-    assert counts[Stage.INTAKE] == model.in_intake
-    assert counts[Stage.REFERRED] == len(model.waiting_for_intake)
-    assert counts[Stage.SELECTED] == len(model.selected)
+    assert counts[Stage.EMPLOYED] == model.employed == len(model.people.participants)
+    assert counts[Stage.INTAKE] == model.intake.in_intake
+    assert counts[Stage.REFERRED] == len(model.referral.waiting)
+    assert counts[Stage.SELECTED] == len(model.intake.selected)
     # Flows add up.
-    assert model.started_cum == model.employed + sum(model.exited_cum.values())
-    decided = sum(model.rejected_cum.values()) + model.started_cum + len(model.selected)
+    assert model.people.started_cum == model.employed + sum(model.contracts.exited_cum.values())
+    decided = (
+        sum(model.intake.rejected_cum.values())
+        + model.people.started_cum
+        + len(model.intake.selected)
+    )
     assert (
         decided
         == counts[Stage.REJECTED]
@@ -54,24 +59,24 @@ def check_invariants(model: BasisbaanModel) -> dict[str, int]:
         + counts[Stage.EXITED]
         + counts[Stage.SELECTED]
     )
-    assert model.referred_cum == pop.size - counts[Stage.POOL]
+    assert model.referral.referred_cum == pop.size - counts[Stage.POOL]
     # Capacities and ceilings.
     assert model.employed <= model.policy.job_ceiling[model.week]
-    for coach in model.coaches:
+    for coach in model.intake.coaches:
         assert len(coach.caseload) <= p.intake_slots_per_coach
-    assert len(model.waiting_for_intake) <= p.referral_queue_max + p.initial_referrals
-    for person, participant in model.participants.items():
+    assert len(model.referral.waiting) <= p.referral_queue_max + p.initial_referrals
+    for person, participant in model.people.participants.items():
         # Tasks fill the hours, or a replacement is being sought (FACTS.md: tasks that
         # do not fit are replaced by others in the wijk).
         assert len(participant.tasks) <= p.tasks_per_participant_max
-        assert model.task_hours[person] >= p.full_time_hours or person in model._short_of_tasks
-    for wijk in model.organisations:
+        assert model.people.task_hours[person] >= p.full_time_hours or person in model.tasks.short
+    for wijk in model.tasks.organisations:
         for organisation in wijk:
             assert organisation.tasks_supplied <= p.tasks_per_organisation
-    held = [t for t, holder in enumerate(model.task_holder) if holder >= 0]
-    assert len(held) + model.tasks_free == model.tasks_total
-    assert model.employed_by_wijk.sum() == model.employed
-    assert sum(g.participants for g in model.guiding_organisations) == model.employed
+    held = [t for t, holder in enumerate(model.tasks.task_holder) if holder >= 0]
+    assert len(held) + model.tasks.free_count == model.tasks.tasks_total
+    assert model.people.employed_by_wijk.sum() == model.employed
+    assert sum(g.participants for g in model.work.guiding_organisations) == model.employed
     assert model.binding_constraint in CONSTRAINTS
     return counts
 
@@ -106,20 +111,20 @@ def test_guidance_hours_equal_the_direct_formula():
     p, pop = model.p, model.population
     for _ in range(300):
         model.step()
-        if not model.participants:
+        if not model.people.participants:
             continue
-        ids = np.array(list(model.participants))
+        ids = np.array(list(model.people.participants))
         # Participants who left this week were guided this week too.
-        tenure = model.week - model.start_week[ids]
+        tenure = model.week - model.people.start_week[ids]
         decline = np.where(
             pop.intensive_guidance[ids],
             1.0,
             np.exp(-p.guidance_decline_per_year * tenure / WEEKS_PER_YEAR),
         )
         direct = np.clip(p.guidance_hours_start * pop.guidance_intensity[ids] * decline, 1.0, 5.0)
-        if model.exited_cum and sum(model.exited_cum.values()) == 0:
-            assert model.guidance_hours == pytest.approx(direct.sum(), rel=1e-9)
-    per_participant = model.guidance_hours / model.employed
+        if model.contracts.exited_cum and sum(model.contracts.exited_cum.values()) == 0:
+            assert model.work.guidance_hours == pytest.approx(direct.sum(), rel=1e-9)
+    per_participant = model.work.guidance_hours / model.employed
     assert 1.0 <= per_participant <= 5.0  # FACTS.md: 1-5 h/week
 
 
@@ -169,14 +174,14 @@ def test_tasks_come_from_the_own_wijk_first():
     for _ in range(150):
         model.step()
     own = near = 0
-    for person, participant in model.participants.items():
+    for person, participant in model.people.participants.items():
         home = int(model.population.wijk[person])
         for task in participant.tasks:
-            if model.task_wijk[task] == home:
+            if model.tasks.task_wijk[task] == home:
                 own += 1
             else:
                 near += 1
-                assert model.task_wijk[task] in model._near[home]
+                assert model.tasks.task_wijk[task] in model.tasks.near[home]
     assert own > near
 
 
@@ -185,32 +190,20 @@ def test_permanent_contracts_after_three_years_and_not_before_2023():
     first_permanent = week_of(dt.date(2023, 1, 1))
     for _ in range(week_of(dt.date(2025, 6, 30))):
         model.step()
-        ids = [p for p in model.participants if model.permanent[p]]
+        ids = [p for p in model.people.participants if model.people.permanent[p]]
         if model.week < first_permanent:
             assert not ids
-        tenure = model.week - model.start_week[ids]
+        tenure = model.week - model.people.start_week[ids]
         assert (tenure >= math.ceil(3 * WEEKS_PER_YEAR)).all()
-        assert model.employed_permanent == len(ids)
-    assert model.employed_permanent > 0
-
-
-def test_exit_clocks_invert_the_cumulative_hazard():
-    # Constant hazard r after the early years: time = Y + (E - r f Y) / r.
-    assert _voluntary_exit_years(0.05, 0.1, 0.5, 2.0) == pytest.approx(1.0)
-    assert _voluntary_exit_years(0.3, 0.1, 0.5, 2.0) == pytest.approx(2.0 + 0.2 / 0.1)
-    assert _voluntary_exit_years(1.0, 0.0, 0.5, 2.0) == math.inf
-    # Gompertz: integrating the hazard over the returned years gives the clock back.
-    years = _gompertz_years(0.7, 55.0, 0.004, 8.0)
-    t = np.linspace(0, years, 200_001)
-    hazard = 0.004 * 2 ** ((55.0 + t - 50.0) / 8.0)
-    assert np.trapezoid(hazard, t) == pytest.approx(0.7, rel=1e-6)
+        assert model.contracts.employed_permanent == len(ids)
+    assert model.contracts.employed_permanent > 0
 
 
 def test_nobody_retires_within_the_pension_margin():
     model = BasisbaanModel(Params(), rng=9)
     for _ in range(week_of(dt.date(2023, 3, 1))):
         model.step()
-    assert model.exited_cum[ExitReason.RETIREMENT] == 0
+    assert model.contracts.exited_cum[ExitReason.RETIREMENT] == 0
 
 
 def test_partner_of_a_selected_candidate_can_be_referred():
@@ -223,8 +216,8 @@ def test_partner_of_a_selected_candidate_can_be_referred():
         model.step()
     both = [
         p
-        for p in model.participants
-        if pop.partner[p] >= 0 and model.stage[pop.partner[p]] != Stage.POOL
+        for p in model.people.participants
+        if pop.partner[p] >= 0 and model.people.stage[pop.partner[p]] != Stage.POOL
     ]
     assert both, "no partner was ever referred although every partner is offered an intake"
 
@@ -233,7 +226,7 @@ def test_referral_takes_the_highest_key_among_the_eligible():
     model = BasisbaanModel(Params(), rng=6)
     pop = model.population
     eligible_now = np.flatnonzero((pop.eligible_from <= 0) & (pop.eligible_to > 0))
-    referred = np.flatnonzero(model.stage != Stage.POOL)
+    referred = np.flatnonzero(model.people.stage != Stage.POOL)
     best = eligible_now[np.argsort(-pop.referral_key[eligible_now])][: len(referred)]
     assert set(referred) == set(best)
 
@@ -272,21 +265,21 @@ def test_invariants_hold_for_random_parameters(
 def test_task_hours_need_not_span_steps_of_four(low, high):
     params = Params().with_overrides({**SMALL, "task_hours_min": low, "task_hours_max": high})
     model, _ = run_weeks(params, 1, 120)
-    hours = set(model.task_hours_of)
+    hours = set(model.tasks.task_hours)
     assert hours <= set(range(low, high + 1, 4))
-    assert model.started_cum > 0
+    assert model.people.started_cum > 0
 
 
 def test_replacement_tasks_come_from_the_own_wijk():
     params = Params().with_overrides({"task_misfit_per_year": 3.0})
     model = BasisbaanModel(params, rng=12)
     for _ in range(200):
-        before = {p: list(part.tasks) for p, part in model.participants.items()}
+        before = {p: list(part.tasks) for p, part in model.people.participants.items()}
         model.step()
-        for person, participant in model.participants.items():
+        for person, participant in model.people.participants.items():
             home = int(model.population.wijk[person])
             for task in set(participant.tasks) - set(before.get(person, participant.tasks)):
-                assert model.task_wijk[task] == home
+                assert model.tasks.task_wijk[task] == home
 
 
 def test_a_pipeline_stuck_on_tasks_is_reported_as_tasks_not_ceiling():

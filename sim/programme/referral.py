@@ -1,0 +1,149 @@
+"""Referral: the eligible pool, and the candidates put forward for an intake.
+
+The bijstand pool is never looped over: people enter a heap (keyed by their place in
+the referral order, drawn with the population) on the week they become eligible, and
+leave it, best first, when referred. Referred candidates wait in a queue for a free
+intake slot with a coach.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from sim.agents import Recipient
+from sim.params import Params
+from sim.policy import PolicyTimeline
+from sim.population import Population
+from sim.programme.people import POOL, REFERRED, People
+from sim.streams import Stream
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralPool:
+    """The eligible pool in referral order, derived once from a population.
+
+    ``by_rank`` lists the ever-eligible people best referral key first; ``entering``
+    their ranks in order of becoming eligible, and ``entered_by[week]`` how many of
+    them are eligible by then; ``eligible_base[week]`` counts the eligible. The heap
+    holds ranks as plain ints rather than tuples, which would cost garbage-collector
+    time (written for speed).
+    """
+
+    by_rank: np.ndarray
+    entering: list[int]
+    entered_by: np.ndarray
+    eligible_base: np.ndarray
+
+    @classmethod
+    def of(cls, pop: Population, horizon_weeks: int) -> ReferralPool:
+        """Index a population's eligibility windows and referral keys."""
+        ever = np.flatnonzero(pop.eligible_to > pop.eligible_from)
+        by_rank = ever[np.argsort(-pop.referral_key[ever], kind="stable")]
+        rank = np.empty(pop.size, np.int64)
+        rank[by_rank] = np.arange(len(ever))
+        order = ever[np.argsort(pop.eligible_from[ever], kind="stable")]
+        weeks = horizon_weeks + 2
+        opens = np.bincount(np.minimum(pop.eligible_from[ever], weeks - 1), minlength=weeks)
+        closes = np.bincount(np.minimum(pop.eligible_to[ever], weeks - 1), minlength=weeks)
+        return cls(
+            by_rank=by_rank,
+            entering=rank[order].tolist(),
+            entered_by=np.searchsorted(
+                pop.eligible_from[order], np.arange(horizon_weeks + 1), "right"
+            ),
+            eligible_base=np.cumsum(opens - closes),
+        )
+
+
+class Referral:
+    """Referrers put eligible candidates forward, as long as few are waiting.
+
+    Args:
+        host: the Mesa model the referred candidates (agents) live in.
+        p: the parameters.
+        people: the programme's people.
+        pool: the eligible pool in referral order.
+        policy: the levers week by week (intake coaches, pace).
+        arrivals: the stream of the weekly number of referrals.
+    """
+
+    def __init__(
+        self,
+        host: mesa.Model,
+        p: Params,
+        people: People,
+        pool: ReferralPool,
+        policy: PolicyTimeline,
+        arrivals: Stream,
+    ):
+        self.host, self.p, self.people, self.policy = host, p, people, policy
+        self._arrivals = arrivals
+        self.waiting: deque[Recipient] = deque()  # referred, waiting for an intake slot
+        self.referred_cum = 0
+        self._pool = pool
+        self._next_eligible = 0
+        self._heap: list[int] = []
+        # Referred people whose eligibility window closes in each week: the eligible
+        # count leaves them out until then.
+        self._window_closes = np.zeros(len(pool.eligible_base), np.int64)
+        self._in_window = 0
+
+    def refer(self, week: int) -> None:
+        """This week's referrals: about ``referrals_per_coach_week`` per recruiting coach."""
+        self._in_window -= int(self._window_closes[week])
+        self.admit_eligible(week)
+        recruiting = self.policy.intake_coaches[week]
+        expected = self.p.referrals_per_coach_week * recruiting * self.policy.pace[week]
+        arrivals = self._arrivals.poisson(expected)
+        room = self.p.referral_queue_max - len(self.waiting)
+        self.refer_best(min(arrivals, max(room, 0)), week)
+
+    def admit_eligible(self, week: int) -> None:
+        """Put people who became eligible by ``week`` into the referral heap."""
+        end = int(self._pool.entered_by[week])
+        if week == 0:
+            self._heap = self._pool.entering[:end]
+            heapq.heapify(self._heap)
+        else:
+            for entry in self._pool.entering[self._next_eligible : end]:
+                heapq.heappush(self._heap, entry)
+        self._next_eligible = end
+
+    def refer_best(self, count: int, week: int) -> None:
+        """Refer the ``count`` eligible people first in the referral order."""
+        for _ in range(count):
+            person = self._next_candidate(week)
+            if person < 0:
+                return  # the eligible pool is empty
+            self.enqueue(person, week)
+
+    def _next_candidate(self, week: int) -> int:
+        stage, eligible_to = self.people.stage, self.people.population.eligible_to
+        while self._heap:
+            person = int(self._pool.by_rank[heapq.heappop(self._heap)])
+            if stage[person] == POOL and eligible_to[person] > week:
+                return person
+        return -1
+
+    def enqueue(self, person: int, week: int, *, front: bool = False) -> None:
+        """Refer ``person``: they wait for an intake slot (at the front: a partner)."""
+        self.people.stage[person] = REFERRED
+        candidate = Recipient(self.host, person, week)
+        if front:
+            self.waiting.appendleft(candidate)
+        else:
+            self.waiting.append(candidate)
+        self.referred_cum += 1
+        end = int(self.people.population.eligible_to[person])
+        if end < len(self._window_closes):
+            self._window_closes[end] += 1
+        self._in_window += 1
+
+    def eligible(self, week: int) -> int:
+        """Eligible people on bijstand in ``week`` not (yet) referred."""
+        return int(self._pool.eligible_base[week]) - self._in_window

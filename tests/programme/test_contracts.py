@@ -1,0 +1,127 @@
+"""Contracts and exits: the permanent contract's week, and each clock with its reason."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.agents import ExitReason, Recipient
+from sim.population import EXIT_CLOCKS
+from sim.programme.contracts import Contracts, gompertz_years, voluntary_exit_years
+from sim.timeline import WEEKS_PER_YEAR, week_of
+
+from .tiny import setting
+
+TENURE = math.ceil(3 * WEEKS_PER_YEAR)  # FACTS.md: permanent after about 3 years: 157 weeks
+
+
+def contracts(n=1, params=None, **columns):
+    host, p, people, _ = setting(n, params, **columns)
+    left = []
+    part = Contracts(
+        p, people, leave=lambda person, reason, week: left.append((person, reason, week))
+    )
+    return host, people, part, left
+
+
+def run_until(people, last_week):
+    for week in range(last_week + 1):
+        people.contract_agenda.run(week)
+
+
+def clocks(**rings):
+    row = np.full(len(EXIT_CLOCKS), np.inf)
+    for name, value in rings.items():
+        row[EXIT_CLOCKS.index(name)] = value
+    return [row]
+
+
+@pytest.mark.parametrize("start", [0, 10, 200])
+def test_a_contract_becomes_permanent_exactly_at_three_years_and_not_before_2023(start):
+    host, people, part, _ = contracts()
+    people.start(Recipient(host, 0, start), week=start)
+    part.start(0, start)
+    due = max(start + TENURE, week_of(part.p.permanent_contracts_from))
+    run_until(people, due - 1)
+    assert not people.permanent[0]
+    people.contract_agenda.run(due)
+    assert people.permanent[0]
+    assert part.employed_permanent == 1
+
+
+def test_permanent_contracts_wait_for_2023_when_the_tenure_comes_earlier():
+    # With one year of tenure, a 2020 starter waits until 1 January 2023.
+    host, people, part, _ = contracts(params={"permanent_after_years": 1.0})
+    people.start(Recipient(host, 0, 0), week=0)
+    part.start(0, 0)
+    first = week_of(part.p.permanent_contracts_from)
+    run_until(people, first - 1)
+    assert not people.permanent[0]
+    people.contract_agenda.run(first)
+    assert people.permanent[0]
+
+
+@pytest.mark.parametrize(
+    ("ring", "reason"),
+    [
+        ("regular_job", ExitReason.REGULAR_JOB),
+        ("sheltered_work", ExitReason.SHELTERED_WORK),
+        ("self_employed", ExitReason.SELF_EMPLOYED),
+        ("quit", ExitReason.QUIT),
+    ],
+)
+def test_each_voluntary_clock_rings_with_its_own_reason(ring, reason):
+    # Every rate is 0.1 a year with no early dip: a clock of 0.5 rings after 5 years.
+    rates = {f"exit_{name}": 0.1 for name in EXIT_CLOCKS[:4]}
+    host, people, part, left = contracts(
+        params={**rates, "early_exit_factor": 1.0}, exit_clock=clocks(**{ring: 0.5})
+    )
+    people.start(Recipient(host, 0, 0), week=0)
+    part.start(0, 0)
+    due = math.ceil(5 * WEEKS_PER_YEAR)
+    run_until(people, due - 1)
+    assert left == []
+    people.contract_agenda.run(due)
+    assert left == [(0, reason, due)]
+
+
+def test_retirement_comes_at_state_pension_age():
+    # Aged 50 at the start, no clock rings: leaves at 67, 17 years on.
+    host, people, part, _left = contracts(birth_week=[-50 * WEEKS_PER_YEAR])
+    people.start(Recipient(host, 0, 0), week=0)
+    week, reason = part.exit_plan(0, 0)
+    assert reason is ExitReason.RETIREMENT
+    assert week == math.ceil(17 * WEEKS_PER_YEAR)
+
+
+def test_death_follows_the_gompertz_clock():
+    host, people, part, _ = contracts(exit_clock=clocks(death=0.05))
+    people.start(Recipient(host, 0, 0), week=0)
+    week, reason = part.exit_plan(0, 0)
+    years = gompertz_years(0.05, 50.0, part.p.mortality_at_50, part.p.mortality_doubling_years)
+    assert reason is ExitReason.DEATH
+    assert week == math.ceil(years * WEEKS_PER_YEAR)
+
+
+def test_count_exit_tallies_the_reason_and_the_permanent_contract():
+    _host, people, part, _ = contracts()
+    people.permanent[0] = True
+    part.employed_permanent = 1
+    part.count_exit(0, ExitReason.QUIT)
+    assert part.exited_cum[ExitReason.QUIT] == 1
+    assert sum(part.exited_cum.values()) == 1
+    assert part.employed_permanent == 0
+
+
+def test_exit_clocks_invert_the_cumulative_hazard():
+    # Constant hazard r after the early years: time = Y + (E - r f Y) / r.
+    assert voluntary_exit_years(0.05, 0.1, 0.5, 2.0) == pytest.approx(1.0)
+    assert voluntary_exit_years(0.3, 0.1, 0.5, 2.0) == pytest.approx(2.0 + 0.2 / 0.1)
+    assert voluntary_exit_years(1.0, 0.0, 0.5, 2.0) == math.inf
+    # Gompertz: integrating the hazard over the returned years gives the clock back.
+    years = gompertz_years(0.7, 55.0, 0.004, 8.0)
+    t = np.linspace(0, years, 200_001)
+    hazard = 0.004 * 2 ** ((55.0 + t - 50.0) / 8.0)
+    assert np.trapezoid(hazard, t) == pytest.approx(0.7, rel=1e-6)

@@ -1,0 +1,83 @@
+"""Intake on a handful of people: admissions, conversations and decisions."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from sim.agents import IntakeDecision, Recipient
+from sim.population import COUPLE
+from sim.programme.intake import Intake
+from sim.programme.people import INTAKE, REFERRED, REJECTED, SELECTED
+
+from .tiny import setting, stream
+
+
+def intake(n=5, params=None, **columns):
+    host, p, people, policy = setting(n, params, **columns)
+    people.stage[:] = REFERRED
+    part = Intake(host, p, people, policy, stream("intake"))
+    part.staff(week=100)  # after COVID-19: full pace
+    waiting = deque(Recipient(host, person, 0) for person in range(n))
+    return part, waiting, people
+
+
+def never_held(planned):
+    return None
+
+
+def test_coaches_admit_up_to_their_slots_and_then_coaches_hold_back():
+    # Two coaches of 2 slots each: 4 of 5 waiting are admitted, one waits for a slot.
+    part, waiting, people = intake(params={"intake_slots_per_coach": 2})
+    assert len(part.coaches) == 2
+    assert part.admit(100, waiting, never_held) == "coaches"
+    assert part.in_intake == 4
+    assert [c.person for c in waiting] == [4]
+    assert (people.stage[:4] == INTAKE).all()
+
+
+def test_admissions_stop_where_the_planned_starts_reach_what_holds_back():
+    # Each admission adds a third of a start to the plan: the third admission would
+    # bring it to 1.0, which the rule refuses (as a full ceiling would).
+    part, waiting, _ = intake()
+    seen = []
+
+    def ceiling_of_one(planned):
+        seen.append(planned)
+        return "ceiling" if planned > 0.9 else None
+
+    assert part.admit(100, waiting, ceiling_of_one) == "ceiling"
+    assert part.in_intake == 2
+    assert seen == [1 / 3, 2 / 3, 1.0]
+
+
+def test_after_the_conversations_the_coach_decides_and_the_books_follow():
+    # Person 0 still has a prospect of paid work, person 1 is fine, and the others
+    # wait: 3 conversations two weeks apart, 5 conversations a week per coach.
+    part, waiting, people = intake(
+        2, {"intake_slots_per_coach": 1}, prospect_paid_work=[True, False]
+    )
+    part.admit(100, waiting, never_held)
+    for week in (100, 102, 104):
+        part.hold_conversations(week)
+    assert part.spoken_cum == 2
+    assert part.rejected_cum[IntakeDecision.PAID_WORK] == 1
+    assert [c.person for c in part.selected] == [1]
+    assert part.selected[0].ready_week == 104 + part.p.matching_weeks
+    assert people.stage[0] == REJECTED
+    assert people.stage[1] == SELECTED
+
+
+def test_the_eligible_partner_of_a_selected_candidate_is_offered_an_intake():
+    # Persons 0 and 1 are a couple; 0 is in intake and wants the partner along.
+    part, waiting, people = intake(
+        2,
+        {"intake_slots_per_coach": 1, "cannot_factor_couples": 0.0},
+        partner=[1, 0],
+        household_type=[COUPLE, COUPLE],
+        partner_draw=[0.0, 0.0],
+    )
+    waiting.pop()  # the partner (person 1) is still in the pool
+    people.stage[1] = 0
+    part.admit(100, waiting, never_held)
+    partners = [part.hold_conversations(week) for week in (100, 102, 104)]
+    assert partners == [[], [], [1]]
