@@ -78,14 +78,16 @@ class BasisbaanModel(mesa.Model):
             near=[[WIJKEN.index(other) for other in NEAR[w]] for w in WIJKEN],
             weights=[p.wijk_weights[w] for w in WIJKEN],
             streams=TaskStreams(
-                collection=streams["tasks"],
-                area=streams["tasks"],
-                hours=streams["tasks"],
-                misfit_timing=streams["tasks"],
-                misfit_choice=streams["tasks"],
+                collection=streams["task_collection"],
+                area=streams["task_area"],
+                hours=streams["task_hours"],
+                misfit_timing=streams["task_misfit"],
+                misfit_choice=streams["task_misfit_choice"],
             ),
         )
-        self.work = Work(self, p, people, onset=streams["sickness"], spell=streams["sickness"])
+        self.work = Work(
+            self, p, people, onset=streams["sickness_onset"], spell=streams["sickness_spell"]
+        )
         self.contracts = Contracts(p, people, leave=self._leave)
         self.accounting = Accounting(p, people, policy)
 

@@ -1,7 +1,7 @@
 """Named random streams: one per stochastic process, derived from one seed.
 
-Every draw in a run goes through these generators. Each process (the population,
-referral, intake, tasks, sickness) has its own stream, spawned from the run's seed
+Every draw in a run goes through these generators. Each process (see
+:data:`STREAMS`) has its own stream, spawned from the run's seed
 with a stable key made from the process's name (not Python's ``hash()``, which is
 salted per process). Two scenarios run with the same seed therefore draw the same
 numbers for the same process: they differ only where their policies differ (common
@@ -23,7 +23,20 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.stats import poisson
 
-STREAMS = ("population", "referral", "intake", "tasks", "sickness")
+# One stream per random process, so that a scenario that changes one process (more
+# tasks collected, say) leaves the draws of every other process where they were.
+STREAMS = (
+    "population",  # the synthetic population and every fate drawn up front
+    "referral",  # how many candidates are referred each week
+    "intake",  # which coaches hold the week's fraction of a conversation
+    "task_collection",  # how many tasks are collected each week
+    "task_area",  # the wijk a task is collected in when nobody waits for one
+    "task_hours",  # the hours of a collected task
+    "task_misfit",  # the time until one of a participant's tasks stops fitting
+    "task_misfit_choice",  # which of their tasks it is
+    "sickness_onset",  # the time until a sickness-prone participant reports sick
+    "sickness_spell",  # the length of a sickness spell
+)
 NEVER_WEEKS = 10**6  # beyond any horizon
 
 

@@ -102,7 +102,11 @@ def test_coach_room_follows_slots_and_activity(model):
 
 def test_wijk_organisation_supplies_tasks_up_to_its_potential(model):
     organisation = WijkOrganisation(
-        model, wijk=0, potential=5, hour_levels=(8, 12, 16), hours_stream=named_streams(1)["tasks"]
+        model,
+        wijk=0,
+        potential=5,
+        hour_levels=(8, 12, 16),
+        hours_stream=named_streams(1)["task_hours"],
     )
     hours = [organisation.offer_task() for _ in range(5)]
     assert not organisation.can_offer_task()

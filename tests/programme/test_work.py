@@ -15,7 +15,7 @@ from .tiny import setting, stream
 
 def work(n=1, params=None, **columns):
     host, p, people, _ = setting(n, params, **columns)
-    part = Work(host, p, people, onset=stream("sickness", 1), spell=stream("sickness", 2))
+    part = Work(host, p, people, onset=stream("sickness_onset"), spell=stream("sickness_spell"))
     return host, people, part
 
 

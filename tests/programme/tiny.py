@@ -79,7 +79,7 @@ def setting(
     return Host(p, pop), p, People(pop, areas), policy_timeline(p, WEEKS)
 
 
-def stream(name: str = "tasks", seed: int = 1) -> Stream:
+def stream(name: str = "task_hours", seed: int = 1) -> Stream:
     """One named stream."""
     return named_streams(seed)[name]
 

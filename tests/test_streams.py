@@ -1,0 +1,85 @@
+"""Named random streams: reproducible, independent by name, and in step between scenarios."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+from scipy.stats import poisson
+
+from sim.streams import NEVER_WEEKS, STREAMS, named_streams, replicate_seeds, stable_key
+
+
+def test_the_same_name_and_seed_give_the_same_draws():
+    a, b = named_streams(42), named_streams(42)
+    for name in STREAMS:
+        assert [a[name].scalar.random() for _ in range(5)] == [
+            b[name].scalar.random() for _ in range(5)
+        ]
+        np.testing.assert_array_equal(a[name].numpy.random(5), b[name].numpy.random(5))
+
+
+def test_different_names_and_seeds_give_different_draws():
+    streams = named_streams(42)
+    firsts = {name: streams[name].scalar.random() for name in STREAMS}
+    assert len(set(firsts.values())) == len(STREAMS)
+    assert (
+        named_streams(43)["task_hours"].scalar.random()
+        != named_streams(42)["task_hours"].scalar.random()
+    )
+
+
+def test_drawing_from_one_stream_leaves_the_others_in_place():
+    # The point of one stream per process: more task collection in one scenario must
+    # not shift, say, the misfit draws (common random numbers).
+    quiet, busy = named_streams(7), named_streams(7)
+    for _ in range(1_000):
+        busy["task_collection"].poisson(4.0)
+    assert quiet["task_misfit"].scalar.random() == busy["task_misfit"].scalar.random()
+
+
+def test_stable_keys_do_not_depend_on_the_process():
+    # A sha256 prefix, not Python's salted hash(): this value is fixed.
+    assert stable_key("referral") == int.from_bytes(
+        hashlib.sha256(b"referral").digest()[:4], "little"
+    )
+    assert len({stable_key(name) for name in STREAMS}) == len(STREAMS)
+
+
+def test_poisson_uses_one_uniform_per_draw_and_is_monotone_in_the_mean():
+    # Same seed, two means: after each draw both streams sit at the same state, and the
+    # higher mean never gives the lower count (a monotone coupling).
+    low, high = named_streams(3)["referral"], named_streams(3)["referral"]
+    for _ in range(2_000):
+        assert low.poisson(1.3) <= high.poisson(2.1)
+    assert low.scalar.random() == high.scalar.random()
+
+
+def test_poisson_counts_have_the_poisson_distribution():
+    stream = named_streams(11)["task_collection"]
+    draws = np.array([stream.poisson(3.0) for _ in range(20_000)])
+    # Mean and variance 3; with 20,000 draws the standard error of the mean is 0.012,
+    # so 0.05 is four standard errors.
+    assert draws.mean() == pytest.approx(3.0, abs=0.05)
+    assert draws.var() == pytest.approx(3.0, abs=0.15)
+    assert (draws == 0).mean() == pytest.approx(poisson.pmf(0, 3.0), abs=0.01)
+    assert stream.poisson(0.0) == 0
+
+
+def test_weeks_until_is_geometric_with_its_edges():
+    stream = named_streams(5)["sickness_onset"]
+    draws = np.array([stream.weeks_until(0.1) for _ in range(20_000)])
+    assert draws.min() >= 1
+    # Geometric on 1, 2, ...: mean 1 / p = 10; standard error ~0.067.
+    assert draws.mean() == pytest.approx(10.0, abs=0.3)
+    assert stream.weeks_until(1.0) == 1
+    assert stream.weeks_until(0.0) == NEVER_WEEKS
+
+
+def test_replicate_seeds_are_reproducible_and_distinct():
+    seeds = replicate_seeds(20200301, 50)
+    assert seeds == replicate_seeds(20200301, 50)
+    assert seeds[:10] == replicate_seeds(20200301, 10)  # adding replicates keeps the first
+    assert len(set(seeds)) == 50
+    assert all(0 <= s < 2**63 for s in seeds)
