@@ -220,13 +220,18 @@ class Params(BaseModel):
         doc="Recipients aged 45 up to state pension age.",
     )  # fmt: skip
     share_on_benefit_over_2_years: float = P(
-        0.72, ge=0, le=1, unit="share of recipients",
-        source="FACTS.md: nationally 72% more than 2 years (Jun 2020)",
+        0.55, ge=0, le=1, unit="share of recipients",
+        source="FACTS.md: almost half of Groningen's households on benefit more than 5 years "
+        "in Oct 2022 and ~7,500 more than 3 years in Mar 2023; 0.55 at the start gives "
+        "both (the national 72% over 2 years, Jun 2020, would put 60% over 5 years by Oct "
+        "2022)",
         doc="Recipients on benefit for more than 2 years at the start.",
     )  # fmt: skip
     share_on_benefit_over_5_years: float = P(
-        0.48, ge=0, le=1, unit="share of recipients",
-        source="FACTS.md: almost half more than 5 years in Groningen (Oct 2022)",
+        0.34, ge=0, le=1, unit="share of recipients",
+        source="FACTS.md: almost half more than 5 years in Groningen in Oct 2022, 2.6 years "
+        "after the start; the start share is lower (value chosen with the inflow and "
+        "outflow to reproduce the Oct 2022 figures)",
         doc="Recipients on benefit for more than 5 years at the start.",
     )  # fmt: skip
     share_reintegration_route: float = P(
@@ -236,21 +241,23 @@ class Params(BaseModel):
         doc="Recipients in a re-integration route (never eligible in the model).",
     )  # fmt: skip
     bijstand_outflow_short: float = P(
-        0.25, ge=0, le=1, unit="per year",
+        0.2, ge=0, le=1, unit="per year",
         source="assumption: recipients in their first 3 years leave bijstand for other "
-        "reasons at about 25% a year",
+        "reasons at about 20% a year; with the inflow, gives FACTS.md's stock of 8,984 "
+        "households in Oct 2022",
         doc="Yearly hazard of leaving bijstand (work, moving, partner) in the first 3 years.",
     )  # fmt: skip
     bijstand_outflow_long: float = P(
-        0.04, ge=0, le=1, unit="per year",
+        0.03, ge=0, le=1, unit="per year",
         source="assumption: long-term recipients rarely leave (FACTS.md: almost half on "
-        "benefit more than 5 years)",
+        "benefit more than 5 years); retirement at state pension age comes on top",
         doc="Yearly hazard of leaving bijstand after 3 years on benefit.",
     )  # fmt: skip
     inflow_households_per_year: float = P(
-        1_100, ge=0, le=100_000, unit="households per year",
-        source="assumption: with the outflow above keeps the stock falling by a few % a "
-        "year, as FACTS.md's 9,625 (Oct 2021) to 8,984 (Oct 2022)",
+        800, ge=0, le=100_000, unit="households per year",
+        source="assumption: with the outflow above the stock falls from ~9,900 (Mar 2020) to "
+        "~8,950 in Oct 2022 (FACTS.md: 9,625 in Oct 2021, 8,984 in Oct 2022); the inflow "
+        "was low in 2020-22 (COVID-19 support, a tight labour market)",
         doc="New households entering bijstand each year.",
     )  # fmt: skip
     state_pension_age: float = P(
@@ -325,6 +332,22 @@ class Params(BaseModel):
         source="FACTS.md: single parents are under-represented (value assumed)",
         doc="Multiplier on cannot-take-the-step for single parents.",
     )  # fmt: skip
+    share_willing: float = P(
+        0.17, ge=0, le=1, unit="share of recipients",
+        source="FACTS.md: of ~7,500 households on bijstand for more than 3 years, 'ruim "
+        "1,200' would like (more) work (Hanze final report, Mar 2023): 1,200 / 7,100 "
+        "long-term households in the model",
+        doc="Recipients who would like (more) work: only they are referred (a partner "
+        "offered an intake along with a selected candidate excepted).",
+    )  # fmt: skip
+    suitability_correlation: float = P(
+        0.5, ge=0, le=0.95, unit="correlation",
+        source="assumption: the traits that stop selection (limitations too great, not "
+        "daring the step) are what coaches judge a candidate's promise by (FACTS.md: "
+        "selection is not on objective traits alone); 0 makes them independent",
+        doc="How strongly the traits against selection go with low promise (Gaussian "
+        "copula).",
+    )  # fmt: skip
 
     # --- Referral ------------------------------------------------------------------
     referrals_per_coach_week: float = P(
@@ -345,6 +368,12 @@ class Params(BaseModel):
         "candidates with children strongly so (value assumed)",
         doc="Chance of a single parent being referred relative to others.",
     )  # fmt: skip
+    referral_weight_couples: float = P(
+        0.6, ge=0, le=10, unit="relative weight",
+        source="FACTS.md: cohabiting couples are under-represented and the step was hard "
+        "for them (value assumed)",
+        doc="Chance of a partner in a couple being referred relative to others.",
+    )  # fmt: skip
     referral_weight_age_45_plus: float = P(
         1.5, ge=0, le=10, unit="relative weight",
         source=f"{_F22}: participants are relatively old (value assumed)",
@@ -354,6 +383,14 @@ class Params(BaseModel):
         0.05, ge=0, le=1, unit="relative weight per year",
         source=f"{_F22}: participants are mostly long-term recipients (value assumed)",
         doc="Extra referral weight per year on benefit beyond the eligibility minimum.",
+    )  # fmt: skip
+    referral_selectivity: float = P(
+        1.0, ge=0, le=5, unit="per standard deviation of promise",
+        source="assumption: coaches refer the most promising first (issue: the pool worked "
+        "from the most promising down); 1 doubles the referral weight of a candidate "
+        "about 0.7 standard deviations more promising; 0 refers at random",
+        doc="How strongly the referral order follows a candidate's promise (the weight "
+        "is multiplied by exp(selectivity x promise)).",
     )  # fmt: skip
     initial_referrals: int = P(
         25, ge=0, le=1_000, unit="candidates",
@@ -382,13 +419,22 @@ class Params(BaseModel):
     intake_coaches_follow_ceiling: bool = P(
         True, unit="flag",
         source="assumption: the structural programme scales its intake coaches with the "
-        "jobs, as the experiment had two for its ~50; False keeps the schedule",
-        doc="Add coaches so there is one per `jobs_per_intake_coach` jobs of the ceiling.",
+        "jobs funded, as the experiment had two for its ~50; False keeps the schedule",
+        doc="Hire coaches so there is one per `jobs_per_intake_coach` jobs funded (after "
+        "`coach_hiring_weeks`).",
     )  # fmt: skip
     jobs_per_intake_coach: float = P(
         25, gt=0, le=10_000, unit="jobs per coach",
         source="FACTS.md: two coaches for the experiment's ~50 jobs",
         doc="Jobs of the ceiling per intake coach when coaches follow the ceiling.",
+    )  # fmt: skip
+    coach_hiring_weeks: int = P(
+        26, ge=0, le=260, unit="weeks",
+        source="assumption: recruiting and training an experienced coach takes about half a "
+        "year; sources/2024-04 letter: a kwartiermaker began building the structural "
+        "organisation in Feb 2023",
+        doc="Weeks from the decision to fund more jobs until the coaches hired for them "
+        "hold intakes.",
     )  # fmt: skip
     intake_slots_per_coach: int = P(
         6, ge=1, le=100, unit="candidates",
@@ -432,11 +478,17 @@ class Params(BaseModel):
         doc="Organisations per wijk that can supply tasks, on average: each wijk gets a "
         "share in proportion to its wijk_weights (at least one).",
     )  # fmt: skip
-    tasks_per_organisation: int = P(
-        8, ge=1, le=1_000, unit="tasks",
-        source="assumption: the work an organisation has that displaces no paid job or "
-        "volunteer (FACTS.md: no displacement)",
-        doc="Most tasks one organisation can supply.",
+    additional_work_hours: float = P(
+        96.0, gt=0, le=10_000, unit="hours per week per organisation",
+        source="assumption: FACTS.md: the work may not displace paid jobs or volunteering, "
+        "so an organisation offers only its additional work, the work nobody paid or "
+        "volunteering does now; about 8 tasks of 12 h on average",
+        doc="Average additional work an organisation can offer as basisbaan tasks.",
+    )  # fmt: skip
+    additional_work_spread: float = P(
+        0.5, ge=0, le=2, unit="log-sd",
+        source="assumption: community centres and sports clubs differ a lot in size",
+        doc="Spread of the additional work between organisations (lognormal, mean kept).",
     )  # fmt: skip
     initial_tasks: int = P(
         80, ge=0, le=100_000, unit="tasks",
@@ -449,6 +501,25 @@ class Params(BaseModel):
         "memo: the council is pleased with the tasks collected); from 2023 scaled for +50 "
         "jobs a year",
         doc="Most new tasks collected from wijk organisations per week, by year.",
+    )  # fmt: skip
+    task_collection_follows_ceiling: bool = P(
+        True, unit="flag",
+        source="assumption: the structural programme scales its task collection with the "
+        "jobs funded; False keeps the schedule",
+        doc="Raise task collection to `tasks_per_week_per_100_jobs` for the jobs funded "
+        "(after `task_collection_delay_weeks`).",
+    )  # fmt: skip
+    tasks_per_week_per_100_jobs: float = P(
+        6.0, ge=0, le=1_000, unit="tasks per week per 100 jobs",
+        source="the experiment's pace: 3 tasks a week for its 50 jobs "
+        "(task_acquisition_per_week)",
+        doc="Task collection needed per 100 jobs funded, when collection follows them.",
+    )  # fmt: skip
+    task_collection_delay_weeks: int = P(
+        13, ge=0, le=260, unit="weeks",
+        source="assumption: a quarter to assign wijk workers and approach more "
+        "organisations after more jobs are funded",
+        doc="Weeks from the decision to fund more jobs until tasks are collected for them.",
     )  # fmt: skip
     free_task_buffer: int = P(
         40, ge=0, le=10_000, unit="tasks",
@@ -487,6 +558,13 @@ class Params(BaseModel):
         0.25, ge=0, le=1, unit="share of starters",
         source="FACTS.md: some start with fewer hours and ask for more (share assumed)",
         doc="Starters who begin with fewer hours.",
+    )  # fmt: skip
+    share_asking_more_hours: float = P(
+        0.6, ge=0, le=1, unit="share of part-time starters",
+        source="FACTS.md: some start with fewer hours and ask for more; average ~32 h/week "
+        "(one later source: 30); share assumed, giving ~31 h on average",
+        doc="Part-time starters who ask for full-time hours after the ramp; the others "
+        "keep their starting hours.",
     )  # fmt: skip
     part_time_start_hours: float = P(
         24.0, gt=0, le=40, unit="hours per week",
@@ -564,9 +642,12 @@ class Params(BaseModel):
         doc="Yearly hazard of leaving for a regular job (after the early years).",
     )  # fmt: skip
     exit_sheltered_work: float = P(
-        0.015, ge=0, le=1, unit="per year",
-        source="assumption: a small group may belong in beschut werk (FACTS.md)",
-        doc="Yearly hazard of moving to sheltered work (after the early years).",
+        0.15, ge=0, le=1, unit="per year",
+        source="FACTS.md: for a small group guidance stays intensive and they may belong in "
+        "sheltered work (beschut werk); only that group moves there (rate assumed: 1.5% a "
+        "year over all participants)",
+        doc="Yearly hazard of moving to sheltered work for the intensive-guidance group "
+        "(after the early years); zero for the others.",
     )  # fmt: skip
     exit_self_employed: float = P(
         0.003, ge=0, le=1, unit="per year",
@@ -629,19 +710,26 @@ class Params(BaseModel):
     ceiling_growth_start: dt.date = P(
         dt.date(2022, 11, 1), unit="date",
         source="assumption: 56 jobs in Mar 2023 (FACTS.md) is above the experiment's 50, so "
-        "growth began before the structural decision; set between the 2022 coalition "
-        "agreement and Mar 2023 so the default run passes near 56; a calibration parameter",
-        doc="Date from which the jobs ceiling grows.",
+        "growth was funded before the structural decision; set between the 2022 coalition "
+        "agreement and Mar 2023; a calibration parameter",
+        doc="Date from which the jobs target grows (the first budget for more jobs).",
     )  # fmt: skip
     ceiling_growth_per_year: JobSchedule = P(
         {2022: 50}, unit="jobs per year",
-        source="FACTS.md: at least +50 jobs a year from Mar 2023",
-        doc="Growth of the jobs ceiling, by year.",
+        source="FACTS.md: at least +50 jobs a year from Mar 2023, up to 250",
+        doc="The council's target: growth of the jobs by year (the target path `job_target`).",
+    )  # fmt: skip
+    implementation_pace: float = P(
+        1.0, ge=0, le=5, unit="multiplier",
+        source="assumption: the council set a minimum ('at least +50 a year', FACTS.md); the "
+        "municipality may fund and aim for more, up to what the pipeline of candidates "
+        "allows; 1 funds exactly the target",
+        doc="Jobs funded each budget year relative to the target's growth.",
     )  # fmt: skip
     job_ceiling_max: int = P(
         250, ge=0, le=100_000, unit="jobs",
         source="FACTS.md: up to 250",
-        doc="The ceiling's final size.",
+        doc="The final number of jobs: the target and the jobs funded stop there.",
     )  # fmt: skip
     budget_net_eur_per_year: float | None = P(
         None, ge=0, unit="EUR per year",
@@ -704,26 +792,25 @@ class Params(BaseModel):
                 f"task_hours_max ({self.task_hours_max}) is below task_hours_min "
                 f"({self.task_hours_min})"
             )
-        weights = list(self.wijk_weights.values())
-        fewest = max(
-            1, round(self.organisations_per_wijk * min(weights) / (sum(weights) / len(weights)))
-        )
-        tasks_in_a_wijk = fewest * self.tasks_per_organisation
-        if self.tasks_per_participant_max > tasks_in_a_wijk:
-            plural = "s" if tasks_in_a_wijk != 1 else ""
+        if self.additional_work_hours < self.task_hours_min:
             raise ValueError(
-                f"tasks_per_participant_max ({self.tasks_per_participant_max}) is more than "
-                f"the smallest wijk can have: {tasks_in_a_wijk} task{plural} ({fewest} "
-                "organisations x tasks_per_organisation)"
+                f"additional_work_hours ({self.additional_work_hours:g}) is less than the "
+                f"smallest task (task_hours_min = {self.task_hours_min})"
             )
-        # Tasks come in steps of 4 hours from task_hours_min: the largest offered.
-        largest = self.task_hours_min + 4 * ((self.task_hours_max - self.task_hours_min) // 4)
-        if self.tasks_per_participant_max * largest < self.full_time_hours:
-            raise ValueError(
-                f"tasks_per_participant_max x the largest task ({self.tasks_per_participant_max} "
-                f"x {largest} h; tasks go from task_hours_min in steps of 4 h) cannot fill "
-                f"full_time_hours ({self.full_time_hours:g})"
-            )
+        # Tasks come in steps of 4 hours from task_hours_min, and a participant's tasks
+        # add up to their contract hours exactly (FACTS.md: 2 or 3 tasks for ~32 h).
+        levels = range(self.task_hours_min, self.task_hours_max + 1, 4)
+        sums = {0}
+        for _ in range(self.tasks_per_participant_max):
+            sums |= {total + hours for total in sums for hours in levels}
+        for name in ("full_time_hours", "part_time_start_hours"):
+            hours = getattr(self, name)
+            if hours not in sums:
+                raise ValueError(
+                    f"{name} ({hours:g}) is not the sum of at most tasks_per_participant_max "
+                    f"({self.tasks_per_participant_max}) tasks of {', '.join(map(str, levels))} "
+                    "hours (task_hours_min to task_hours_max in steps of 4)"
+                )
         if self.share_age_under_27 + self.share_age_45_plus > 1:
             raise ValueError("share_age_under_27 + share_age_45_plus is more than 1")
         if self.share_on_benefit_over_5_years > self.share_on_benefit_over_2_years:
