@@ -49,7 +49,9 @@ from sim.calibration import (
     prior_distribution,
     summary_statistics,
 )
-from sim.params import ConfigError, Params, check_names
+from sim.config.checks import whole_number
+from sim.config.errors import ConfigError
+from sim.params import Params, check_names
 from sim.simulation import run_replicate
 from sim.streams import stable_key
 
@@ -152,8 +154,8 @@ def run_calibration(
     import pyabc
 
     cal = calibration or load_calibration(config_path)
-    if workers is not None and workers < 1:
-        raise ConfigError("must be at least 1", source="--workers")
+    if workers is not None:
+        whole_number(workers, at_least=1, source="--workers")
     out = Path(out_dir)
     database = out / f"{cal.name}.db"
     runs_file = out / f"{cal.name}.runs.json"

@@ -3,7 +3,7 @@
 The observed figures live in ``calibration/targets.toml``; the free parameters, their
 priors, the distance and the ABC-SMC settings in a calibration file such as
 ``calibration/hanze.toml``. This module reads and validates both (errors are
-:class:`~sim.params.ConfigError` naming the file, the key and what is allowed), turns a
+:class:`~sim.config.errors.ConfigError` naming the file, the key and what is allowed), turns a
 simulated run into the summary statistics the targets compare with, and computes the
 distance. ``sim.calibrate`` runs pyabc on top of it and writes the results.
 
@@ -22,21 +22,22 @@ References:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import math
 import struct
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.config.checks import check_keys, unknown_name, validate_table
+from sim.config.errors import ConfigError, FieldError
+from sim.config.read import read_toml
 from sim.outcomes import OUTCOMES
-from sim.params import ConfigError, Params, check_names, registry
+from sim.params import Params, check_names, registry
 from sim.simulation import Replicate, run_replicate
 from sim.timeline import PROGRAMME_START, WEEKS_PER_YEAR, weeks_until
 from sim.wijken import WIJKEN
@@ -82,36 +83,40 @@ class Target(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Target:
         if self.column not in NUMERIC_COLUMNS:
-            close = difflib.get_close_matches(self.column, NUMERIC_COLUMNS, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise ValueError(f"column: unknown outcome column '{self.column}'{hint}")
+            raise FieldError(
+                "column",
+                unknown_name(
+                    "outcome column",
+                    self.column,
+                    NUMERIC_COLUMNS,
+                    allowed_text="the numeric outcome columns of sim/outcomes.py",
+                ),
+            )
         if not PROGRAMME_START < self.date <= LAST_TARGET_DATE:
-            raise ValueError(
-                f"date: {self.date} must be after the programme start {PROGRAMME_START} and "
+            raise FieldError(
+                "date",
+                f"{self.date} must be after the programme start {PROGRAMME_START} and "
                 f"no later than {LAST_TARGET_DATE} (later figures are held back for the "
-                "forecast test)"
+                "forecast test)",
             )
         if self.statistic == "hours_weighted_mean":
             if self.start is None or not PROGRAMME_START <= self.start < self.date:
-                raise ValueError(
-                    f"start: a weighted mean needs a start date from {PROGRAMME_START} and "
-                    f"before its date {self.date}, got {self.start}"
+                raise FieldError(
+                    "start",
+                    f"a weighted mean needs a start date from {PROGRAMME_START} and "
+                    f"before its date {self.date}, got {self.start}",
                 )
         elif self.start is not None:
-            raise ValueError("start: only a 'hours_weighted_mean' target has a start date")
+            raise FieldError("start", "only a 'hours_weighted_mean' target has a start date")
         if self.statistic == "wijk_employed":
             if self.wijk not in WIJKEN:
-                close = difflib.get_close_matches(str(self.wijk), WIJKEN, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise ValueError(
-                    f"wijk: unknown wijk {self.wijk!r}{hint}; allowed: {', '.join(WIJKEN)}"
-                )
+                raise FieldError("wijk", unknown_name("wijk", self.wijk, WIJKEN))
             if self.column != "employed":
-                raise ValueError("column: a 'wijk_employed' target counts 'employed'")
+                raise FieldError("column", "a 'wijk_employed' target counts 'employed'")
         elif self.wijk is not None:
-            raise ValueError("wijk: only a 'wijk_employed' target names a wijk")
+            raise FieldError("wijk", "only a 'wijk_employed' target names a wijk")
         if self.use == "check" and not self.use_reason:
-            raise ValueError("use_reason: say why a target is only checked, not fitted")
+            raise FieldError("use_reason", "say why a target is only checked, not fitted")
         return self
 
 
@@ -173,59 +178,16 @@ class Targets:
         )
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("file not found", source=str(path)) from None
-    except OSError as error:
-        raise ConfigError(f"cannot be read: {error.strerror}", source=str(path)) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"not valid TOML: {error}", source=str(path)) from None
-
-
-def _check_keys(
-    table: Mapping[str, Any], allowed: tuple[str, ...], source: str, where: str
-) -> None:
-    """Reject unknown keys, suggesting the closest allowed names."""
-    for key in table:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=3, cutoff=0.5)
-            hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
-            raise ConfigError(
-                f"unknown key; {hint}allowed: {', '.join(allowed)}",
-                source=source,
-                key=f"{where}{key}",
-            )
-
-
-def _validate(model: type[BaseModel], data: Any, source: str, where: str) -> Any:
-    if not isinstance(data, Mapping):
-        raise ConfigError("must be a table", source=source, key=where.rstrip("."))
-    _check_keys(data, tuple(model.model_fields), source, where)
-    try:
-        return model(**data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        loc = ".".join(str(part) for part in first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        if not loc and ": " in message:  # a model validator names its field first
-            loc, message = message.split(": ", 1)
-        if "input" in first and loc and not isinstance(first["input"], Mapping):
-            message = f"{message} (got {first['input']!r})"
-        raise ConfigError(message, source=source, key=f"{where}{loc}".rstrip(".")) from None
-
-
 def parse_targets(data: Mapping[str, Any], source: str = "<targets>") -> Targets:
     """Validate a targets table (as read from TOML)."""
-    _check_keys(data, ("target", "not_used"), source, "")
+    check_keys(data, ("target", "not_used"), source=source)
     rows = data.get("target")
     if not isinstance(rows, list) or not rows:
         raise ConfigError("needs at least one [[target]]", source=source, key="target")
     targets: list[Target] = []
     for i, row in enumerate(rows):
         label = row.get("name", i) if isinstance(row, Mapping) else i
-        target = _validate(Target, row, source, f"target[{label}].")
+        target = validate_table(Target, row, source=source, where=f"target[{label}]")
         if any(t.name == target.name for t in targets):
             raise ConfigError(
                 "a second target of this name", source=source, key=f"target[{label}].name"
@@ -236,7 +198,7 @@ def parse_targets(data: Mapping[str, Any], source: str = "<targets>") -> Targets
             "no target has use = 'fit'; the distance would be empty", source=source, key="target"
         )
     not_used = [
-        _validate(NotUsed, row, source, f"not_used[{i}].")
+        validate_table(NotUsed, row, source=source, where=f"not_used[{i}]")
         for i, row in enumerate(data.get("not_used", []))
     ]
     return Targets(targets=tuple(targets), not_used=tuple(not_used), source=source)
@@ -244,8 +206,8 @@ def parse_targets(data: Mapping[str, Any], source: str = "<targets>") -> Targets
 
 def load_targets(path: str | Path) -> Targets:
     """Read and validate a targets file such as ``calibration/targets.toml``."""
-    path = Path(path)
-    return parse_targets(_read_toml(path), source=str(path))
+    data, _ = read_toml(path)
+    return parse_targets(data, source=str(path))
 
 
 # ---------------------------------------------------------------------------
@@ -512,7 +474,7 @@ def free_parameter(
         except ConfigError as error:
             raise ConfigError(
                 f"{value} is outside the registry's allowed range {_registry_range(name)} "
-                f"({error})",
+                f"({error.message})",
                 source=source,
                 key=f"{key}.{bound}",
             ) from None
@@ -527,25 +489,26 @@ def free_parameter(
 
 def parse_calibration(data: Mapping[str, Any], *, source: str, base_dir: Path) -> Calibration:
     """Validate a calibration table (as read from TOML); the targets path is relative to it."""
-    _check_keys(data, tuple(_ConfigFile.model_fields), source, "")
+    check_keys(data, tuple(_ConfigFile.model_fields), source=source)
+    # The settings tables first, on their own: an unknown key in them then gets the
+    # closest-name hint rather than pydantic's "extra inputs are not permitted".
     for table, model in (
         ("abc", AbcSettings),
         ("distance", DistanceSettings),
         ("ppc", PpcSettings),
     ):
         if isinstance(data.get(table), Mapping):
-            _validate(model, data[table], source, f"{table}.")
-    config = _validate(_ConfigFile, data, source, "")
-    check_names(config.fixed, source=f"{source} [fixed]")
-    Params.from_mapping(config.fixed, source=f"{source} [fixed]")
+            validate_table(model, data[table], source=source, where=table)
+    config = validate_table(_ConfigFile, data, source=source)
+    Params.from_mapping(config.fixed, source=source, where="fixed")
     if not config.priors:
         raise ConfigError("needs at least one free parameter", source=source, key="priors")
-    check_names(config.priors, source=f"{source} [priors]")
+    check_names(config.priors, source=source, where="priors")
     free = []
     for name, table in config.priors.items():
         if name in config.fixed:
             raise ConfigError("is both free and fixed", source=source, key=f"priors.{name}")
-        prior = _validate(Prior, table, source, f"priors.{name}.")
+        prior = validate_table(Prior, table, source=source, where=f"priors.{name}")
         free.append(free_parameter(name, prior, source=source, fixed=config.fixed))
     targets_path = Path(config.targets)
     if not targets_path.is_absolute():
@@ -567,7 +530,8 @@ def parse_calibration(data: Mapping[str, Any], *, source: str, base_dir: Path) -
 def load_calibration(path: str | Path) -> Calibration:
     """Read and validate a calibration file such as ``calibration/hanze.toml``."""
     path = Path(path)
-    return parse_calibration(_read_toml(path), source=str(path), base_dir=path.parent)
+    data, _ = read_toml(path)
+    return parse_calibration(data, source=str(path), base_dir=path.parent)
 
 
 def prior_distribution(free: tuple[FreeParameter, ...]) -> pyabc.Distribution:

@@ -14,7 +14,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.params import ConfigError
+from sim.config.checks import whole_number
+from sim.config.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = Path("experiments/baseline.toml")
@@ -102,8 +103,8 @@ def _resolve_config(path: Path | None, default: Path = DEFAULT_CONFIG) -> Path:
 
 
 def _check_workers(workers: int | None) -> None:
-    if workers is not None and workers < 1:
-        raise ConfigError("must be at least 1", source="--workers")
+    if workers is not None:
+        whole_number(workers, at_least=1, source="--workers")
 
 
 def _run(args: argparse.Namespace) -> int:

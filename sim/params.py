@@ -15,10 +15,7 @@ number means the same value in every year.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import tomllib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
@@ -31,21 +28,15 @@ from pydantic import (
     model_validator,
 )
 
+from sim.config.checks import check_keys, is_number, unknown_name, validation_error
+
+# ConfigError lives with the other input checks; importing it from here keeps working.
+from sim.config.errors import ConfigError as ConfigError
+from sim.config.errors import FieldError
 from sim.wijken import WIJKEN
 
 FIRST_YEAR = 2020
 LAST_YEAR = 2100
-
-
-class ConfigError(ValueError):
-    """A configuration that cannot be used: names the file, the key and what is allowed."""
-
-    def __init__(self, message: str, *, source: str | None = None, key: str | None = None):
-        self.source = source
-        self.key = key
-        where = f"{source}: " if source else ""
-        what = f"key '{key}': " if key else ""
-        super().__init__(f"{where}{what}{message}")
 
 
 # ---------------------------------------------------------------------------
@@ -56,7 +47,7 @@ class ConfigError(ValueError):
 def _to_schedule(value: Any) -> dict[int, float]:
     if isinstance(value, bool):
         raise ValueError("expected a number or a table {year = value}, got a boolean")
-    if isinstance(value, int | float):
+    if is_number(value):
         return {FIRST_YEAR: float(value)}
     if not isinstance(value, Mapping) or not value:
         raise ValueError("expected a number or a non-empty table {year = value}")
@@ -68,7 +59,7 @@ def _to_schedule(value: Any) -> dict[int, float]:
             raise ValueError(f"year '{year}' is not a whole year such as 2024") from None
         if not FIRST_YEAR <= y <= LAST_YEAR:
             raise ValueError(f"year {y} is outside {FIRST_YEAR}..{LAST_YEAR}")
-        if isinstance(amount, bool) or not isinstance(amount, int | float):
+        if not is_number(amount):
             raise ValueError(f"value for {y} must be a number, got {amount!r}")
         schedule[y] = float(amount)
     return dict(sorted(schedule.items()))
@@ -115,7 +106,7 @@ def _to_lump_sums(value: Any) -> dict[dt.date, float]:
             d = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
         except ValueError:
             raise ValueError(f"'{day}' is not a date such as 2023-10-01") from None
-        if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
+        if not is_number(amount) or amount < 0:
             raise ValueError(f"amount for {d} must be a number of euros >= 0, got {amount!r}")
         sums[d] = float(amount)
     return dict(sorted(sums.items()))
@@ -127,9 +118,7 @@ LumpSums = Annotated[dict[dt.date, float], BeforeValidator(_to_lump_sums)]
 def _check_wijk_weights(value: dict[str, float]) -> dict[str, float]:
     unknown = [name for name in value if name not in WIJKEN]
     if unknown:
-        hint = difflib.get_close_matches(unknown[0], WIJKEN, n=1)
-        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-        raise ValueError(f"unknown wijk '{unknown[0]}'{suggestion}; allowed: {', '.join(WIJKEN)}")
+        raise ValueError(unknown_name("wijk", unknown[0], WIJKEN))
     missing = [name for name in WIJKEN if name not in value]
     if missing:
         raise ValueError(f"missing weight for wijk '{missing[0]}'; give all 14 areas")
@@ -695,14 +684,18 @@ class Params(BaseModel):
     # ------------------------------------------------------------------------------------
     @model_validator(mode="after")
     def _consistent(self) -> Params:
+        # Each error names the field a user would change (FieldError), so the message
+        # points at a key even though the rule involves two.
         if self.covid_end < self.covid_start:
-            raise ValueError(
-                f"covid_end ({self.covid_end}) is before covid_start ({self.covid_start})"
+            raise FieldError(
+                "covid_end",
+                f"covid_end ({self.covid_end}) is before covid_start ({self.covid_start})",
             )
         if self.task_hours_max < self.task_hours_min:
-            raise ValueError(
+            raise FieldError(
+                "task_hours_max",
                 f"task_hours_max ({self.task_hours_max}) is below task_hours_min "
-                f"({self.task_hours_min})"
+                f"({self.task_hours_min})",
             )
         weights = list(self.wijk_weights.values())
         fewest = max(
@@ -711,29 +704,36 @@ class Params(BaseModel):
         tasks_in_a_wijk = fewest * self.tasks_per_organisation
         if self.tasks_per_participant_max > tasks_in_a_wijk:
             plural = "s" if tasks_in_a_wijk != 1 else ""
-            raise ValueError(
+            raise FieldError(
+                "tasks_per_participant_max",
                 f"tasks_per_participant_max ({self.tasks_per_participant_max}) is more than "
                 f"the smallest wijk can have: {tasks_in_a_wijk} task{plural} ({fewest} "
-                "organisations x tasks_per_organisation)"
+                "organisations x tasks_per_organisation)",
             )
         # Tasks come in steps of 4 hours from task_hours_min: the largest offered.
         largest = self.task_hours_min + 4 * ((self.task_hours_max - self.task_hours_min) // 4)
         if self.tasks_per_participant_max * largest < self.full_time_hours:
-            raise ValueError(
+            raise FieldError(
+                "tasks_per_participant_max",
                 f"tasks_per_participant_max x the largest task ({self.tasks_per_participant_max} "
                 f"x {largest} h; tasks go from task_hours_min in steps of 4 h) cannot fill "
-                f"full_time_hours ({self.full_time_hours:g})"
+                f"full_time_hours ({self.full_time_hours:g})",
             )
         if self.share_age_under_27 + self.share_age_45_plus > 1:
-            raise ValueError("share_age_under_27 + share_age_45_plus is more than 1")
+            raise FieldError(
+                "share_age_45_plus", "share_age_under_27 + share_age_45_plus is more than 1"
+            )
         if self.share_on_benefit_over_5_years > self.share_on_benefit_over_2_years:
-            raise ValueError(
-                "share_on_benefit_over_5_years is more than share_on_benefit_over_2_years"
+            raise FieldError(
+                "share_on_benefit_over_5_years",
+                "share_on_benefit_over_5_years is more than share_on_benefit_over_2_years",
             )
         if self.share_couples + self.share_single_parents > 1:
-            raise ValueError("share_couples + share_single_parents is more than 1")
+            raise FieldError(
+                "share_single_parents", "share_couples + share_single_parents is more than 1"
+            )
         if self.job_ceiling_max < self.job_ceiling_experiment:
-            raise ValueError("job_ceiling_max is below job_ceiling_experiment")
+            raise FieldError("job_ceiling_max", "job_ceiling_max is below job_ceiling_experiment")
         return self
 
     # ------------------------------------------------------------------------------------
@@ -743,32 +743,34 @@ class Params(BaseModel):
         return list(cls.model_fields)
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any], *, source: str | None = None) -> Params:
-        """Validate a mapping of overrides on the baseline; errors name the key."""
-        check_names(values, source=source)
+    def from_mapping(
+        cls, values: Mapping[str, Any], *, source: str | None = None, where: str = ""
+    ) -> Params:
+        """Validate a mapping of overrides on the baseline.
+
+        Args:
+            values: parameter names and values (plain values, as read from TOML).
+            source: the file (or flag) they came from, for the message.
+            where: the key path of the table inside that file (``params``,
+                ``scenarios.fast``), so the message names ``params.covid_factor``.
+
+        Raises:
+            ConfigError: an unknown name (with the closest valid ones) or an invalid
+                value (with the key, the value and what is allowed).
+        """
+        check_names(values, source=source, where=where)
         try:
             return cls(**values)
         except ValidationError as error:
-            raise config_error(error, source=source) from None
+            raise validation_error(error, source=source, where=where) from None
 
-    @classmethod
-    def from_toml(cls, path: str | Path) -> Params:
-        """Read the ``[params]`` table of a TOML config (the whole file if it has none)."""
-        path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError("file not found", source=str(path)) from None
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"not valid TOML: {error}", source=str(path)) from None
-        table = data.get("params", data)
-        if not isinstance(table, dict):
-            raise ConfigError("must be a table of parameters", source=str(path), key="params")
-        return cls.from_mapping(table, source=f"{path} [params]" if "params" in data else str(path))
-
-    def with_overrides(self, overrides: Mapping[str, Any], *, source: str | None = None) -> Params:
+    def with_overrides(
+        self, overrides: Mapping[str, Any], *, source: str | None = None, where: str = ""
+    ) -> Params:
         """A validated copy with some parameters replaced (a scenario)."""
-        return Params.from_mapping({**self.model_dump(), **dict(overrides)}, source=source)
+        return Params.from_mapping(
+            {**self.model_dump(), **dict(overrides)}, source=source, where=where
+        )
 
     def changed(self) -> dict[str, Any]:
         """The parameters that differ from the baseline, as plain values."""
@@ -780,24 +782,20 @@ class Params(BaseModel):
         }
 
 
-def check_names(values: Mapping[str, Any], *, source: str | None = None) -> None:
-    """Reject unknown parameter names, suggesting the closest valid ones."""
-    known = Params.model_fields
-    for name in values:
-        if name not in known:
-            close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise ConfigError(f"unknown parameter{hint}", source=source, key=str(name))
+def check_names(values: Mapping[str, Any], *, source: str | None = None, where: str = "") -> None:
+    """Reject unknown parameter names, suggesting the closest valid ones.
 
-
-def config_error(error: ValidationError, *, source: str | None) -> ConfigError:
-    """Turn pydantic's report into one message naming the key, the value and what is allowed."""
-    first = error.errors()[0]
-    key = ".".join(str(part) for part in first["loc"]) or None
-    message = first["msg"].removeprefix("Value error, ")
-    if "input" in first and key is not None and not isinstance(first["input"], dict):
-        message = f"{message} (got {first['input']!r})"
-    return ConfigError(message, source=source, key=key)
+    Raises:
+        ConfigError: ``FILE: key 'WHERE.NAME': unknown parameter; did you mean ...?``.
+    """
+    check_keys(
+        values,
+        Params.names(),
+        source=source,
+        where=where,
+        what="parameter",
+        allowed_text="the parameter names of sim/params.py (the table of docs/ODD.md)",
+    )
 
 
 def registry() -> list[dict[str, Any]]:
