@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sim.params import ConfigError, Params, in_force, registry
+from sim.params import SECTIONS, ConfigError, P, Params, in_force, registry
 
 
 def test_defaults_validate_and_every_entry_has_unit_and_source():
@@ -14,6 +14,12 @@ def test_defaults_validate_and_every_entry_has_unit_and_source():
     for row in registry():
         assert row["unit"], row["name"]
         assert row["source"], row["name"]
+
+
+def test_every_entry_names_a_section_and_an_unknown_one_is_refused():
+    assert {row["section"] for row in registry()} == set(SECTIONS)
+    with pytest.raises(ValueError, match="section 'Misc' is not one of SECTIONS"):
+        P(1.0, unit="x", source="assumption: a test", doc="A test.", section="Misc")
 
 
 def test_unknown_key_suggests_the_closest_name():
