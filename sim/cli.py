@@ -132,10 +132,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from sim.calibrate import DEFAULT_CONFIG as CALIBRATION
+    from sim.calibration.fit import DEFAULT_CONFIG as CALIBRATION
 
     _check_workers(args.workers)
-    from sim.calibrate import run_calibration
+    from sim.calibration.fit import run_calibration
 
     result = run_calibration(
         _resolve_config(args.config, CALIBRATION),
@@ -156,7 +156,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
-    from sim.calibrate import load_posterior
+    from sim.calibration.fit import load_posterior
     from sim.experiment import load_experiment
     from sim.forecast import TIMESERIES_NEEDED, forecast_experiment, forecast_table, p250_table
     from sim.runner import run_experiment

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.calibrate import posterior_overrides
+from sim.calibration.fit import posterior_overrides
 from sim.config.errors import ConfigError
 from sim.experiment import Experiment
 from sim.params import Params

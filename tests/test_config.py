@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.calibration import load_calibration, load_targets
+from sim.calibration.settings import load_calibration
+from sim.calibration.targets import load_targets
 from sim.config.checks import (
     check_keys,
     folder_name,

@@ -20,8 +20,9 @@ Three modules, from the bottom up:
   config's ``[params]``.
 
 The files themselves are parsed where their meaning lives: experiments in
-:mod:`sim.experiment`, calibration settings and targets in :mod:`sim.calibration`; each
-reads through :mod:`sim.config.read` and checks through :mod:`sim.config.checks`.
+:mod:`sim.experiment`, calibration settings in :mod:`sim.calibration.settings`, targets
+in :mod:`sim.calibration.targets`; each reads through :mod:`sim.config.read` and checks
+through :mod:`sim.config.checks`.
 
 The package imports nothing from here on purpose: the core imports
 :mod:`sim.config.errors` and :mod:`sim.config.checks`, while :mod:`sim.config.read`

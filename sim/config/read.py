@@ -4,8 +4,8 @@ This is the one place where a file a user hands us is opened. Every failure is a
 :class:`~sim.config.errors.ConfigError` naming the file: not found, a directory, not
 readable, not UTF-8 (with the line and column of the first bad byte), or not TOML (with
 the line and column where parsing stopped). What the tables mean is checked where it
-lives (:mod:`sim.experiment`, :mod:`sim.calibration`), with the checks of
-:mod:`sim.config.checks`.
+lives (:mod:`sim.experiment`, :mod:`sim.calibration.settings`,
+:mod:`sim.calibration.targets`), with the checks of :mod:`sim.config.checks`.
 """
 
 from __future__ import annotations
