@@ -30,6 +30,7 @@ from sim.config.checks import (
     check_keys,
     folder_name,
     is_number,
+    key_path,
     string,
     unknown_name,
     whole_number,
@@ -250,15 +251,7 @@ def parse_experiment(
     if sweep is not None:
         for scenario in scenarios:
             for sample in (sweep.samples[0], sweep.samples[-1]):
-                overrides = {**base, **scenarios[scenario], **sample}
-                try:
-                    Params.from_mapping(overrides, source=source, where="sweep.parameters")
-                except ConfigError as error:
-                    raise ConfigError(
-                        f"{error.message} (with the overrides of scenario '{scenario}')",
-                        source=source,
-                        key=error.key,
-                    ) from None
+                _check_sweep_in_scenario(base, scenarios, scenario, sample, source)
 
     replicates = whole_number(
         data.get("replicates", parent.replicates if parent else DEFAULT_REPLICATES),
@@ -356,6 +349,36 @@ def _sweep(table: Any, base: dict[str, Any], source: str, *, seed: int) -> Sweep
         for sample in (min(samples, key=lambda s: s[name]), max(samples, key=lambda s: s[name])):
             Params.from_mapping({**base, **sample}, source=source, where="sweep.parameters")
     return Sweep(method=method, parameters=values, samples=samples)
+
+
+def _check_sweep_in_scenario(
+    base: dict[str, Any],
+    scenarios: dict[str, dict[str, Any]],
+    scenario: str,
+    sample: dict[str, Any],
+    source: str,
+) -> None:
+    """Validate a sweep sample on top of a scenario; the key names the table that set it.
+
+    Each alone is valid, so a failure comes from a check across fields: the message
+    names the field where it was set (the sweep, the scenario or the base) and says
+    which scenario.
+    """
+    try:
+        Params.from_mapping({**base, **scenarios[scenario], **sample})
+    except ConfigError as error:
+        field = error.key or ""
+        if field in sample:
+            table = "sweep.parameters"
+        elif field in scenarios[scenario]:
+            table = f"scenarios.{scenario}"
+        else:
+            table = "params"
+        raise ConfigError(
+            f"{error.message} (a sweep sample in scenario '{scenario}')",
+            source=source,
+            key=key_path(table, field),
+        ) from None
 
 
 def _qmc_samples(

@@ -28,6 +28,7 @@ from sim.calibration.settings import (
     window_params,
 )
 from sim.calibration.targets import Distance, load_targets, parse_targets, summary_statistics
+from sim.config.errors import ConfigError
 from sim.observed import (
     EMPLOYED_BY_WIJK_2022,
     EMPLOYED_BY_WIJK_DATE,
@@ -35,7 +36,7 @@ from sim.observed import (
     OBSERVED,
     SICK_ABSENCE_H2_2021,
 )
-from sim.params import ConfigError, Params
+from sim.params import Params
 from sim.simulation import Replicate
 from sim.wijken import WIJKEN
 

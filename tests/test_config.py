@@ -9,6 +9,8 @@ the value and what is allowed).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -231,6 +233,24 @@ def test_read_params_reads_the_params_table_or_the_whole_file(tmp_path):
 # ---------------------------------------------------------------------------
 # The checks
 # ---------------------------------------------------------------------------
+
+
+def test_the_model_core_imports_no_reader():
+    # The core does no I/O: importing the model must not import the file readers.
+    code = (
+        "import sys, sim.params, sim.model; "
+        "print(sorted({'sim.config.read', 'tomllib'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_config_error_is_one_class_wherever_it_is_imported_from():
+    import sim
+    import sim.params
+
+    assert sim.params.ConfigError is ConfigError
+    assert sim.ConfigError is ConfigError
 
 
 def test_config_error_keeps_file_key_and_message_apart():

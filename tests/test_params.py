@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from sim.params import SECTIONS, ConfigError, P, Params, in_force, registry
+from sim.config.errors import ConfigError
+from sim.params import SECTIONS, P, Params, in_force, registry
 
 
 def test_defaults_validate_and_every_entry_has_unit_and_source():
