@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.calibrate import DEFAULT_CONFIG, describe, run_calibration
-from sim.calibration import load_calibration
+from sim.calibration.fit import DEFAULT_CONFIG, describe, run_calibration
+from sim.calibration.settings import load_calibration
 
 LIMIT_SECONDS = 600
 MIN_SIMULATIONS = 20_000

@@ -23,8 +23,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.calibrate import DEFAULT_CONFIG, describe, load_posterior, run_calibration
-from sim.calibration import load_calibration, summary_statistics, weighted_quantiles
+from sim.calibration.fit import (
+    DEFAULT_CONFIG,
+    describe,
+    load_posterior,
+    run_calibration,
+    weighted_quantiles,
+)
+from sim.calibration.settings import load_calibration
+from sim.calibration.targets import summary_statistics
 from sim.params import Params
 from sim.simulation import run_replicate
 

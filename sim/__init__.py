@@ -12,15 +12,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sim.config.errors import ConfigError
     from sim.model import BasisbaanModel
-    from sim.params import ConfigError, Params
+    from sim.params import Params
     from sim.simulation import run_replicate, simulate
 
 __version__ = "0.1.0"
 
 _HOMES = {
     "BasisbaanModel": "sim.model",
-    "ConfigError": "sim.params",
+    "ConfigError": "sim.config.errors",
     "Params": "sim.params",
     "run_replicate": "sim.simulation",
     "simulate": "sim.simulation",

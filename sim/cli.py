@@ -14,7 +14,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.params import ConfigError
+from sim.config.checks import whole_number
+from sim.config.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = Path("experiments/baseline.toml")
@@ -102,8 +103,8 @@ def _resolve_config(path: Path | None, default: Path = DEFAULT_CONFIG) -> Path:
 
 
 def _check_workers(workers: int | None) -> None:
-    if workers is not None and workers < 1:
-        raise ConfigError("must be at least 1", source="--workers")
+    if workers is not None:
+        whole_number(workers, at_least=1, source="--workers")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -131,10 +132,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from sim.calibrate import DEFAULT_CONFIG as CALIBRATION
+    from sim.calibration.fit import DEFAULT_CONFIG as CALIBRATION
 
     _check_workers(args.workers)
-    from sim.calibrate import run_calibration
+    from sim.calibration.fit import run_calibration
 
     result = run_calibration(
         _resolve_config(args.config, CALIBRATION),
@@ -155,7 +156,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
-    from sim.calibrate import load_posterior
+    from sim.calibration.fit import load_posterior
     from sim.experiment import load_experiment
     from sim.forecast import TIMESERIES_NEEDED, forecast_experiment, forecast_table, p250_table
     from sim.runner import run_experiment

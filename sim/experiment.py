@@ -15,11 +15,9 @@ seed in every scenario and sample (common random numbers).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import itertools
 import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +26,19 @@ from typing import Any, Literal
 import numpy as np
 from scipy.stats import qmc
 
+from sim.config.checks import (
+    check_keys,
+    folder_name,
+    is_number,
+    key_path,
+    string,
+    unknown_name,
+    whole_number,
+)
+from sim.config.errors import ConfigError
+from sim.config.read import read_toml
 from sim.outcomes import OUTCOMES
-from sim.params import ConfigError, Params, check_names
+from sim.params import Params, check_names
 from sim.simulation import DEFAULT_UNTIL, check_until
 from sim.streams import replicate_seeds
 
@@ -137,7 +146,7 @@ class Experiment:
             **self.scenarios[scenario],
             **self.samples[sample],
         }
-        return Params.from_mapping(overrides, source=f"{self.source} [scenarios.{scenario}]")
+        return Params.from_mapping(overrides, source=self.source, where=f"scenarios.{scenario}")
 
     def _draw(self, replicate: int) -> dict[str, Any]:
         return self.draws[replicate] if self.draws else {}
@@ -179,13 +188,9 @@ class Experiment:
         """A copy with the command line's overrides of seed, replicates and horizon."""
         changes: dict[str, Any] = {}
         if seed is not None:
-            if seed < 0:
-                raise ConfigError("must be a non-negative integer", source="--seed")
-            changes["seed"] = seed
+            changes["seed"] = whole_number(seed, at_least=0, source="--seed")
         if replicates is not None:
-            if replicates < 1:
-                raise ConfigError("must be at least 1", source="--replications")
-            changes["replicates"] = replicates
+            changes["replicates"] = whole_number(replicates, at_least=1, source="--replications")
         if until is not None:
             changes["until"] = check_until(until, source="--until")
         return Experiment(**{**self.__dict__, **changes})
@@ -194,8 +199,8 @@ class Experiment:
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment (or plain config) file."""
     path = Path(path)
-    data, text = _read_toml(path)
-    return parse_experiment(data, source=str(path), text=text, base_dir=path.parent)
+    data, content = read_toml(path)
+    return parse_experiment(data, source=str(path), text=content, base_dir=path.parent)
 
 
 def parse_experiment(
@@ -207,14 +212,15 @@ def parse_experiment(
     _seen: tuple[Path, ...] = (),
 ) -> Experiment:
     """Validate an experiment given as a mapping (the parsed TOML)."""
-    _check_keys(data, EXPERIMENT_KEYS, source=source, what="experiment key")
+    check_keys(data, EXPERIMENT_KEYS, source=source)
     inherited: dict[str, Any] = {}
     parent: Experiment | None = None
     if "extends" in data:
-        parent_path = (base_dir or Path(".")) / _string(data["extends"], source, "extends")
+        parent_name = string(data["extends"], source=source, key="extends")
+        parent_path = (base_dir or Path(".")) / parent_name
         if parent_path.resolve() in _seen:
             raise ConfigError("extends itself (a cycle)", source=source, key="extends")
-        parent_data, parent_text = _read_toml(parent_path)
+        parent_data, parent_text = read_toml(parent_path)
         parent = parse_experiment(
             parent_data,
             source=str(parent_path),
@@ -224,20 +230,16 @@ def parse_experiment(
         )
         inherited = dict(parent.base)
 
-    name = _string(data.get("name", parent.name if parent else Path(source).stem), source, "name")
-    if not name or any(c in name for c in "/\\ ") or name.startswith("."):
-        raise ConfigError(
-            f"'{name}' must be a non-empty name without spaces or slashes",
-            source=source,
-            key="name",
-        )
-    description = _string(data.get("description", ""), source, "description")
+    name = folder_name(
+        data.get("name", parent.name if parent else Path(source).stem), source=source, key="name"
+    )
+    description = string(data.get("description", ""), source=source, key="description")
 
     params = data.get("params", {})
     if not isinstance(params, Mapping):
         raise ConfigError("must be a table of parameters", source=source, key="params")
     base = {**inherited, **params}
-    Params.from_mapping(base, source=f"{source} [params]")
+    Params.from_mapping(base, source=source, where="params")
 
     if "scenarios" not in data and parent is not None:
         # An extending file without scenarios keeps its parent's, on the new base.
@@ -249,16 +251,14 @@ def parse_experiment(
     if sweep is not None:
         for scenario in scenarios:
             for sample in (sweep.samples[0], sweep.samples[-1]):
-                overrides = {**base, **scenarios[scenario], **sample}
-                Params.from_mapping(overrides, source=f"{source} [sweep] in scenario {scenario}")
+                _check_sweep_in_scenario(base, scenarios, scenario, sample, source)
 
-    replicates = data.get("replicates", parent.replicates if parent else DEFAULT_REPLICATES)
-    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
-        raise ConfigError(
-            f"must be a whole number of at least 1, got {replicates!r}",
-            source=source,
-            key="replicates",
-        )
+    replicates = whole_number(
+        data.get("replicates", parent.replicates if parent else DEFAULT_REPLICATES),
+        at_least=1,
+        source=source,
+        key="replicates",
+    )
     until = check_until(data.get("until", parent.until if parent else DEFAULT_UNTIL), source=source)
     outputs = _outputs(data.get("outputs"), source)
     return Experiment(
@@ -278,44 +278,9 @@ def parse_experiment(
 
 
 # ---------------------------------------------------------------------------------
-def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file not found", source=str(path)) from None
-    except OSError as error:
-        raise ConfigError(f"cannot be read: {error.strerror}", source=str(path)) from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"not valid TOML: {error}", source=str(path)) from None
-
-
-def _check_keys(
-    data: Mapping[str, Any], allowed: tuple[str, ...], *, source: str, what: str
-) -> None:
-    for key in data:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ConfigError(
-                f"unknown {what}{hint} Allowed: {', '.join(allowed)}", source=source, key=str(key)
-            )
-
-
-def _string(value: Any, source: str, key: str) -> str:
-    if not isinstance(value, str):
-        raise ConfigError(f"must be a string, got {value!r}", source=source, key=key)
-    return value
-
-
 def _seed(data: Mapping[str, Any], parent: Experiment | None, source: str) -> int:
     seed = data.get("seed", parent.seed if parent else DEFAULT_SEED)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError(
-            f"must be a non-negative integer, got {seed!r}", source=source, key="seed"
-        )
-    return seed
+    return whole_number(seed, at_least=0, source=source, key="seed")
 
 
 def _scenarios(
@@ -329,21 +294,14 @@ def _scenarios(
         )
     scenarios, descriptions = {}, {}
     for name, overrides in table.items():
-        where = f"{source} [scenarios.{name}]"
+        where = f"scenarios.{name}"
         if not isinstance(overrides, Mapping):
-            raise ConfigError(
-                "must be a table of parameter overrides", source=source, key=f"scenarios.{name}"
-            )
-        if any(c in name for c in "/\\ ") or "__" in name:
-            raise ConfigError(
-                "scenario names may not contain spaces, slashes or '__'",
-                source=source,
-                key=f"scenarios.{name}",
-            )
+            raise ConfigError("must be a table of parameter overrides", source=source, key=where)
+        # "__" separates the scenario from the sample and replicate in a run's file name.
+        folder_name(name, source=source, key=where, also_forbidden=("__",))
         overrides = dict(overrides)
         description = overrides.pop("description", "")
-        check_names(overrides, source=where)
-        Params.from_mapping({**base, **overrides}, source=where)
+        Params.from_mapping({**base, **overrides}, source=source, where=where)
         scenarios[name] = overrides
         descriptions[name] = str(description)
     return scenarios, descriptions
@@ -352,55 +310,75 @@ def _scenarios(
 def _sweep(table: Any, base: dict[str, Any], source: str, *, seed: int) -> Sweep | None:
     if table is None:
         return None
-    where = f"{source} [sweep]"
     if not isinstance(table, Mapping):
         raise ConfigError("must be a table", source=source, key="sweep")
-    _check_keys(table, SWEEP_KEYS, source=where, what="sweep key")
+    check_keys(table, SWEEP_KEYS, source=source, where="sweep")
     method = table.get("method", "lhs")
     if method not in SWEEP_METHODS:
         raise ConfigError(
-            f"'{method}' is not a sweep method; allowed: {', '.join(SWEEP_METHODS)}",
-            source=where,
-            key="method",
+            unknown_name("sweep method", method, SWEEP_METHODS), source=source, key="sweep.method"
         )
     parameters = table.get("parameters")
     if not isinstance(parameters, Mapping) or not parameters:
         raise ConfigError(
-            "must be a non-empty table name = [values]", source=where, key="parameters"
+            "must be a non-empty table name = [values]", source=source, key="sweep.parameters"
         )
-    check_names(parameters, source=f"{where} parameters")
+    check_names(parameters, source=source, where="sweep.parameters")
     values: dict[str, list[float]] = {}
     for name, spec in parameters.items():
-        if not isinstance(spec, list) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in spec
-        ):
-            raise ConfigError("must be a list of numbers", source=where, key=f"parameters.{name}")
+        key = f"sweep.parameters.{name}"
+        if not isinstance(spec, list) or not all(is_number(v) for v in spec):
+            raise ConfigError("must be a list of numbers", source=source, key=key)
         if method == "grid" and len(spec) < 1:
-            raise ConfigError("needs at least one value", source=where, key=f"parameters.{name}")
+            raise ConfigError("needs at least one value", source=source, key=key)
         if method != "grid" and (len(spec) != 2 or not spec[0] < spec[1]):
-            raise ConfigError(
-                "must be [low, high] with low < high", source=where, key=f"parameters.{name}"
-            )
+            raise ConfigError("must be [low, high] with low < high", source=source, key=key)
         values[name] = [float(v) for v in spec]
     if method == "grid":
         if "samples" in table:
-            raise ConfigError("a grid takes no sample count", source=where, key="samples")
+            raise ConfigError("a grid takes no sample count", source=source, key="sweep.samples")
         names = list(values)
         samples = [
             dict(zip(names, combo, strict=True)) for combo in itertools.product(*values.values())
         ]
     else:
-        count = table.get("samples")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise ConfigError(
-                f"must be a whole number of at least 1, got {count!r}", source=where, key="samples"
-            )
+        count = whole_number(table.get("samples"), at_least=1, source=source, key="sweep.samples")
         samples = _qmc_samples(method, values, count, seed)
     samples = [_typed(sample) for sample in samples]
     for name in values:
         for sample in (min(samples, key=lambda s: s[name]), max(samples, key=lambda s: s[name])):
-            Params.from_mapping({**base, **sample}, source=f"{where} parameters.{name}")
+            Params.from_mapping({**base, **sample}, source=source, where="sweep.parameters")
     return Sweep(method=method, parameters=values, samples=samples)
+
+
+def _check_sweep_in_scenario(
+    base: dict[str, Any],
+    scenarios: dict[str, dict[str, Any]],
+    scenario: str,
+    sample: dict[str, Any],
+    source: str,
+) -> None:
+    """Validate a sweep sample on top of a scenario; the key names the table that set it.
+
+    Each alone is valid, so a failure comes from a check across fields: the message
+    names the field where it was set (the sweep, the scenario or the base) and says
+    which scenario.
+    """
+    try:
+        Params.from_mapping({**base, **scenarios[scenario], **sample})
+    except ConfigError as error:
+        field = error.key or ""
+        if field in sample:
+            table = "sweep.parameters"
+        elif field in scenarios[scenario]:
+            table = f"scenarios.{scenario}"
+        else:
+            table = "params"
+        raise ConfigError(
+            f"{error.message} (a sweep sample in scenario '{scenario}')",
+            source=source,
+            key=key_path(table, field),
+        ) from None
 
 
 def _qmc_samples(
@@ -434,9 +412,13 @@ def _outputs(value: Any, source: str) -> tuple[str, ...]:
         raise ConfigError("must be a list of outcome names", source=source, key="outputs")
     for name in value:
         if name not in OUTCOMES:
-            close = difflib.get_close_matches(name, list(OUTCOMES), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ConfigError(f"unknown outcome '{name}'{hint}", source=source, key="outputs")
+            message = unknown_name(
+                "outcome",
+                name,
+                list(OUTCOMES),
+                allowed_text="the outcome columns of sim/outcomes.py (docs/ODD.md, Observation)",
+            )
+            raise ConfigError(message, source=source, key="outputs")
     return tuple(value)
 
 

@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.calibrate import posterior_overrides
+from sim.calibration.fit import posterior_overrides
+from sim.config.errors import ConfigError
 from sim.experiment import Experiment
-from sim.params import ConfigError, Params
+from sim.params import Params
 from sim.summary import TARGET_JOBS
 
 FORECAST_QUANTITIES = ("employed", "employed_permanent", "exited_cum", "cost_net_eur_cum")

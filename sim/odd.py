@@ -6,8 +6,9 @@ disagree. :func:`parameter_table` builds the Markdown, :func:`update_odd` puts i
 between the markers ``<!-- parameters:start -->`` and ``<!-- parameters:end -->`` of
 ``docs/ODD.md``, and ``python -m sim.odd`` does that from the command line.
 
-This module reads the source of ``sim/params.py`` (for its section headings) and
-writes ``docs/ODD.md``: it sits on top of the model core, which does no I/O.
+The table has one part per section of the registry (each entry names its section, one
+of :data:`sim.params.SECTIONS`). This module writes ``docs/ODD.md``: it sits on top of
+the model core, which does no I/O.
 
 Reference: Grimm, V., et al. (2020). The ODD protocol for describing agent-based and
 other simulation models: a second update to improve clarity, replication, and
@@ -16,17 +17,13 @@ structural realism. *Journal of Artificial Societies and Social Simulation* 23(2
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import inspect
 import math
-import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sim import params as params_module
 from sim.params import Params, registry
 
 START = "<!-- parameters:start -->"
@@ -34,11 +31,6 @@ END = "<!-- parameters:end -->"
 ODD_PATH = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
 COLUMNS = ("Parameter", "Meaning", "Default", "Unit", "Allowed", "Source")
-UNGROUPED = "Parameters"
-
-# A section heading inside the Params class: "# --- Title ------" (a line of dashes
-# alone, as under the sections, has no title and is not a heading).
-_HEADING = re.compile(r"^#\s*-{3,}\s*(?P<title>[^-\s].*?)\s*-*\s*$")
 
 
 # ---------------------------------------------------------------------------
@@ -47,54 +39,20 @@ _HEADING = re.compile(r"^#\s*-{3,}\s*(?P<title>[^-\s].*?)\s*-*\s*$")
 
 
 def sections() -> list[tuple[str, list[str]]]:
-    """The registry's parameters grouped by the section comments of ``sim/params.py``.
+    """The registry's parameters grouped by their section, in registry order.
 
-    Reads the headings (``# --- Title ---``) inside the ``Params`` class and gives
-    each field the last heading above it. When the source cannot be read or the
-    grouping does not cover the registry exactly, in order, every parameter goes in
-    one group, in registry order (the table stays right, only less structured).
+    Each registry entry names its section (``section=`` in :func:`sim.params.P`); a
+    section whose entries are not next to each other in the registry would come out as
+    two tables of the same title, which a test forbids.
 
     Returns:
         ``(title, names)`` pairs in registry order.
     """
-    names = Params.names()
-    try:
-        groups = _sections_from_source(inspect.getsource(params_module))
-    except (OSError, TypeError, SyntaxError):
-        groups = []
-    if [name for _, group in groups for name in group] != names:
-        return [(UNGROUPED, names)]
-    return groups
-
-
-def _sections_from_source(source: str) -> list[tuple[str, list[str]]]:
-    """Group the fields of ``class Params`` in ``source`` by their heading comments."""
-    tree = ast.parse(source)
-    cls = next(
-        (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == Params.__name__),
-        None,
-    )
-    if cls is None or cls.end_lineno is None:
-        return []
-    lines = source.splitlines()
-    headings = {}
-    for number in range(cls.lineno, cls.end_lineno + 1):
-        match = _HEADING.match(lines[number - 1].strip())
-        if match:
-            headings[number] = match["title"]
-    fields = [
-        (node.lineno, node.target.id)
-        for node in cls.body
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
-    ]
-    fields = [(line, name) for line, name in fields if name in Params.model_fields]
     groups: list[tuple[str, list[str]]] = []
-    for line, name in fields:
-        above = [number for number in headings if number < line]
-        title = headings[max(above)] if above else UNGROUPED
-        if not groups or groups[-1][0] != title:
-            groups.append((title, []))
-        groups[-1][1].append(name)
+    for row in registry():
+        if not groups or groups[-1][0] != row["section"]:
+            groups.append((row["section"], []))
+        groups[-1][1].append(row["name"])
     return groups
 
 
@@ -224,7 +182,7 @@ def _cell(text: Any) -> str:
 def parameter_table() -> str:
     """The parameter table of ``docs/ODD.md``, as Markdown, from the registry.
 
-    One table per section of ``sim/params.py`` (a ``###`` heading each), one row per
+    One table per section of the registry (a ``###`` heading each), one row per
     parameter: name, meaning, default, unit, allowed values and source.
 
     Returns:

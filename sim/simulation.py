@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.config.errors import ConfigError
 from sim.model import HORIZON_WEEKS, BasisbaanModel
 from sim.outcomes import OUTCOMES
-from sim.params import ConfigError, Params
+from sim.params import Params
 from sim.timeline import PROGRAMME_START, as_date, date_of, weeks_until
 from sim.wijken import WIJKEN
 

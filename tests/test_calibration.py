@@ -11,26 +11,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.calibrate import (
+from sim.calibration.fit import (
     load_posterior,
     posterior_params,
     ppc_table,
     run_calibration,
     save_posterior,
+    weighted_quantiles,
 )
-from sim.calibration import (
+from sim.calibration.settings import (
     SEED_KEY,
-    Distance,
     evaluation_seed,
     inflow_matters,
     load_calibration,
-    load_targets,
     parse_calibration,
-    parse_targets,
-    summary_statistics,
-    weighted_quantiles,
     window_params,
 )
+from sim.calibration.targets import Distance, load_targets, parse_targets, summary_statistics
+from sim.config.errors import ConfigError
 from sim.observed import (
     EMPLOYED_BY_WIJK_2022,
     EMPLOYED_BY_WIJK_DATE,
@@ -38,7 +36,7 @@ from sim.observed import (
     OBSERVED,
     SICK_ABSENCE_H2_2021,
 )
-from sim.params import ConfigError, Params
+from sim.params import Params
 from sim.simulation import Replicate
 from sim.wijken import WIJKEN
 

@@ -10,7 +10,7 @@ import pytest
 
 import sim.odd as odd
 from sim.outcomes import OUTCOMES
-from sim.params import Params, registry
+from sim.params import SECTIONS, Params, registry
 
 REGENERATE = "run `python -m sim.odd` to regenerate the parameter table of docs/ODD.md"
 
@@ -66,24 +66,25 @@ def test_rows_have_one_cell_per_column():
             assert len(cells) == len(odd.COLUMNS), line
 
 
-def test_parameters_are_grouped_by_the_sections_of_params_py():
+def test_parameters_are_grouped_by_the_sections_of_the_registry():
     groups = odd.sections()
     titles = [title for title, _ in groups]
     assert [name for _, names in groups for name in names] == Params.names()
-    assert odd.UNGROUPED not in titles, "the section comments of sim/params.py were not read"
+    # Every section once, in the registry's order: its entries sit together.
+    assert titles == list(SECTIONS), "a section's entries are split in sim/params.py"
     assert titles[0].startswith("Population")
-    assert "Costs" in titles
     assert "wage_cost_per_year" in dict(groups)["Costs"]
+    assert "households" in dict(groups)[titles[0]]
     for title in titles:
         assert f"### {title}\n" in odd.parameter_table()
 
 
-def test_grouping_falls_back_to_registry_order_when_the_source_is_unreadable(monkeypatch):
-    def unreadable(_):
-        raise OSError("no source")
-
-    monkeypatch.setattr(odd.inspect, "getsource", unreadable)
-    assert odd.sections() == [(odd.UNGROUPED, Params.names())]
+def test_sections_follow_the_registry_not_the_comments(monkeypatch):
+    rows = registry()
+    rows[0] = {**rows[0], "section": "Elsewhere"}
+    monkeypatch.setattr(odd, "registry", lambda: rows)
+    assert odd.sections()[0] == ("Elsewhere", [rows[0]["name"]])
+    assert "### Elsewhere\n" in odd.parameter_table()
 
 
 @pytest.mark.parametrize(

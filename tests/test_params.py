@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from sim.params import ConfigError, Params, in_force, registry
+from sim.config.errors import ConfigError
+from sim.params import SECTIONS, P, Params, in_force, registry
 
 
 def test_defaults_validate_and_every_entry_has_unit_and_source():
@@ -14,6 +15,12 @@ def test_defaults_validate_and_every_entry_has_unit_and_source():
     for row in registry():
         assert row["unit"], row["name"]
         assert row["source"], row["name"]
+
+
+def test_every_entry_names_a_section_and_an_unknown_one_is_refused():
+    assert {row["section"] for row in registry()} == set(SECTIONS)
+    with pytest.raises(ValueError, match="section 'Misc' is not one of SECTIONS"):
+        P(1.0, unit="x", source="assumption: a test", doc="A test.", section="Misc")
 
 
 def test_unknown_key_suggests_the_closest_name():
@@ -35,21 +42,32 @@ def test_unknown_key_suggests_the_closest_name():
         ({"intake_coaches": {"2020": -2}}, r"key 'intake_coaches'.*at least 0"),
         ({"intake_coaches": {"twenty": 2}}, r"key 'intake_coaches'.*not a whole year"),
         ({"subsidies": {"autumn": 5}}, r"key 'subsidies'.*not a date"),
-        ({"covid_end": "2019-01-01"}, r"covid_end \(2019-01-01\) is before covid_start"),
+        (
+            {"covid_end": "2019-01-01"},
+            r"key 'covid_end': covid_end \(2019-01-01\) is before covid_start",
+        ),
         (
             {
                 "tasks_per_participant_max": 10,
                 "organisations_per_wijk": 1,
                 "tasks_per_organisation": 2,
             },
-            r"tasks_per_participant_max \(10\) is more than the smallest wijk can have: 2 tasks",
+            r"key 'tasks_per_participant_max': tasks_per_participant_max \(10\) is more than "
+            r"the smallest wijk can have: 2 tasks",
         ),
         (
             {"task_hours_max": 4, "task_hours_min": 8},
-            r"task_hours_max \(4\) is below task_hours_min",
+            r"key 'task_hours_max': task_hours_max \(4\) is below task_hours_min",
         ),
-        ({"task_hours_min": 10, "task_hours_max": 12}, r"the largest task \(3 x 10 h.*cannot fill"),
-        ({"wijk_weights": {"Groningen-Noord": 1}}, r"unknown wijk 'Groningen-Noord'"),
+        (
+            {"task_hours_min": 10, "task_hours_max": 12},
+            r"key 'tasks_per_participant_max': .*the largest task \(3 x 10 h.*cannot fill",
+        ),
+        (
+            {"wijk_weights": {"Groningen-Noord": 1}},
+            r"key 'wijk_weights': unknown wijk 'Groningen-Noord'; allowed: Selwerd, ",
+        ),
+        ({"share_couples": 0.8}, r"key 'share_single_parents': share_couples \+ share_single"),
     ],
 )
 def test_invalid_values_name_the_key_and_what_is_allowed(overrides, pattern):
@@ -72,15 +90,6 @@ def test_year_schedule_is_a_step_function():
     assert [in_force(schedule, y) for y in (2019, 2020, 2023, 2024, 2025, 2026, 2030)] == [
         2.0, 2.0, 2.0, 5.0, 5.0, 8.0, 8.0,
     ]  # fmt: skip
-
-
-def test_from_toml_reads_the_params_table(tmp_path):
-    path = tmp_path / "c.toml"
-    path.write_text("name = 'x'\n[params]\nintake_coaches = { 2020 = 2, 2024 = 4 }\n")
-    assert Params.from_toml(path).intake_coaches == {2020: 2.0, 2024: 4.0}
-    path.write_text("[params]\nfull_time_hours = 50\n")
-    with pytest.raises(ConfigError, match=r"c.toml \[params\]: key 'full_time_hours'"):
-        Params.from_toml(path)
 
 
 def test_dates_and_lump_sums_parse_from_text():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.params import ConfigError
+from sim.config.errors import ConfigError
 from sim.simulation import TIMESERIES_COLUMNS, simulate
 from sim.wijken import WIJKEN
 

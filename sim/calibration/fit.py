@@ -39,24 +39,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.calibration import (
+from sim.calibration.settings import (
     SEED_KEY,
     Calibration,
-    Distance,
     FreeParameter,
-    Targets,
     load_calibration,
     prior_distribution,
-    summary_statistics,
 )
-from sim.params import ConfigError, Params, check_names
+from sim.calibration.targets import Distance, Targets, summary_statistics
+from sim.config.checks import whole_number
+from sim.config.errors import ConfigError
+from sim.params import Params, check_names
 from sim.simulation import run_replicate
 from sim.streams import stable_key
 
 if TYPE_CHECKING:
     import pyabc
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = REPO_ROOT / "calibration" / "hanze.toml"
 DEFAULT_POSTERIOR = REPO_ROOT / "calibration" / "posterior.parquet"
 DEFAULT_OUT = Path("results") / "calibration"
@@ -152,8 +152,8 @@ def run_calibration(
     import pyabc
 
     cal = calibration or load_calibration(config_path)
-    if workers is not None and workers < 1:
-        raise ConfigError("must be at least 1", source="--workers")
+    if workers is not None:
+        whole_number(workers, at_least=1, source="--workers")
     out = Path(out_dir)
     database = out / f"{cal.name}.db"
     runs_file = out / f"{cal.name}.runs.json"
@@ -426,6 +426,22 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def weighted_quantiles(values: Any, weights: Any, levels: Any) -> np.ndarray:
+    """Quantiles of a weighted sample (the inverse of its weighted empirical CDF).
+
+    Each value's weight is centred on it (the midpoint convention of ``numpy``'s
+    "weibull"-like plotting positions) and levels in between are interpolated; values
+    with weight 0 play no part.
+    """
+    x = np.asarray(values, float)
+    w = np.asarray(weights, float)
+    x, w = x[w > 0], w[w > 0]
+    order = np.argsort(x, kind="stable")
+    x, w = x[order], w[order]
+    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return np.interp(np.asarray(levels, float), cdf, x)
 
 
 # ---------------------------------------------------------------------------
