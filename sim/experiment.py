@@ -344,7 +344,7 @@ def _sweep(table: Any, base: dict[str, Any], source: str, *, seed: int) -> Sweep
     else:
         count = whole_number(table.get("samples"), at_least=1, source=source, key="sweep.samples")
         samples = _qmc_samples(method, values, count, seed)
-    samples = [_typed(sample) for sample in samples]
+    samples = [typed(sample) for sample in samples]
     for name in values:
         for sample in (min(samples, key=lambda s: s[name]), max(samples, key=lambda s: s[name])):
             Params.from_mapping({**base, **sample}, source=source, where="sweep.parameters")
@@ -396,12 +396,12 @@ def _qmc_samples(
     return [dict(zip(names, map(float, row), strict=True)) for row in points]
 
 
-def _typed(sample: dict[str, float]) -> dict[str, Any]:
+def typed(sample: dict[str, float]) -> dict[str, Any]:
     """Round values of integer parameters (the registry says which)."""
     typed: dict[str, Any] = {}
     for name, value in sample.items():
         annotation = Params.model_fields[name].annotation
-        typed[name] = round(value) if annotation is int else value
+        typed[name] = round(value) if annotation is int else float(value)
     return typed
 
 

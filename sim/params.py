@@ -167,6 +167,8 @@ def P(  # noqa: N802 (short, as it opens every registry line)
     ge: float | None = None,
     le: float | None = None,
     gt: float | None = None,
+    uncertain: tuple[float, float] | None = None,
+    implementation: bool = False,
 ) -> Any:
     """A registry entry: default, allowed range, and (for the ODD table) unit and source.
 
@@ -179,6 +181,10 @@ def P(  # noqa: N802 (short, as it opens every registry line)
         ge: the lowest value allowed.
         le: the highest value allowed.
         gt: a strict lower bound (the value must be above it).
+        uncertain: the range the true value plausibly lies in (its source says why),
+            for forecasts and sensitivity analyses; None for levers and known values.
+        implementation: whether the uncertainty is about how the municipality carries
+            out the policy (pace, delays), which forecasts sample draw by draw.
     """
     if section not in SECTIONS:
         raise ValueError(f"section {section!r} is not one of SECTIONS: {', '.join(SECTIONS)}")
@@ -188,7 +194,13 @@ def P(  # noqa: N802 (short, as it opens every registry line)
         le=le,
         gt=gt,
         description=doc,
-        json_schema_extra={"unit": unit, "source": source, "section": section},
+        json_schema_extra={
+            "unit": unit,
+            "source": source,
+            "section": section,
+            "uncertain": list(uncertain) if uncertain else None,
+            "implementation": implementation,
+        },
     )
 
 
@@ -348,8 +360,10 @@ class Params(BaseModel):
         section=ELIGIBILITY,
     )  # fmt: skip
     share_physical_limitations: float = P(
-        0.24, ge=0, le=1, unit="share of eligible",
-        source=f"{_F22}: 26 of the ~107 without such prospect had limitations too great",
+        0.38, ge=0, le=1, unit="share of eligible",
+        source=f"{_F22}: 26 of 151 spoken were rejected for limitations too great; those "
+        "referred first are the most promising, so the share in the whole pool is higher "
+        "(value chosen so the default run gives ~26-30 by Jan 2022)",
         doc="Eligible recipients whose physical limitations are too great for the work.",
         section=ELIGIBILITY,
     )  # fmt: skip
@@ -360,8 +374,9 @@ class Params(BaseModel):
         section=ELIGIBILITY,
     )  # fmt: skip
     keep_volunteering: float = P(
-        0.6, ge=0, le=1, unit="probability",
-        source=f"{_F22}: 17 of ~81 preferred volunteering; 0.35 x 0.6 = 0.21",
+        0.55, ge=0, le=1, unit="probability",
+        source=f"{_F22}: 17 of 151 spoken preferred volunteering (value chosen so the "
+        "default run gives ~17 by Jan 2022)",
         doc="Chance that a volunteer prefers to keep volunteering over a basisbaan.",
         section=ELIGIBILITY,
     )  # fmt: skip
@@ -372,9 +387,11 @@ class Params(BaseModel):
         section=ELIGIBILITY,
     )  # fmt: skip
     cannot_take_step: float = P(
-        0.17, ge=0, le=1, unit="probability",
-        source=f"{_F22}: others drop out because they cannot or dare not take the step; "
-        "~14 of ~64 remaining",
+        0.3, ge=0, le=1, unit="probability",
+        source=f"{_F22}: others drop out because they cannot or dare not take the step: "
+        "about 14 of 151 besides the reasons counted and those still in intake; higher in "
+        "the pool than among the first referred (value chosen so the default run gives "
+        "about a third of those spoken starting)",
         doc="Chance that a single person without children cannot or dares not take the step.",
         section=ELIGIBILITY,
     )  # fmt: skip
@@ -397,6 +414,18 @@ class Params(BaseModel):
         "long-term households in the model",
         doc="Recipients who would like (more) work: only they are referred (a partner "
         "offered an intake along with a selected candidate excepted).",
+        uncertain=(0.15, 0.21),
+        section=ELIGIBILITY,
+    )  # fmt: skip
+    willing_onset_per_year: float = P(
+        0.01, ge=0, le=1, unit="per year",
+        source="assumption: FACTS.md gives the willing share at one time (Mar 2023) only; "
+        "some who do not want work now come to want it later (circumstances change), so "
+        "the pool renews besides the inflow into long-term bijstand; 1% a year keeps the "
+        "willing share of the long-term group near 17-20% to 2030 (range 0-3% for the "
+        "sensitivity analysis)",
+        doc="Yearly rate at which a recipient who does not want work comes to want it.",
+        uncertain=(0.0, 0.03),
         section=ELIGIBILITY,
     )  # fmt: skip
     suitability_correlation: float = P(
@@ -406,6 +435,7 @@ class Params(BaseModel):
         "selection is not on objective traits alone); 0 makes them independent",
         doc="How strongly the traits against selection go with low promise (Gaussian "
         "copula).",
+        uncertain=(0.2, 0.8),
         section=ELIGIBILITY,
     )  # fmt: skip
 
@@ -418,9 +448,9 @@ class Params(BaseModel):
         section=REFERRAL,
     )  # fmt: skip
     referral_weight_women: float = P(
-        0.6, ge=0, le=10, unit="relative weight",
+        0.5, ge=0, le=10, unit="relative weight",
         source=f"{_F22}: more men are referred, success equal for men and women (value "
-        "assumed)",
+        "assumed: with 57% women in the pool, about 47% of those referred are women)",
         doc="Chance of a woman being referred relative to a man.",
         section=REFERRAL,
     )  # fmt: skip
@@ -457,6 +487,7 @@ class Params(BaseModel):
         "about 0.7 standard deviations more promising; 0 refers at random",
         doc="How strongly the referral order follows a candidate's promise (the weight "
         "is multiplied by exp(selectivity x promise)).",
+        uncertain=(0.0, 2.0),
         section=REFERRAL,
     )  # fmt: skip
     initial_referrals: int = P(
@@ -505,9 +536,12 @@ class Params(BaseModel):
         26, ge=0, le=260, unit="weeks",
         source="assumption: recruiting and training an experienced coach takes about half a "
         "year; sources/2024-04 letter: a kwartiermaker began building the structural "
-        "organisation in Feb 2023",
+        "organisation in Feb 2023. Range 13-52 weeks: from moving a coach from another "
+        "team to building a new team (vacancy, hiring, induction)",
         doc="Weeks from the decision to fund more jobs until the coaches hired for them "
         "hold intakes.",
+        uncertain=(13, 52),
+        implementation=True,
         section=INTAKE,
     )  # fmt: skip
     intake_slots_per_coach: int = P(
@@ -597,16 +631,19 @@ class Params(BaseModel):
     )  # fmt: skip
     tasks_per_week_per_100_jobs: float = P(
         6.0, ge=0, le=1_000, unit="tasks per week per 100 jobs",
-        source="the experiment's pace: 3 tasks a week for its 50 jobs "
-        "(task_acquisition_per_week)",
+        source="assumption: the experiment's pace (task_acquisition_per_week: 3 tasks a "
+        "week for its 50 jobs) scaled with the jobs",
         doc="Task collection needed per 100 jobs funded, when collection follows them.",
         section=TASKS,
     )  # fmt: skip
     task_collection_delay_weeks: int = P(
         13, ge=0, le=260, unit="weeks",
         source="assumption: a quarter to assign wijk workers and approach more "
-        "organisations after more jobs are funded",
+        "organisations after more jobs are funded. Range 4-39 weeks: from existing wijk "
+        "workers taking it on to hiring new ones",
         doc="Weeks from the decision to fund more jobs until tasks are collected for them.",
+        uncertain=(4, 39),
+        implementation=True,
         section=TASKS,
     )  # fmt: skip
     free_task_buffer: int = P(
@@ -691,13 +728,13 @@ class Params(BaseModel):
 
     # --- SICKNESS ---------------------------------------------------------------------
     share_sickness_prone: float = P(
-        0.4, ge=0, le=1, unit="share of participants",
+        0.45, ge=0, le=1, unit="share of participants",
         source=f"{_F22}: 31 of 47 had 0% absence in H2 2021 (value assumed; calibrated)",
         doc="Participants who ever report sick.",
         section=SICKNESS,
     )  # fmt: skip
     sickness_onset_per_week: float = P(
-        0.05, ge=0, le=1, unit="per week",
+        0.043, ge=0, le=1, unit="per week",
         source=f"assumption, giving ~3.6% absence in H2 2021 ({_F22})",
         doc="Weekly chance that a sickness-prone participant reports sick.",
         section=SICKNESS,
@@ -717,9 +754,9 @@ class Params(BaseModel):
         section=GUIDANCE,
     )  # fmt: skip
     guidance_hours_start: float = P(
-        3.0, ge=1, le=5, unit="hours per week",
-        source="FACTS.md: 2.5 h/week on average (1-5), slowly decreasing with tenure; 3.0 "
-        "at the start gives ~2.5 after a year",
+        3.3, ge=1, le=5, unit="hours per week",
+        source="FACTS.md: 2.5 h/week on average (1-5), slowly decreasing with tenure; 3.3 "
+        "at the start gives ~2.5 on average over the participants of early 2023",
         doc="Mean guidance hours per participant in the first week.",
         section=GUIDANCE,
     )  # fmt: skip
@@ -772,7 +809,7 @@ class Params(BaseModel):
         section=EXITS,
     )  # fmt: skip
     early_exit_factor: float = P(
-        0.1, ge=0, le=1, unit="multiplier",
+        0.05, ge=0, le=1, unit="multiplier",
         source="FACTS.md: nobody stopped by Jan 2022 nor by Mar 2023; temporary contracts "
         "were all extended (value assumed; calibrated)",
         doc="Multiplier on the voluntary exit hazards in the early years.",
@@ -786,9 +823,10 @@ class Params(BaseModel):
         section=EXITS,
     )  # fmt: skip
     mortality_at_50: float = P(
-        0.004, ge=0, le=1, unit="per year",
-        source="assumption: Dutch mortality at 50 (~0.25%/yr) raised for long-term "
-        "recipients' health",
+        0.0025, ge=0, le=1, unit="per year",
+        source="assumption: Dutch mortality at 50 (~0.25%/yr): long-term recipients' worse "
+        "health is offset for participants, who were selected as fit for the work "
+        "(FACTS.md: nobody who started had left by Mar 2023)",
         doc="Yearly death hazard at age 50.",
         section=EXITS,
     )  # fmt: skip
@@ -828,10 +866,10 @@ class Params(BaseModel):
         section=PROGRAMME,
     )  # fmt: skip
     ceiling_growth_start: dt.date = P(
-        dt.date(2022, 11, 1), unit="date",
+        dt.date(2023, 1, 1), unit="date",
         source="assumption: 56 jobs in Mar 2023 (FACTS.md) is above the experiment's 50, so "
-        "growth was funded before the structural decision; set between the 2022 coalition "
-        "agreement and Mar 2023; a calibration parameter",
+        "more jobs were funded before the structural decision: the 2023 budget year, after "
+        "the 2022 coalition agreement; a calibration parameter",
         doc="Date from which the jobs target grows (the first budget for more jobs).",
         section=PROGRAMME,
     )  # fmt: skip
@@ -845,8 +883,12 @@ class Params(BaseModel):
         1.0, ge=0, le=5, unit="multiplier",
         source="assumption: the council set a minimum ('at least +50 a year', FACTS.md); the "
         "municipality may fund and aim for more, up to what the pipeline of candidates "
-        "allows; 1 funds exactly the target",
+        "allows; 1 funds exactly the target. Range 1-2 (+50 to +100 a year): with coaches "
+        "and tasks not limiting (the pipeline_limit scenario) the candidates allow about "
+        "+175 starts in the first year, so the pipeline does not cap this range",
         doc="Jobs funded each budget year relative to the target's growth.",
+        uncertain=(1.0, 2.0),
+        implementation=True,
         section=PROGRAMME,
     )  # fmt: skip
     job_ceiling_max: int = P(
@@ -1052,6 +1094,23 @@ def registry() -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def uncertain_ranges(*, implementation: bool | None = None) -> dict[str, tuple[float, float]]:
+    """The parameters with an uncertainty range, and the range (registry order).
+
+    ``implementation=True`` keeps the uncertainties about how the policy is carried out,
+    False the others, None all of them.
+    """
+    ranges = {}
+    for name, field in Params.model_fields.items():
+        extra = field.json_schema_extra
+        assert isinstance(extra, dict)
+        bounds = extra.get("uncertain")
+        if bounds and (implementation is None or extra.get("implementation") == implementation):
+            low, high = (float(bound) for bound in bounds)  # type: ignore[union-attr, arg-type]
+            ranges[name] = (low, high)
+    return ranges
 
 
 def _range_text(low: Any, high: Any) -> str:

@@ -66,7 +66,7 @@ class Population:
     exit_clock: np.ndarray  # float64 (n, len(EXIT_CLOCKS)): unit-exponential clocks
     referral_key: np.ndarray  # float64: higher is referred first (weighted sampling)
     promise: np.ndarray  # float64 standard normal: suitability as coaches come to know it
-    willing: np.ndarray  # bool: would like (more) work
+    willing_from: np.ndarray  # int32 week from which they would like (more) work
     eligible_from: np.ndarray  # int32 week
     eligible_to: np.ndarray  # int32 week (exclusive)
 
@@ -91,6 +91,7 @@ POPULATION_PARAMETERS = (
     "share_physical_limitations", "share_volunteering", "keep_volunteering", "share_debts",
     "share_starting_part_time", "share_asking_more_hours", "share_sickness_prone",
     "guidance_spread", "suitability_correlation", "referral_selectivity", "share_willing",
+    "willing_onset_per_year",
     "referral_weight_couples",
     "share_intensive_guidance", "referral_weight_women", "referral_weight_single_parents",
     "referral_weight_age_45_plus", "referral_weight_per_year_on_benefit",
@@ -220,9 +221,16 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
     exit_clock = np.full((n, len(EXIT_CLOCKS)), np.inf)
     exit_clock[ever] = rng.exponential(1.0, (m, len(EXIT_CLOCKS)))
     # FACTS.md: of the ~7,500 households on bijstand for more than 3 years, "ruim
-    # 1,200" would like (more) work. Drawn for everyone, so the share can be checked
-    # against all long-term households, not only the eligible.
-    willing = rng.random(n) < params.share_willing
+    # 1,200" would like (more) work. Willing from the start (or from arriving on
+    # bijstand) with that share; the others may come to want work later, at a yearly
+    # rate (circumstances change: children grow up, health improves). Drawn for
+    # everyone, so the share can be checked against all long-term households.
+    willing_now = rng.random(n) < params.share_willing
+    onset = params.willing_onset_per_year
+    later = rng.exponential(1.0 / onset, n) * WEEKS_PER_YEAR if onset > 0 else np.full(n, np.inf)
+    arrived = np.maximum(bijstand_from, 0.0)
+    willing_from = np.where(willing_now, arrived, arrived + later)
+    willing_from = np.clip(np.ceil(willing_from), 0, NEVER).astype(np.int32)
 
     # Weighted random order of referral (Efraimidis & Spirakis 2006): the key log(u)/w
     # ranks people as successive weighted draws without replacement would. The weight
@@ -270,7 +278,7 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
         exit_clock=exit_clock,
         referral_key=referral_key,
         promise=promise,
-        willing=willing,
+        willing_from=willing_from,
         eligible_from=eligible_from,
         eligible_to=eligible_to,
     )
