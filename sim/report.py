@@ -17,8 +17,8 @@ default to ``RESULTS_DIR/report.html``). It answers, per scenario and side by si
    hold run-to-run randomness only);
 6. What was run? (the experiment, scenarios and overrides, seeds, code version).
 
-The words are in :mod:`sim.report_text` (English and Dutch); the report's extra
-figures in :mod:`sim.report_figures`; the other figures come from :mod:`sim.figures`.
+The words are in :mod:`sim.report_text` (English and Dutch); the figures come from
+:mod:`sim.figures`, drawn in the report's language.
 A directory that is not a results directory raises :class:`~sim.params.ConfigError`
 with a message that says why, so the command line exits with status 2.
 """
@@ -38,18 +38,17 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 
 from sim import __version__
-from sim import report_figures as rf
 from sim.constraints import CONSTRAINTS
-from sim.figures import DPI
+from sim.figures import summaries as rf
+from sim.figures.calibration import calibration_fit
+from sim.figures.style import DPI, retitled
 from sim.observed import EMPLOYED_BY_WIJK_DATE
 from sim.params import ConfigError
-from sim.report_text import label, texts, translate_figure_text
+from sim.report_text import label, texts
 from sim.store import MANIFEST, TABLES, StoreError, read_manifest, read_table
 from sim.summary import SUMMARY_COLUMNS, TARGET_JOBS, summarise
 from sim.timeline import WEEKS_PER_YEAR
@@ -543,25 +542,13 @@ class _Report:
     ) -> str:
         """Draw a figure, title it with its finding in the report's language, embed it.
 
-        Titles that :mod:`sim.figures` writes (in English, worked out its own way) give
-        way to the report's, so figure titles and tables agree and read in one language.
+        Titles that :mod:`sim.figures` writes (worked out its own way) give way to the
+        report's, so figure titles and tables agree.
         """
         if not self.has(*columns):
             return self.missing(*columns)
-        fig = draw()
-        width, height = fig.get_size_inches()
-        if len(fig.axes) == 1 or key == "employed_fan":
-            for ax in fig.axes:
-                ax.set_title("", loc="left")
-                if _legend_below(ax, len(self.scenarios)):
-                    height += 0.25 * math.ceil((len(self.scenarios) * 2 + 4) / 3)
-        if self.lang == "nl":
-            _translate(fig)
         title = "\n".join([heading, *findings])
-        rf.titled(fig, title)
-        # Room for the title's lines, so the plot keeps its height.
-        lines = rf.title_lines(title)
-        fig.set_size_inches(width, height + 0.19 * max(len(lines) - 1, 0))
+        fig = retitled(draw(), title, len(self.scenarios))
         self.figures.append(key)
         caption = self.t[f"cap_{key}"]
         if key == "reach_probability":
@@ -693,7 +680,7 @@ class _Report:
                 "employed_fan",
                 self.t["fig_employed_title"],
                 findings,
-                lambda: employed_fan(self.ts, title=""),
+                lambda: employed_fan(self.ts, title="", lang=self.lang),
                 ["employed", "job_ceiling"],
             ),
         ]
@@ -717,13 +704,7 @@ class _Report:
                 "reach_probability",
                 self.t["fig_p250_title"],
                 p_findings,
-                lambda: rf.reach_probability(
-                    p250,
-                    self.colours,
-                    title="",
-                    xlabel=self.t["p250_xlabel"],
-                    ylabel=self.t["p250_ylabel"],
-                ),
+                lambda: rf.reach_probability(p250, self.colours, title="", lang=self.lang),
             )
         )
         parts.append(self.headline_table())
@@ -938,7 +919,7 @@ class _Report:
                 "intake_funnel",
                 self.t["fig_funnel_title"],
                 funnel_findings,
-                lambda: intake_funnel(self.ts),
+                lambda: intake_funnel(self.ts, lang=self.lang),
                 [column for _, column in FUNNEL if column not in ("eligible", "exited_cum")],
             ),
         ]
@@ -984,7 +965,7 @@ class _Report:
                 "binding_constraints",
                 self.t["fig_binding_title"],
                 binding_findings,
-                lambda: binding_constraints(self.ts),
+                lambda: binding_constraints(self.ts, lang=self.lang),
                 ["binding_constraint"],
             )
         )
@@ -1108,14 +1089,14 @@ class _Report:
                 "cost_per_year",
                 self.t["fig_cost_year_title"],
                 year_findings,
-                lambda: cost_per_year(self.ts),
+                lambda: cost_per_year(self.ts, lang=self.lang),
                 [*COST_ITEMS.values(), "cost_gross_eur", "cost_net_eur", "employed"],
             ),
             self.figure(
                 "cumulative_net_cost",
                 self.t["fig_cost_cum_title"],
                 cum_findings,
-                lambda: cumulative_net_cost(self.ts),
+                lambda: cumulative_net_cost(self.ts, lang=self.lang),
                 ["cost_net_eur"],
             ),
             self.cost_year_table(),
@@ -1238,7 +1219,8 @@ class _Report:
                 chart,
                 self.colours,
                 title="",
-                xlabel=self.f("payers_xlabel", start=start, end=end),
+                period=(start, end),
+                lang=self.lang,
                 number=lambda value: self.num(value, 2),
             ),
         )
@@ -1319,8 +1301,7 @@ class _Report:
                 {s: b / 1e6 for s, b in budgets.items()},
                 self.colours,
                 title="",
-                ylabel=self.t["cost_year_ylabel"],
-                budget_label=self.t["budget_label"],
+                lang=self.lang,
             ),
         )
         headers = [_e(self.t[k]) for k in ("scenario", "year")] + [
@@ -1387,8 +1368,7 @@ class _Report:
                 pd.Series(eligible.to_numpy(), index=[label(self.t, g) for g in groups]),
                 self.colours,
                 title="",
-                xlabel=self.t["composition_xlabel"],
-                eligible_label=self.t["eligible_label"],
+                lang=self.lang,
             ),
         )
         headers = [_e(self.t["group"]), _e(self.t["eligible"])] + [
@@ -1447,7 +1427,7 @@ class _Report:
             "wijk_map",
             self.f("fig_wijk_title", date=pd.Timestamp(end).date().isoformat()),
             findings,
-            lambda: wijk_map(by_wijk),
+            lambda: wijk_map(by_wijk, lang=self.lang),
         )
         observed_day = pd.Timestamp(EMPLOYED_BY_WIJK_DATE)
         early = by_wijk[by_wijk["date"] <= observed_day]
@@ -1489,13 +1469,7 @@ class _Report:
                 "calibration_fit",
                 self.f("fig_ppc_title", inside=inside, total=len(ppc)),
                 [],
-                lambda: rf.calibration_fit(
-                    ppc,
-                    title="",
-                    xlabel=self.t["ppc_xlabel"],
-                    observed_label=self.t["ppc_observed"],
-                    interval_label=self.t["ppc_interval"],
-                ),
+                lambda: calibration_fit(ppc, title="", lang=self.lang),
             )
         )
         headers = [_e(self.t[k]) for k in ("target", "date", "observed", "predicted", "inside")]
@@ -1598,40 +1572,6 @@ def _toml_value(value: object) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return str(value)
-
-
-def _legend_below(ax: Axes, scenarios: int) -> bool:
-    """With more than two scenarios, move a line chart's legend under the plot.
-
-    Inside the axes it would cover the early years, where the observed counts are.
-
-    Returns:
-        Whether the legend moved.
-    """
-    legend = ax.get_legend()
-    if legend is None or scenarios <= 2 or not ax.lines:
-        return False
-    pairs = [
-        (handle, text.get_text())
-        for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True)
-        if handle is not None
-    ]
-    handles, labels = [h for h, _ in pairs], [t for _, t in pairs]
-    legend.remove()
-    figure = ax.get_figure()
-    if figure is not None:
-        figure.legend(
-            handles, labels, loc="outside lower center", ncols=3, frameon=False, fontsize=9
-        )
-    return True
-
-
-def _translate(fig: Figure) -> None:
-    """Swap the English words of a figure from sim.figures for their Dutch."""
-    for text in fig.findobj(Text):
-        current = text.get_text()
-        if current:
-            text.set_text(translate_figure_text(current))
 
 
 __all__ = [

@@ -10,7 +10,6 @@ in the composition table, parties) are translated through :data:`LABELS`.
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Mapping
 
@@ -105,8 +104,6 @@ TEXT: dict[str, dict[str, str]] = {
         "fig_employed_title": "Jobs filled over time",
         "fig_p250_title": "Chance that 250 jobs are filled by the end of each year",
         "p250_finding": "{scenario}: {share} by the end of {year}",
-        "p250_ylabel": "runs with 250 jobs filled (%)",
-        "p250_xlabel": "by 31 December of year",
         "p250_source_forecast": "From the forecast's p250.csv.",
         "p250_source_runs": "From summary.csv (measure reached_250_by_year).",
         "headline": "Jobs on 1 January of each year",
@@ -220,7 +217,6 @@ TEXT: dict[str, dict[str, str]] = {
             "{scenario}: the municipality pays €{municipality} million; the national benefit "
             "budget saves €{national} million"
         ),
-        "payers_xlabel": "€ million over {start}–{end} (cost +, saving −)",
         "payers_assumption": (
             "Assumption (the report's reading of FACTS.md): the municipality bears wages, "
             "employer cost (Thermiek BV), begeleiding by the guiding organisations and its "
@@ -250,8 +246,6 @@ TEXT: dict[str, dict[str, str]] = {
         "budget": "budget (€ million)",
         "gap": "gap (€ million)",
         "year": "Year",
-        "budget_label": "budget {scenario}",
-        "cost_year_ylabel": "€ million per year",
         # --- section 4 ------------------------------------------------------------------
         "s4": "4. Who takes part, and where?",
         "s4_intro": (
@@ -262,8 +256,6 @@ TEXT: dict[str, dict[str, str]] = {
         "composition_finding": (
             "{group}: {participants} of participants against {eligible} of eligible ({scenario})"
         ),
-        "composition_xlabel": "share of the group (%)",
-        "eligible_label": "eligible (everyone who could take part)",
         "composition_table": "Composition at the end of the run",
         "composition_note": (
             "Share of each group among everyone who started up to the end of the run, and "
@@ -315,9 +307,6 @@ TEXT: dict[str, dict[str, str]] = {
         "inside": "Inside",
         "yes": "yes",
         "no": "no",
-        "ppc_xlabel": "value (count or share)",
-        "ppc_observed": "observed",
-        "ppc_interval": "90% predictive interval",
         # --- section 6 ------------------------------------------------------------------
         "s6": "6. What was run?",
         "setting": "Setting",
@@ -441,8 +430,6 @@ TEXT: dict[str, dict[str, str]] = {
         "fig_employed_title": "Ingevulde basisbanen in de tijd",
         "fig_p250_title": "Kans dat er aan het eind van elk jaar 250 basisbanen zijn",
         "p250_finding": "{scenario}: {share} aan het eind van {year}",
-        "p250_ylabel": "runs met 250 ingevulde banen (%)",
-        "p250_xlabel": "op 31 december van het jaar",
         "p250_source_forecast": "Uit p250.csv van de prognose.",
         "p250_source_runs": "Uit summary.csv (maat reached_250_by_year).",
         "headline": "Basisbanen op 1 januari van elk jaar",
@@ -560,7 +547,6 @@ TEXT: dict[str, dict[str, str]] = {
             "{scenario}: de gemeente betaalt €{municipality} miljoen; het landelijke "
             "uitkeringsbudget bespaart €{national} miljoen"
         ),
-        "payers_xlabel": "€ miljoen over {start}–{end} (kosten +, besparing −)",
         "payers_assumption": (
             "Aanname (de lezing van FACTS.md in dit rapport): de gemeente draagt het loon, "
             "de werkgeverskosten (Thermiek BV), de begeleiding door de begeleidende "
@@ -592,8 +578,6 @@ TEXT: dict[str, dict[str, str]] = {
         "budget": "budget (€ miljoen)",
         "gap": "tekort (€ miljoen)",
         "year": "Jaar",
-        "budget_label": "budget {scenario}",
-        "cost_year_ylabel": "€ miljoen per jaar",
         # --- section 4 ------------------------------------------------------------------
         "s4": "4. Wie doet mee, en waar?",
         "s4_intro": (
@@ -605,8 +589,6 @@ TEXT: dict[str, dict[str, str]] = {
             "{group}: {participants} van de deelnemers tegenover {eligible} van de doelgroep "
             "({scenario})"
         ),
-        "composition_xlabel": "aandeel van de groep (%)",
-        "eligible_label": "doelgroep (iedereen die mee kon doen)",
         "composition_table": "Samenstelling aan het eind van de run",
         "composition_note": (
             "Aandeel van elke groep onder iedereen die tot het eind van de run startte, en "
@@ -662,9 +644,6 @@ TEXT: dict[str, dict[str, str]] = {
         "inside": "Binnen",
         "yes": "ja",
         "no": "nee",
-        "ppc_xlabel": "waarde (aantal of aandeel)",
-        "ppc_observed": "waargenomen",
-        "ppc_interval": "90%-voorspelinterval",
         # --- section 6 ------------------------------------------------------------------
         "s6": "6. Wat is er gedraaid?",
         "setting": "Instelling",
@@ -779,103 +758,6 @@ LABELS: dict[str, dict[str, str]] = {
         "debts": "met schulden",
     },
 }
-
-# The English words of the figures of sim.figures, and their Dutch: the report draws
-# those figures and swaps their texts (axis labels, legends, panel titles) afterwards.
-# A text found in neither table stays as it is.
-FIGURE_WORDS_NL: dict[str, str] = {
-    "date": "datum",
-    "participants in a basisbaan (jobs filled)": "deelnemers in een basisbaan (ingevulde banen)",
-    "job ceiling": "plafond aan banen",
-    "observed (FACTS.md)": "gemeld (FACTS.md)",
-    "observed starters, Jun 2020 (FACTS.md)": "gemelde starters, jun 2020 (FACTS.md)",
-    "90% of runs": "90% van de runs",
-    "50% of runs": "50% van de runs",
-    "referred": "aangemeld",
-    "spoken to": "gesproken",
-    "rejected: prospect of paid work": "afgevallen: perspectief op betaald werk",
-    "rejected: physical limitations": "afgevallen: fysieke beperkingen",
-    "rejected: keeps volunteering": "afgevallen: houdt vrijwilligerswerk",
-    "rejected: other reasons": "afgevallen: andere redenen",
-    "started": "gestart",
-    "still employed": "nog in dienst",
-    "wages": "loonkosten",
-    "employer cost (Thermiek BV)": "werkgeverskosten (Thermiek BV)",
-    "guiding organisations": "begeleidende organisaties",
-    "municipal coaches": "gemeentelijke coaches",
-    "contributions of work providers": "bijdragen van werkgevende partijen",
-    "benefits no longer paid": "niet meer betaalde uitkeringen",
-    "subsidies": "subsidies",
-    "gross cost": "brutokosten",
-    "net cost": "nettokosten",
-    "million EUR per year\n(costs above zero, savings and income below)": (
-        "miljoen euro per jaar\n(kosten boven, besparingen onder nul)"
-    ),
-    "year (* part year, + 53 weeks)": "jaar (* deel van een jaar, + 53 weken)",
-    "cumulative net cost (million EUR)": "opgetelde nettokosten (miljoen euro)",
-    "budget": "budget",
-    "no fitting tasks": "geen passende taken",
-    "intake coaches": "intakecoaches",
-    "candidates (none ready)": "kandidaten (niemand klaar)",
-    "share of all weeks (%)": "aandeel van alle weken (%)",
-    "all weeks": "alle weken",
-    "% of weeks": "% van de weken",
-    "calendar year": "kalenderjaar",
-    "participants working in the area (median of runs)": (
-        "deelnemers die in het gebied werken (mediaan van de runs)"
-    ),
-}
-
-_MONTHS_NL = {
-    "Jan": "jan",
-    "Feb": "feb",
-    "Mar": "mrt",
-    "Apr": "apr",
-    "May": "mei",
-    "Jun": "jun",
-    "Jul": "jul",
-    "Aug": "aug",
-    "Sep": "sep",
-    "Oct": "okt",
-    "Nov": "nov",
-    "Dec": "dec",
-}
-_DAY = r"(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4})"
-
-# Texts of sim.figures with numbers or names in them: (pattern, Dutch template).
-FIGURE_PATTERNS_NL: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^ceiling: (.+)$"), r"plafond: \1"),
-    (re.compile(r"^(.+)\n\(observed (\d+)\)$"), r"\1\n(gemeld \2)"),
-    (
-        re.compile(rf"^people by {_DAY} \(median of (\d+) runs per scenario\)$"),
-        r"mensen op \1 \2 \3 (mediaan van \4 runs per scenario)",
-    ),
-    (
-        re.compile(r"^(.+)\n(\d+) in total, most in (.+) \((.+)\)$"),
-        r"\1\n\2 in totaal, de meeste in \3 (\4)",
-    ),
-    (
-        re.compile(r"^(.+)\n(\d+) in total \(observed (\d+)\); (\d+) of (\d+) areas within ±2$"),
-        r"\1\n\2 in totaal (gemeld \3); \4 van de \5 gebieden binnen ±2",
-    ),
-    (re.compile(r"^obs\. (\d+)$"), r"gem. \1"),
-)
-
-
-def translate_figure_text(text: str) -> str:
-    """A text of a figure of :mod:`sim.figures` in Dutch (unchanged when not known)."""
-    if text in FIGURE_WORDS_NL:
-        return FIGURE_WORDS_NL[text]
-    for pattern, template in FIGURE_PATTERNS_NL:
-        if pattern.match(text):
-            dutch = pattern.sub(template, text)
-            dutch = "\n".join(FIGURE_WORDS_NL.get(line, line) for line in dutch.split("\n"))
-            return re.sub(
-                r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b",
-                lambda m: _MONTHS_NL[m.group(1)],
-                dutch,
-            )
-    return text
 
 
 def texts(lang: str) -> dict[str, str]:
