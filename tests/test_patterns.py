@@ -140,7 +140,8 @@ def test_guidance_averages_about_2_5_hours_within_1_to_5_declining_with_tenure(
         tenure = m.week - m.people.start_week[ids]
         decline = np.where(pop.intensive_guidance[ids], 1.0, np.exp(-k * tenure))
         hours = np.clip(p.guidance_hours_start * pop.guidance_intensity[ids] * decline, 1, 5)
-        assert hours.min() >= 1.0 and hours.max() <= 5.0
+        assert hours.min() >= 1.0
+        assert hours.max() <= 5.0
         declining = ~pop.intensive_guidance[ids]
         assert (
             hours[declining & (tenure > 2 * WEEKS_PER_YEAR)].mean()

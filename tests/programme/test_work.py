@@ -58,7 +58,7 @@ def test_a_part_time_starter_who_asks_for_more_moves_to_full_time_after_the_ramp
 
 
 def test_without_a_ramp_those_who_will_ask_for_more_start_full_time():
-    host, people, part = work(
+    _host, _people, part = work(
         2, {"hours_ramp_weeks": 0}, part_time_start=[True, True], asks_more_hours=[True, False]
     )
     assert [part.starting_hours(person) for person in (0, 1)] == [32, 24]
