@@ -1,8 +1,10 @@
 """Section 2 of the report: what limits growth?
 
 The intake funnel at the end of the run, which constraint held new starts back (over
-the whole run and in its last year) and, per scenario, the lever to pull. Tables:
-:func:`funnel_table`, :func:`binding_table`, :func:`lever_table`; words: :data:`WORDS`
+the whole run and in its last year), the pool of candidates the coaches draw from and
+the yield of the intake year by year, and, per scenario, the lever to pull. Tables:
+:func:`funnel_table`, :func:`binding_table`, :func:`pool_table`, :func:`lever_table`;
+words: :data:`WORDS`
 and the names of constraints, levers and rejection reasons in :data:`LABELS`; markup:
 ``templates/limits.html.j2``.
 """
@@ -84,6 +86,17 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "whole_run": "whole run",
         "last_year": "last year",
+        "pool_table": "The pool of candidates, and the yield of the intake",
+        "pool_note": (
+            "Median over runs. Pool: people on bijstand who meet the criteria, would like "
+            "(more) work and have not been referred yet, on 1 January (FACTS.md: 'ruim "
+            "1,200' of ~7,500 long-term households want work). Yield: of those spoken to in "
+            "the year before, the share who started (pooled over runs). Coaches refer the "
+            "most promising first, so the yield falls as the pool is worked."
+        ),
+        "new_year": "1 January",
+        "pool": "pool",
+        "yield": "yield",
         "lever": "Lever",
         "lever_advice": "{scenario}: in the last year mostly {constraint} — {lever}.",
         "lever_full": (
@@ -141,6 +154,18 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "whole_run": "hele run",
         "last_year": "laatste jaar",
+        "pool_table": "De pool van kandidaten, en de opbrengst van de intake",
+        "pool_note": (
+            "Mediaan over de runs. Pool: mensen in de bijstand die aan de criteria voldoen, "
+            "(meer) willen werken en nog niet zijn aangemeld, op 1 januari (FACTS.md: 'ruim "
+            "1.200' van ~7.500 langdurige huishoudens willen werken). Opbrengst: van de "
+            "gesproken kandidaten in het jaar ervoor, het aandeel dat startte (over de runs "
+            "samen). Coaches melden de meest kansrijken eerst aan, dus de opbrengst daalt "
+            "naarmate de pool wordt uitgeput."
+        ),
+        "new_year": "1 januari",
+        "pool": "pool",
+        "yield": "opbrengst",
         "lever": "Knop",
         "lever_advice": "{scenario}: in het laatste jaar vooral {constraint} — {lever}.",
         "lever_full": (
@@ -168,7 +193,9 @@ LABELS: dict[str, dict[str, str]] = {
         "lever_budget": "raise the budget",
         "lever_tasks": "collect more tasks: talk with more wijk organisations",
         "lever_coaches": "add intake coaches",
-        "lever_candidates": "refer more candidates to the intake",
+        "lever_candidates": (
+            "widen the pool: reach more people who want work, or widen the criteria"
+        ),
         # rejection reasons
         "paid_work": "still a prospect of paid work",
         "health": "physical limitations too great",
@@ -185,7 +212,9 @@ LABELS: dict[str, dict[str, str]] = {
         "lever_budget": "verhoog het budget",
         "lever_tasks": "haal meer taken op: spreek meer wijkorganisaties",
         "lever_coaches": "zet meer intakecoaches in",
-        "lever_candidates": "meld meer kandidaten aan voor de intake",
+        "lever_candidates": (
+            "vergroot de pool: bereik meer mensen die willen werken, of verruim de criteria"
+        ),
         "paid_work": "nog perspectief op betaald werk",
         "health": "fysieke beperkingen te groot",
         "volunteering": "houdt liever het huidige vrijwilligerswerk",
@@ -237,6 +266,47 @@ def binding_table(results: Results) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows, columns=["scenario", "constraint", "whole", "last_year"])
+
+
+def pool_table(results: Results) -> pd.DataFrame:
+    """The pool of willing candidates on 1 January, and the intake's yield the year before.
+
+    Returns:
+        A row per scenario and year: ``pool``, the median over runs of the willing pool
+        in the last week ending on or before 1 January of ``year``, and ``yield``, of all
+        people spoken to in the year before (all runs together), the share who started
+        (NaN for the first year). Empty when the runs did not keep ``willing_pool``,
+        ``spoken_cum`` and ``started_cum``.
+    """
+    columns = ["scenario", "year", "pool", "yield"]
+    if not results.has("willing_pool", "spoken_cum", "started_cum"):
+        return pd.DataFrame(columns=columns)
+    ts = results.timeseries
+    first, last = results.start.year + 1, results.end.year
+    rows = []
+    for year in range(first, last + 1):
+        upto = ts[ts["date"] <= pd.Timestamp(year, 1, 1)]
+        at_new_year = upto.groupby(RUN_KEYS, sort=False)[
+            ["willing_pool", "spoken_cum", "started_cum"]
+        ].last()
+        year_before = ts[ts["date"] <= pd.Timestamp(year - 1, 1, 1)]
+        before = year_before.groupby(RUN_KEYS, sort=False)[["spoken_cum", "started_cum"]].last()
+        for scenario, mine in at_new_year.groupby(level="scenario", sort=False):
+            spoken = started = float("nan")
+            if len(before):
+                prior = before.xs(scenario, level="scenario")
+                now = mine.droplevel("scenario")
+                spoken = float((now["spoken_cum"] - prior["spoken_cum"]).sum())
+                started = float((now["started_cum"] - prior["started_cum"]).sum())
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "year": year,
+                    "pool": float(mine["willing_pool"].median()),
+                    "yield": started / spoken if spoken else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
 
 
 def top_constraint(shares: Mapping[str, float]) -> tuple[str, float]:
@@ -386,4 +456,6 @@ def section(ctx: Context) -> Markup:
         constraints=CONSTRAINTS,
         binding=binding.set_index(["scenario", "constraint"]).to_dict("index"),
         levers=lever_table(r).to_dict("index"),
+        pool=pool_table(r).set_index(["year", "scenario"]).to_dict("index"),
+        pool_years=sorted(pool_table(r)["year"].unique().tolist()),
     )
