@@ -48,7 +48,7 @@ WORDS: dict[str, dict[str, str]] = {
         "intro": (
             "Every week the model records which constraint held new starts back: too few "
             "candidates, too few intake coaches, too few tasks in the wijken, the jobs "
-            "ceiling or the budget. The one that holds most often is the lever to pull."
+            "jobs funded or the budget. The one that holds most often is the lever to pull."
         ),
         "fig_funnel_title": "Instroom: how many of those spoken to start",
         "funnel_finding": "{scenario}: {started} of {spoken} spoken to started ({share})",
@@ -80,9 +80,9 @@ WORDS: dict[str, dict[str, str]] = {
         "binding_note": (
             "Whole run: from summary.csv (mean over runs). Last year: the year up to the "
             "end of the run, where the lever matters now. When several constraints hold in "
-            "the same week the model records the first of: ceiling, budget, tasks, coaches, "
-            "candidates. Selected candidates who wait for tasks count against the ceiling, "
-            "so a shortage of tasks can show as the ceiling."
+            "the same week the model records the first of: jobs funded, budget, tasks, "
+            "coaches, candidates. Selected candidates who wait for tasks count against the "
+            "jobs funded, so a shortage of tasks can show as the jobs funded."
         ),
         "whole_run": "whole run",
         "last_year": "last year",
@@ -101,11 +101,11 @@ WORDS: dict[str, dict[str, str]] = {
         "lever_advice": "{scenario}: in the last year mostly {constraint} — {lever}.",
         "lever_full": (
             "{scenario}: with {jobs} of {ceiling} jobs filled the programme is at its target "
-            "size; the ceiling holds by design, there is no lever to pull."
+            "size; the jobs funded hold by design, there is no lever to pull."
         ),
         "tasks_hidden": (
             "Note: in {year} on average {waiting} selected candidates waited for tasks, "
-            "taking places under the ceiling: tasks held growth back more than the record "
+            "taking places among the jobs funded: tasks held growth back more than the record "
             "shows — collect more tasks in the wijken."
         ),
     },
@@ -113,8 +113,9 @@ WORDS: dict[str, dict[str, str]] = {
         "heading": "2. Wat remt de groei?",
         "intro": (
             "Het model houdt elke week bij wat nieuwe starters tegenhield: te weinig "
-            "kandidaten, te weinig intakecoaches, te weinig taken in de wijken, het plafond "
-            "aan banen of het budget. Wat het vaakst remt, is de knop om aan te draaien."
+            "kandidaten, te weinig intakecoaches, te weinig taken in de wijken, de "
+            "gefinancierde banen of het budget. Wat het vaakst remt, is de knop om aan te "
+            "draaien."
         ),
         "fig_funnel_title": "Instroom: hoeveel gesproken kandidaten starten",
         "funnel_finding": (
@@ -148,9 +149,10 @@ WORDS: dict[str, dict[str, str]] = {
         "binding_note": (
             "Hele run: uit summary.csv (gemiddelde over de runs). Laatste jaar: het jaar tot "
             "het eind van de run, waar de knop nu telt. Als in dezelfde week meerdere "
-            "beperkingen gelden, noteert het model de eerste van: plafond, budget, taken, "
-            "coaches, kandidaten. Geselecteerde kandidaten die op taken wachten tellen mee "
-            "voor het plafond, dus een tekort aan taken kan als plafond verschijnen."
+            "beperkingen gelden, noteert het model de eerste van: gefinancierde banen, "
+            "budget, taken, coaches, kandidaten. Geselecteerde kandidaten die op taken wachten "
+            "tellen mee voor de gefinancierde banen, dus een tekort aan taken kan als de "
+            "gefinancierde banen verschijnen."
         ),
         "whole_run": "hele run",
         "last_year": "laatste jaar",
@@ -170,11 +172,12 @@ WORDS: dict[str, dict[str, str]] = {
         "lever_advice": "{scenario}: in het laatste jaar vooral {constraint} — {lever}.",
         "lever_full": (
             "{scenario}: met {jobs} van {ceiling} banen ingevuld heeft het programma zijn "
-            "beoogde omvang; het plafond remt zoals bedoeld, er is geen knop om aan te draaien."
+            "beoogde omvang; de gefinancierde banen remmen zoals bedoeld, er is geen knop om "
+            "aan te draaien."
         ),
         "tasks_hidden": (
             "Let op: in {year} wachtten gemiddeld {waiting} geselecteerde kandidaten op "
-            "taken, op plaatsen onder het plafond: taken remden de groei meer dan de "
+            "taken, op gefinancierde plaatsen: taken remden de groei meer dan de "
             "registratie laat zien — haal meer taken op in de wijken."
         ),
     },
@@ -183,13 +186,13 @@ WORDS: dict[str, dict[str, str]] = {
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         # constraints
-        "ceiling": "the jobs ceiling",
+        "ceiling": "the jobs funded",
         "budget": "the budget",
         "tasks": "too few tasks in the wijken",
         "coaches": "too few intake coaches",
         "candidates": "too few candidates",
         # levers
-        "lever_ceiling": "raise the ceiling: allow more jobs a year",
+        "lever_ceiling": "fund more jobs a year",
         "lever_budget": "raise the budget",
         "lever_tasks": "collect more tasks: talk with more wijk organisations",
         "lever_coaches": "add intake coaches",
@@ -203,12 +206,12 @@ LABELS: dict[str, dict[str, str]] = {
         "other": "cannot or dare not take the step",
     },
     "nl": {
-        "ceiling": "het plafond aan banen",
+        "ceiling": "de gefinancierde banen",
         "budget": "het budget",
         "tasks": "te weinig taken in de wijken",
         "coaches": "te weinig intakecoaches",
         "candidates": "te weinig kandidaten",
-        "lever_ceiling": "verhoog het plafond: sta meer banen per jaar toe",
+        "lever_ceiling": "financier meer banen per jaar",
         "lever_budget": "verhoog het budget",
         "lever_tasks": "haal meer taken op: spreek meer wijkorganisaties",
         "lever_coaches": "zet meer intakecoaches in",
