@@ -259,7 +259,7 @@ def binding_constraint(m: BasisbaanModel) -> str:
 
 
 def employed_by_wijk(m: BasisbaanModel) -> tuple[int, ...]:
-    """Participants per wijk, in the order of sim.wijken.WIJKEN."""
+    """Participants per area, in the order of the parameters' areas."""
     return tuple(m.people.employed_by_wijk.tolist())
 
 

@@ -30,14 +30,15 @@ from pydantic import (
     model_validator,
 )
 
-from sim.config.checks import check_keys, is_number, unknown_name, validation_error
+from sim.config.checks import check_keys, is_number, validation_error
 
 # ConfigError lives with the other input checks; importing it from here keeps working.
 from sim.config.errors import ConfigError as ConfigError
 from sim.config.errors import FieldError
-from sim.wijken import WIJKEN
+from sim.wijken import GRONINGEN_AREAS, Area, check_areas
 
 FIRST_YEAR = 2020
+CALENDAR_START = dt.date(2020, 3, 1)  # the model's week 0 (sim.timeline.PROGRAMME_START)
 LAST_YEAR = 2100
 
 
@@ -117,18 +118,6 @@ def _to_lump_sums(value: Any) -> dict[dt.date, float]:
 LumpSums = Annotated[dict[dt.date, float], BeforeValidator(_to_lump_sums)]
 
 
-def _check_wijk_weights(value: dict[str, float]) -> dict[str, float]:
-    unknown = [name for name in value if name not in WIJKEN]
-    if unknown:
-        raise ValueError(unknown_name("wijk", unknown[0], WIJKEN))
-    missing = [name for name in WIJKEN if name not in value]
-    if missing:
-        raise ValueError(f"missing weight for wijk '{missing[0]}'; give all 14 areas")
-    if any(w < 0 for w in value.values()) or sum(value.values()) <= 0:
-        raise ValueError("weights must be >= 0 with a positive total")
-    return {name: float(value[name]) for name in WIJKEN}
-
-
 # The registry's sections, in registry order. Each entry names its section, and the
 # parameter table of docs/ODD.md has one table per section under these headings.
 POPULATION = "Population: the people on bijstand in gemeente Groningen"
@@ -203,24 +192,6 @@ def P(  # noqa: N802 (short, as it opens every registry line)
         },
     )
 
-
-# Relative number of bijstand households per area. FACTS.md has no such figures.
-DEFAULT_WIJK_WEIGHTS: dict[str, float] = {
-    "Selwerd": 1.0,
-    "De Hoogte/Indische buurt": 1.0,
-    "Centrum": 1.0,
-    "Korrewegwijk": 1.0,
-    "De Wijert": 0.8,
-    "Vinkhuizen": 1.3,
-    "Beijum": 1.2,
-    "Corpus den Hoorn": 0.8,
-    "Oosterpark": 1.1,
-    "Lewenborg": 1.1,
-    "Paddepoel": 1.0,
-    "Rivierenbuurt": 0.8,
-    "Haren": 0.4,
-    "Hoogkerk": 0.5,
-}
 
 _F22 = "FACTS.md (2022 letter)"
 
@@ -324,11 +295,14 @@ class Params(BaseModel):
         doc="Age at which recipients and participants reach state pension (AOW).",
         section=POPULATION,
     )  # fmt: skip
-    wijk_weights: Annotated[dict[str, float], AfterValidator(_check_wijk_weights)] = P(
-        DEFAULT_WIJK_WEIGHTS, unit="relative weight",
-        source="assumption: relative bijstand households per area, higher in Vinkhuizen, "
-        "Beijum, Lewenborg, Oosterpark; low in the villages Haren and Hoogkerk",
-        doc="Where recipients live, over the 14 areas of FACTS.md.",
+    areas: Annotated[tuple[Area, ...], AfterValidator(check_areas)] = P(
+        GRONINGEN_AREAS, unit="areas",
+        source="FACTS.md: the 14 areas of the participants-by-wijk table (Jan 2022); "
+        "assumption: their weights (relative bijstand households; FACTS.md has no counts "
+        "per wijk: higher in Vinkhuizen, Beijum, Lewenborg, Oosterpark, low in the villages "
+        "Haren and Hoogkerk) and neighbours (read off the city map)",
+        doc="The wijken and villages where recipients live and participants work: each "
+        "with its weight (where recipients live), the areas near it and its map tile.",
         section=POPULATION,
     )  # fmt: skip
 
@@ -590,7 +564,7 @@ class Params(BaseModel):
         "and care for residents (FACTS.md task list) in each area, more where more people "
         "live on bijstand",
         doc="Organisations per wijk that can supply tasks, on average: each wijk gets a "
-        "share in proportion to its wijk_weights (at least one).",
+        "share in proportion to its weight in `areas` (at least one).",
         section=TASKS,
     )  # fmt: skip
     additional_work_hours: float = P(
@@ -838,6 +812,14 @@ class Params(BaseModel):
     )  # fmt: skip
 
     # --- PROGRAMME --------------------------------------------------------------------
+    programme_start: dt.date = P(
+        dt.date(2020, 3, 1), unit="date",
+        source="FACTS.md: Groningen's basisbaan started 1 March 2020 (another municipality's "
+        "profile sets its own start; the model's calendar begins on 1 March 2020)",
+        doc="The day the programme starts: before it no jobs are funded, no coaches hold "
+        "intakes and no tasks are collected.",
+        section=PROGRAMME,
+    )  # fmt: skip
     covid_start: dt.date = P(
         dt.date(2020, 3, 15), unit="date",
         source="FACTS.md: slowed by COVID-19; first Dutch lockdown mid-March 2020",

@@ -74,6 +74,11 @@ def policy_timeline(p: Params, weeks: int) -> PolicyTimeline:
         week = max(0, -(-(day - date_of(0)).days // DAYS_PER_WEEK))  # the week it falls in
         if week < n:
             subsidy[week] += amount
+    # Before the programme starts nothing is funded, staffed or collected.
+    before = days < np.datetime64(p.programme_start)
+    ceiling[before] = 0
+    coaches[before] = 0
+    collection = np.where(before, 0.0, collection)
     return PolicyTimeline(
         pace=pace,
         job_target=target,

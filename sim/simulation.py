@@ -13,7 +13,6 @@ from sim.model import HORIZON_WEEKS, BasisbaanModel
 from sim.outcomes import OUTCOMES
 from sim.params import Params
 from sim.timeline import PROGRAMME_START, as_date, date_of, weeks_until
-from sim.wijken import WIJKEN
 
 DEFAULT_UNTIL = dt.date(2030, 12, 31)
 LATEST_UNTIL = date_of(HORIZON_WEEKS)
@@ -72,9 +71,9 @@ def run_replicate(
     frame = frame.reset_index(drop=True)
     by_wijk = pd.DataFrame(
         {
-            "date": np.repeat(dates, len(WIJKEN)),
+            "date": np.repeat(dates, len(model.p.areas)),
             "replicate": np.int64(replicate),
-            "wijk": np.tile(np.array(WIJKEN, dtype=object), len(weeks)),
+            "wijk": np.tile(np.array([a.name for a in model.p.areas], dtype=object), len(weeks)),
             "employed": by_wijk_counts.ravel(),
         }
     )
