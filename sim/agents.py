@@ -183,11 +183,18 @@ class WijkOrganisation(mesa.Agent):
         """Whether the smallest task still fits in the additional work left."""
         return self.additional_work - self.offered_hours >= self.hour_levels[0]
 
-    def offer_task(self) -> int:
-        """Supply one more task that fits the additional work left; returns its hours."""
+    def offer_task(self, hours_asked: int | None = None) -> int:
+        """Supply one more task that fits the additional work left; returns its hours.
+
+        A task of ``hours_asked`` when asked for and it fits; otherwise the hours of the
+        work the organisation has at hand (one of those that fit, at random).
+        """
         left = self.additional_work - self.offered_hours
-        fitting = [hours for hours in self.hour_levels if hours <= left]
-        hours = fitting[self._hours.scalar.randrange(len(fitting))]
+        if hours_asked is not None and hours_asked <= left:
+            hours = hours_asked
+        else:
+            fitting = [hours for hours in self.hour_levels if hours <= left]
+            hours = fitting[self._hours.scalar.randrange(len(fitting))]
         self.offered_hours += hours
         self.tasks_supplied += 1
         return hours

@@ -162,7 +162,7 @@ class BasisbaanModel(mesa.Model):
         """
         p, ceiling = self.p, self.policy.job_ceiling[week]
         held: set[str] = set()
-        self.tasks.wanting = []
+        self.tasks.wanting = {}
         for candidate in list(self.intake.selected):
             if candidate.ready_week > week:
                 continue
@@ -175,7 +175,7 @@ class BasisbaanModel(mesa.Model):
             hours = self.work.starting_hours(candidate.person)
             tasks = self.tasks.find(candidate.person, hours, p.tasks_per_participant_max)
             if tasks is None:
-                self.tasks.wanting.append(candidate.person)
+                self.tasks.wanting[candidate.person] = hours
                 continue
             self.intake.selected.remove(candidate)
             self._start(candidate, tasks, week)

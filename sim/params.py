@@ -382,22 +382,24 @@ class Params(BaseModel):
         section=ELIGIBILITY,
     )  # fmt: skip
     share_willing: float = P(
-        0.17, ge=0, le=1, unit="share of recipients",
+        0.15, ge=0, le=1, unit="share of recipients",
         source="FACTS.md: of ~7,500 households on bijstand for more than 3 years, 'ruim "
-        "1,200' would like (more) work (Hanze final report, Mar 2023): 1,200 / 7,100 "
-        "long-term households in the model",
+        "1,200' would like (more) work (Hanze final report, Mar 2023); willing from arrival "
+        "on bijstand with this share, plus those who come to want work later "
+        "(willing_onset_per_year), gives ~1,230 of ~7,170 long-term households (17%) in "
+        "Mar 2023. Range 0.13-0.18: 1,100 to 1,350 willing",
         doc="Recipients who would like (more) work: only they are referred (a partner "
         "offered an intake along with a selected candidate excepted).",
-        uncertain=(0.15, 0.21),
+        uncertain=(0.13, 0.18),
         section=ELIGIBILITY,
     )  # fmt: skip
     willing_onset_per_year: float = P(
         0.01, ge=0, le=1, unit="per year",
         source="assumption: FACTS.md gives the willing share at one time (Mar 2023) only; "
         "some who do not want work now come to want it later (circumstances change), so "
-        "the pool renews besides the inflow into long-term bijstand; 1% a year keeps the "
-        "willing share of the long-term group near 17-20% to 2030 (range 0-3% for the "
-        "sensitivity analysis)",
+        "the pool renews besides the inflow into long-term bijstand; 1% a year raises the "
+        "willing share of the long-term group from 17% (Mar 2023) to ~22% (2030); range "
+        "0-3% a year",
         doc="Yearly rate at which a recipient who does not want work comes to want it.",
         uncertain=(0.0, 0.03),
         section=ELIGIBILITY,
@@ -509,9 +511,8 @@ class Params(BaseModel):
     coach_hiring_weeks: int = P(
         26, ge=0, le=260, unit="weeks",
         source="assumption: recruiting and training an experienced coach takes about half a "
-        "year; sources/2024-04 letter: a kwartiermaker began building the structural "
-        "organisation in Feb 2023. Range 13-52 weeks: from moving a coach from another "
-        "team to building a new team (vacancy, hiring, induction)",
+        "year. Range 13-52 weeks: from moving a coach from another team to building a new "
+        "team (vacancy, hiring, induction)",
         doc="Weeks from the decision to fund more jobs until the coaches hired for them "
         "hold intakes.",
         uncertain=(13, 52),
@@ -865,9 +866,9 @@ class Params(BaseModel):
         1.0, ge=0, le=5, unit="multiplier",
         source="assumption: the council set a minimum ('at least +50 a year', FACTS.md); the "
         "municipality may fund and aim for more, up to what the pipeline of candidates "
-        "allows; 1 funds exactly the target. Range 1-2 (+50 to +100 a year): with coaches "
-        "and tasks not limiting (the pipeline_limit scenario) the candidates allow about "
-        "+175 starts in the first year, so the pipeline does not cap this range",
+        "allows; 1 funds exactly the target. Range 1-2 (+50 to +100 a year): with coaches, "
+        "referrals and tasks not limiting (the pipeline_limit scenario) the candidates "
+        "allow about +170 starts in the first year, so the pipeline does not cap this range",
         doc="Jobs funded each budget year relative to the target's growth.",
         uncertain=(1.0, 2.0),
         implementation=True,
