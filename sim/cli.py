@@ -179,7 +179,8 @@ def _forecast(args: argparse.Namespace) -> int:
     ts = read_table(args.out, "timeseries", columns=TIMESERIES_NEEDED)
     written = [args.out / "forecast.csv", args.out / "p250.csv"]
     forecast_table(ts, experiment.until).to_csv(written[0], index=False)
-    p250_table(ts, experiment.until).to_csv(written[1], index=False)
+    target = experiment.params(next(iter(experiment.scenarios))).job_ceiling_max
+    p250_table(ts, experiment.until, target).to_csv(written[1], index=False)
     fit = _calibration_fit()
     if fit is not None:
         written.append(args.out / "ppc.csv")
@@ -219,10 +220,16 @@ def write_outputs(directory: Path, *, figures: bool = True) -> list[Path]:
     written = [path]
     if figures:
         from sim.figures import save_figures
+        from sim.store import read_manifest
+        from sim.wijken import Area
 
         ts = read_table(directory, "timeseries")
         by_wijk = read_table(directory, "by_wijk")
-        written += save_figures(ts, by_wijk, directory / "figures")
+        manifest = read_manifest(directory)
+        recorded = manifest.get("areas")
+        areas = [Area(**area) for area in recorded] if recorded else None
+        target = int(manifest.get("target_jobs", 250))
+        written += save_figures(ts, by_wijk, directory / "figures", areas=areas, target=target)
         from sim.report import write_report
 
         written.append(write_report(directory))

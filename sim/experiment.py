@@ -36,6 +36,7 @@ from sim.config.checks import (
     whole_number,
 )
 from sim.config.errors import ConfigError
+from sim.config.profiles import PROFILES, Profile, load_profile, profile_path
 from sim.config.read import read_toml
 from sim.outcomes import OUTCOMES
 from sim.params import Params, check_names
@@ -46,6 +47,7 @@ EXPERIMENT_KEYS = (
     "name",
     "description",
     "extends",
+    "municipality",
     "seed",
     "replicates",
     "until",
@@ -105,6 +107,8 @@ class Experiment:
     until: dt.date
     outputs: tuple[str, ...]
     text: str = field(repr=False, default="")
+    # The municipality's profile the base starts from (None: the registry's Groningen).
+    municipality: Profile | None = None
     # Per-replicate overrides (a forecast's posterior draws): replicate k runs with
     # draws[k] under its scenario's levers. Empty for ordinary experiments.
     draws: tuple[dict[str, Any], ...] = ()
@@ -163,6 +167,7 @@ class Experiment:
         """What defines the experiment's results: settings and overrides, not prose."""
         return {
             "name": self.name,
+            "municipality": self.municipality.name if self.municipality else None,
             "base": _plain(self.base),
             "scenarios": _plain(self.scenarios),
             "sweep": _plain(self.sweep.samples) if self.sweep else None,
@@ -229,6 +234,10 @@ def parse_experiment(
             _seen=(*_seen, parent_path.resolve()),
         )
         inherited = dict(parent.base)
+    municipality = parent.municipality if parent else None
+    if "municipality" in data:
+        municipality = _profile(data["municipality"], source, base_dir)
+        inherited = {**inherited, **municipality.overrides}
 
     name = folder_name(
         data.get("name", parent.name if parent else Path(source).stem), source=source, key="name"
@@ -274,10 +283,25 @@ def parse_experiment(
         until=until,
         outputs=outputs,
         text=text,
+        municipality=municipality,
     )
 
 
 # ---------------------------------------------------------------------------------
+def _profile(value: Any, source: str, base_dir: Path | None) -> Profile:
+    reference = string(value, source=source, key="municipality")
+    path = profile_path(reference, relative_to=base_dir)
+    if not path.exists():
+        known = sorted(p.stem for p in PROFILES.glob("*.toml"))
+        raise ConfigError(
+            f"no municipality profile '{reference}' ({path} does not exist); allowed: "
+            f"{', '.join(known)}, or the path of a profile file",
+            source=source,
+            key="municipality",
+        )
+    return load_profile(path)
+
+
 def _seed(data: Mapping[str, Any], parent: Experiment | None, source: str) -> int:
     seed = data.get("seed", parent.seed if parent else DEFAULT_SEED)
     return whole_number(seed, at_least=0, source=source, key="seed")

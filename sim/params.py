@@ -943,6 +943,12 @@ class Params(BaseModel):
     def _consistent(self) -> Params:
         # Each error names the field a user would change (FieldError), so the message
         # points at a key even though the rule involves two.
+        if self.programme_start < CALENDAR_START:
+            raise FieldError(
+                "programme_start",
+                f"programme_start ({self.programme_start}) is before the model's calendar "
+                f"begins ({CALENDAR_START})",
+            )
         if self.covid_end < self.covid_start:
             raise FieldError(
                 "covid_end",

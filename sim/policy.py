@@ -76,6 +76,7 @@ def policy_timeline(p: Params, weeks: int) -> PolicyTimeline:
             subsidy[week] += amount
     # Before the programme starts nothing is funded, staffed or collected.
     before = days < np.datetime64(p.programme_start)
+    target = np.where(before, 0.0, target)
     ceiling[before] = 0
     coaches[before] = 0
     collection = np.where(before, 0.0, collection)

@@ -50,7 +50,7 @@ def execute(spec: RunSpec, outputs: tuple[str, ...]) -> RunOutcome:
     params = Params.from_mapping(spec.overrides)
     replicate = run_replicate(params, spec.seed, spec.until, spec.replicate)
     ts = replicate.timeseries
-    runs, years = run_tables(ts)
+    runs, years = run_tables(ts, target=params.job_ceiling_max)
     seconds = time.perf_counter() - started
     labels = {"scenario": spec.scenario, "sample": spec.sample, "replicate": spec.replicate}
     sweep = {f"param_{name}": value for name, value in spec.sweep_values.items()}

@@ -162,9 +162,15 @@ class ResultStore:
 
     def _new_manifest(self) -> dict[str, Any]:
         exp = self.experiment
+        first = exp.params(next(iter(exp.scenarios)))
         return {
             "name": exp.name,
             "description": exp.description,
+            "municipality": exp.municipality.manifest() if exp.municipality else None,
+            # The areas of the first scenario, for the map (the areas are a municipality's,
+            # the same in every scenario), and the target the report counts towards.
+            "areas": [area.model_dump() for area in first.areas],
+            "target_jobs": first.job_ceiling_max,
             "experiment_file": exp.source,
             "experiment_text": exp.text,
             "experiment_hash": exp.digest(),

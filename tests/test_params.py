@@ -66,8 +66,20 @@ def test_unknown_key_suggests_the_closest_name():
             r"key 'part_time_start_hours': part_time_start_hours \(20\) is not the sum",
         ),
         (
-            {"wijk_weights": {"Groningen-Noord": 1}},
-            r"key 'wijk_weights': unknown wijk 'Groningen-Noord'; allowed: Selwerd, ",
+            {"areas": [{"name": "Noord", "weight": 1, "near": ["Zuid"]}]},
+            r"key 'areas': area 'Noord' is near 'Zuid', which is not an area; allowed: Noord",
+        ),
+        (
+            {"areas": [{"name": "A", "weight": 1, "near": []}, {"name": "B", "weight": 1}]},
+            r"key 'areas': area 'A' has no neighbours",
+        ),
+        (
+            {"areas": [{"name": "A", "weight": 1, "near": ["B"]}, {"name": "B", "weight": 1, "near": ["C"]}, {"name": "C", "weight": 0, "near": ["B"]}]},
+            r"key 'areas': area 'A' is near 'B' but 'B' does not list 'A': neighbours are mutual",
+        ),
+        (
+            {"programme_start": "2019-01-01"},
+            r"key 'programme_start': programme_start \(2019-01-01\) is before the model's calendar",
         ),
         ({"share_couples": 0.8}, r"key 'share_single_parents': share_couples \+ share_single"),
     ],

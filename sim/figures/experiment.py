@@ -41,9 +41,10 @@ from matplotlib.patches import Patch, Rectangle
 from sim.constraints import CONSTRAINTS
 from sim.figures.labels import Labels, labels
 from sim.figures.style import BASELINE, DPI, new_figure, scenario_colours
+from sim.figures.tiles import tile_layout
 from sim.observed import EMPLOYED_BY_WIJK_2022, EMPLOYED_BY_WIJK_DATE, observed
 from sim.timeline import PROGRAMME_START
-from sim.wijken import TILES
+from sim.wijken import Area
 
 TARGET_JOBS = 250  # FACTS.md, Mar 2023: at least +50 jobs a year, up to 250
 NET_COST_PER_JOB_2022 = 19_000  # FACTS.md, 2022 letter: net cost per job per year (EUR)
@@ -192,7 +193,12 @@ def _band_handles(quantiles: Sequence[float], words: Labels) -> list[Patch]:
 # Jobs filled over time
 # ----------------------------------------------------------------------------------
 def employed_fan(
-    ts: pd.DataFrame, *, title: str | None = None, target: int = TARGET_JOBS, lang: str = "en"
+    ts: pd.DataFrame,
+    *,
+    title: str | None = None,
+    target: int = TARGET_JOBS,
+    lang: str = "en",
+    observed_counts: bool = True,
 ) -> Figure:
     """Jobs filled over time per scenario: median, 50% and 90% of runs.
 
@@ -205,12 +211,14 @@ def employed_fan(
         title: replaces the default title, which says when ``target`` jobs are filled.
         target: the number of jobs the title reports on.
         lang: the language of the figure's words (``"en"`` or ``"nl"``).
+        observed_counts: draw Groningen's observed counts (FACTS.md); False for
+            another municipality.
 
     Returns:
         The figure.
     """
     words = labels(lang)
-    ts = _tidy(ts)
+    ts = _from_opening(_tidy(ts))
     scenarios = _scenarios(ts)
     colours = scenario_colours(scenarios)
     fig = new_figure(6.0)
@@ -220,7 +228,8 @@ def employed_fan(
     levels = [("job_ceiling", "--")] + ([("job_target", ":")] if "job_target" in ts else [])
     for column, style in levels:
         _draw_levels(ax, ts, scenarios, colours, column, style)
-    _draw_observed_counts(ax, words)
+    if observed_counts:
+        _draw_observed_counts(ax, words)
     handles, _ = ax.get_legend_handles_labels()
     # One legend entry per kind of line, in grey, below the plot so that it hides no data.
     kinds = [
@@ -267,6 +276,21 @@ def _draw_levels(
         return
     for name, curve in curves.items():
         ax.plot(curve.index, curve, ls=style, color=colours[name], lw=1.2, alpha=0.8)
+
+
+def _from_opening(ts: pd.DataFrame) -> pd.DataFrame:
+    """The weeks from half a year before the programme opens (its first funded jobs)."""
+    if "job_ceiling" not in ts:
+        return ts
+    funded = ts.loc[ts["job_ceiling"] > 0, "date"]
+    if funded.empty:
+        return ts
+    return ts[ts["date"] >= funded.min() - pd.Timedelta(weeks=26)]
+
+
+def is_groningen(areas: Sequence[Area] | None) -> bool:
+    """Whether these are Groningen's areas (so that its observed counts apply)."""
+    return areas is None or {a.name for a in areas} == set(EMPLOYED_BY_WIJK_2022)
 
 
 def _draw_observed_counts(ax: Axes, words: Labels) -> None:
@@ -318,7 +342,13 @@ def _reach_finding(frame: pd.DataFrame, target: int, words: Labels) -> str:
 # ----------------------------------------------------------------------------------
 # Intake funnel
 # ----------------------------------------------------------------------------------
-def intake_funnel(ts: pd.DataFrame, *, at: str | dt.date | None = None, lang: str = "en") -> Figure:
+def intake_funnel(
+    ts: pd.DataFrame,
+    *,
+    at: str | dt.date | None = None,
+    lang: str = "en",
+    observed_counts: bool = True,
+) -> Figure:
     """Referred, spoken to, rejected by reason, started and still employed, up to a date.
 
     Bars are medians across runs of each scenario's cumulative counts at ``at``, with
@@ -331,6 +361,8 @@ def intake_funnel(ts: pd.DataFrame, *, at: str | dt.date | None = None, lang: st
         ts: weekly time series of one or more runs.
         at: the date (default: the last date of the runs).
         lang: the language of the figure's words (``"en"`` or ``"nl"``).
+        observed_counts: draw Groningen's observed counts (FACTS.md); False for
+            another municipality.
 
     Returns:
         The figure. Each bar's gid is ``funnel:<scenario>:<column>``.
@@ -342,7 +374,7 @@ def intake_funnel(ts: pd.DataFrame, *, at: str | dt.date | None = None, lang: st
     colours = scenario_colours(scenarios)
     columns = list(FUNNEL)
     medians = rows.groupby("scenario")[columns].median().loc[scenarios]
-    seen = _observed_near(date, columns)
+    seen = _observed_near(date, columns) if observed_counts else {}
     xmax = max(float(medians.to_numpy().max()), *seen.values(), 1.0)
 
     fig = new_figure(1.4 + 0.34 * len(FUNNEL) * len(scenarios) ** 0.7)
@@ -684,17 +716,25 @@ def _constraint_finding(name: str, shares: pd.Series, words: Labels) -> str:
 # ----------------------------------------------------------------------------------
 # Map of the areas
 # ----------------------------------------------------------------------------------
-def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None, lang: str = "en") -> Figure:
+def wijk_map(
+    by_wijk: pd.DataFrame,
+    *,
+    at: str | dt.date | None = None,
+    lang: str = "en",
+    areas: Sequence[Area] | None = None,
+) -> Figure:
     """Participants per area on a schematic tile map, one panel per scenario.
 
-    Each tile is an area of ``sim.wijken.TILES`` (north up), coloured by the median
-    across runs of participants working there at ``at``, with the number written on it.
-    Within two weeks of 1 January 2022 the observed count is written below it.
+    Each tile is an area (north up; see :func:`sim.figures.tiles.tile_layout`),
+    coloured by the median across runs of participants working there at ``at``, with
+    the number written on it. For Groningen's areas, within two weeks of 1 January 2022
+    the observed count is written below it.
 
     Args:
         by_wijk: participants per area per week of one or more runs.
         at: the date (default: the last date of the runs).
         lang: the language of the figure's words (``"en"`` or ``"nl"``).
+        areas: the municipality's areas (default: Groningen's).
 
     Returns:
         The figure. Each tile's gid is ``wijk:<name>``.
@@ -705,9 +745,11 @@ def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None, lang: st
     scenarios = _scenarios(rows)
     medians = rows.groupby(["scenario", "wijk"])["employed"].median()
     totals = rows.groupby(_run_keys(rows))["employed"].sum().groupby(level="scenario").median()
+    tiles = tile_layout(areas)
     seen = (
         EMPLOYED_BY_WIJK_2022
         if abs(date - pd.Timestamp(EMPLOYED_BY_WIJK_DATE)) <= OBSERVED_NEAR
+        and set(tiles) == set(EMPLOYED_BY_WIJK_2022)
         else None
     )
     ncols = min(len(scenarios), 2)
@@ -718,7 +760,7 @@ def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None, lang: st
     cmap = colormaps["YlGnBu"]
     for ax, name in zip(axes, scenarios, strict=False):  # a 2-column grid may have one spare
         _draw_tiles(
-            ax, medians.loc[name], norm, cmap, seen, words, fontsize=8 if ncols == 1 else 6.5
+            ax, tiles, medians.loc[name], norm, cmap, seen, words, fontsize=8 if ncols == 1 else 6.5
         )
         ax.set_title(_wijk_finding(name, medians.loc[name], totals[name], seen, words), fontsize=9)
     for ax in axes[len(scenarios) :]:
@@ -737,6 +779,7 @@ def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None, lang: st
 
 def _draw_tiles(
     ax: Axes,
+    tiles: dict[str, tuple[int, int]],
     values: pd.Series,
     norm: Normalize,
     cmap: Colormap,
@@ -744,13 +787,13 @@ def _draw_tiles(
     words: Labels,
     fontsize: float,
 ) -> None:
-    """The 14 tiles of one scenario, north up, in a frameless square-celled panel."""
-    for wijk, (col, row) in TILES.items():
+    """The tiles of one scenario, north up, in a frameless square-celled panel."""
+    for wijk, (col, row) in tiles.items():
         value = float(values.get(wijk, 0.0))
         count = None if seen is None else seen[wijk]
         _draw_tile(ax, wijk, (col, row), value, cmap(norm(value)), count, words, fontsize)
-    cols = [col for col, _ in TILES.values()]
-    rows = [row for _, row in TILES.values()]
+    cols = [col for col, _ in tiles.values()]
+    rows = [row for _, row in tiles.values()]
     ax.set_xlim(min(cols), max(cols) + 1)
     ax.set_ylim(-max(rows) - 1, -min(rows))
     ax.set_aspect("equal")
@@ -828,7 +871,13 @@ FIGURES: dict[str, tuple[Callable[..., Figure], str]] = {
 
 
 def save_figures(
-    ts: pd.DataFrame, by_wijk: pd.DataFrame, out_dir: str | Path, *, lang: str = "en"
+    ts: pd.DataFrame,
+    by_wijk: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    lang: str = "en",
+    areas: Sequence[Area] | None = None,
+    target: int = TARGET_JOBS,
 ) -> list[Path]:
     """Draw every figure and write it as PNG into ``out_dir`` (created if missing).
 
@@ -837,6 +886,9 @@ def save_figures(
         by_wijk: participants per area per week of the same runs.
         out_dir: the directory to write to.
         lang: the language of the figures' words (``"en"`` or ``"nl"``).
+        areas: the municipality's areas (default: Groningen's); Groningen's observed
+            counts are drawn only for Groningen's areas.
+        target: the jobs the programme aims for (Groningen's 250 by default).
 
     Returns:
         The paths written, in the order of :data:`FIGURES`.
@@ -844,10 +896,16 @@ def save_figures(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = {"timeseries": ts, "by_wijk": by_wijk}
+    groningen = is_groningen(areas)
+    extra: dict[str, dict[str, Any]] = {
+        "employed.png": {"observed_counts": groningen, "target": target},
+        "funnel.png": {"observed_counts": groningen},
+        "wijk_map.png": {"areas": areas},
+    }
     paths = []
     for filename, (draw, table) in FIGURES.items():
         # One figure at a time; each is freed once saved, as no pyplot registry holds it.
         path = out / filename
-        draw(tables[table], lang=lang).savefig(path, dpi=DPI)
+        draw(tables[table], lang=lang, **extra.get(filename, {})).savefig(path, dpi=DPI)
         paths.append(path)
     return paths

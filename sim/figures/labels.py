@@ -104,7 +104,7 @@ LABELS: dict[str, dict[str, str]] = {
         "wijk_source": "; observed counts of 1 Jan 2022 from FACTS.md",
         # --- figures of summarised tables (the report's) ---------------------------------
         "p250_axis": "by 31 December of year",
-        "p250_share_axis": "runs with 250 jobs filled (%)",
+        "p250_share_axis": "runs with the target filled (%)",
         "payers_axis": "€ million over {start}–{end} (cost +, saving −)",
         "composition_axis": "share of the group (%)",
         "eligible_bars": "eligible (everyone who could take part)",
@@ -211,7 +211,7 @@ LABELS: dict[str, dict[str, str]] = {
         "wijk_heading": "Deelnemers per gebied op {day} (mediaan van {runs} runs{source})",
         "wijk_source": "; gemelde aantallen van 1 jan 2022 uit FACTS.md",
         "p250_axis": "op 31 december van het jaar",
-        "p250_share_axis": "runs met 250 ingevulde banen (%)",
+        "p250_share_axis": "runs met het doel ingevuld (%)",
         "payers_axis": "€ miljoen over {start}–{end} (kosten +, besparing −)",
         "composition_axis": "aandeel van de groep (%)",
         "eligible_bars": "doelgroep (iedereen die mee kon doen)",
