@@ -48,6 +48,7 @@ class ExitReason(IntEnum):
     QUIT = 3
     DEATH = 4
     RETIREMENT = 5
+    END_OF_TERM = 6  # a time-limited (re-integration) job ended without a regular job
 
 
 class Recipient(mesa.Agent):
@@ -84,7 +85,10 @@ class Recipient(mesa.Agent):
         p, pop = self.model.p, self.model.population
         chance = p.cannot_take_step
         kind = pop.household_type[self.person]
-        if kind == COUPLE:
+        if p.design == "supplement":
+            # The benefit stays: the household's income does not hang on the step.
+            chance *= p.supplement_step_factor
+        elif kind == COUPLE:
             chance *= p.cannot_factor_couples
         elif kind == SINGLE_PARENT:
             chance *= p.cannot_factor_single_parents

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -131,6 +131,7 @@ GUIDANCE = "Guidance on the job"
 EXITS = "Ways out"
 PROGRAMME = "The programme"
 COSTS = "Costs"
+DESIGN = "The programme's design (the variants of the 2022 letter)"
 SECTIONS = (
     POPULATION,
     ELIGIBILITY,
@@ -143,6 +144,7 @@ SECTIONS = (
     EXITS,
     PROGRAMME,
     COSTS,
+    DESIGN,
 )
 
 
@@ -936,6 +938,67 @@ class Params(BaseModel):
         "1 Oct 2023 is an assumption",
         doc="One-off subsidies received, by date.",
         section=COSTS,
+    )  # fmt: skip
+
+    # --- DESIGN -------------------------------------------------------------------------
+    design: Literal["contract", "supplement", "reintegration"] = P(
+        "contract", unit="design",
+        source="FACTS.md (2022 letter): three forms elsewhere: a job with an employment "
+        "contract (Groningen's choice), a benefit topped up with a supplement (a kind of "
+        "participatie-inkomen), and jobs meant to lead on to other paid work (re-integration)",
+        doc="The programme's form: 'contract' (a paid job, Groningen), 'supplement' (the "
+        "benefit stays, with a supplement; no contract), 'reintegration' (time-limited "
+        "jobs aimed at outflow to regular work).",
+        section=DESIGN,
+    )  # fmt: skip
+    supplement_per_month: float = P(
+        200.0, ge=0, le=10_000, unit="EUR per month",
+        source="assumption: a participation supplement on top of the bijstand benefit, in "
+        "the range of premiums for participation in Dutch experiments (EUR 100-300 a month)",
+        doc="Supplement paid on top of the benefit in the 'supplement' design.",
+        section=DESIGN,
+    )  # fmt: skip
+    supplement_step_factor: float = P(
+        0.7, ge=0, le=10, unit="multiplier",
+        source="assumption: without a contract the household's income and benefit stay as "
+        "they are, so the step is smaller (FACTS.md: for couples the step to a contract was "
+        "hard); the couples' and single parents' extra hardship does not apply",
+        doc="Multiplier on cannot-take-the-step in the 'supplement' design.",
+        section=DESIGN,
+    )  # fmt: skip
+    supplement_quit_factor: float = P(
+        2.0, ge=0, le=20, unit="multiplier",
+        source="assumption: without a contract to keep, participants stop more easily",
+        doc="Multiplier on the quitting hazard in the 'supplement' design.",
+        section=DESIGN,
+    )  # fmt: skip
+    reintegration_max_years: float = P(
+        2.0, gt=0, le=20, unit="years",
+        source="assumption: re-integration jobs are time-limited, commonly one to two years",
+        doc="Most years a participant holds a job in the 'reintegration' design.",
+        section=DESIGN,
+    )  # fmt: skip
+    reintegration_outflow_factor: float = P(
+        3.0, ge=0, le=50, unit="multiplier",
+        source="assumption: guidance aimed at outflow triples the hazard of leaving for a "
+        "regular job (some participants look at the regular labour market again, FACTS.md)",
+        doc="Multiplier on the regular-job hazard in the 'reintegration' design (no early "
+        "reduction).",
+        section=DESIGN,
+    )  # fmt: skip
+    reintegration_placement_share: float = P(
+        0.3, ge=0, le=1, unit="share",
+        source="assumption: of those who reach the end of the term, about three in ten move "
+        "on to a regular job; the others return to bijstand",
+        doc="Share of participants reaching the end of a 'reintegration' term who move to "
+        "a regular job.",
+        section=DESIGN,
+    )  # fmt: skip
+    reintegration_guidance_per_year: float = P(
+        1_500.0, ge=0, le=1e6, unit="EUR per job-year",
+        source="assumption: job-hunting support on top of the guidance on the job",
+        doc="Extra guidance cost per participant in the 'reintegration' design.",
+        section=DESIGN,
     )  # fmt: skip
 
     # ------------------------------------------------------------------------------------

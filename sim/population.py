@@ -66,6 +66,7 @@ class Population:
     referral_key: np.ndarray  # float64: higher is referred first (weighted sampling)
     promise: np.ndarray  # float64 standard normal: suitability as coaches come to know it
     willing_from: np.ndarray  # int32 week from which they would like (more) work
+    placement_draw: np.ndarray  # float64 uniform: a regular job at the end of a term if below
     eligible_from: np.ndarray  # int32 week
     eligible_to: np.ndarray  # int32 week (exclusive)
 
@@ -251,6 +252,8 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
     referral_key = np.full(n, -np.inf)
     with np.errstate(divide="ignore"):
         referral_key[ever] = np.log(rng.random(m)) / np.maximum(weight, 1e-12)
+    # Drawn last, so that adding it left every draw above as it was.
+    placement_draw = uniform()
 
     population = Population(
         household=household,
@@ -278,6 +281,7 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
         referral_key=referral_key,
         promise=promise,
         willing_from=willing_from,
+        placement_draw=placement_draw,
         eligible_from=eligible_from,
         eligible_to=eligible_to,
     )

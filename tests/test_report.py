@@ -321,6 +321,7 @@ def test_cost_by_party_adds_up_to_net_cost():
             "cost_employer_eur": [600.0],
             "cost_guidance_eur": [4_000.0],
             "cost_coaches_eur": [1_500.0],
+            "supplements_eur": [0.0],
             "contributions_eur": [1_000.0],
             "benefits_saved_eur": [14_000.0],
             "subsidies_eur": [500.0],

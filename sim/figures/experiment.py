@@ -74,6 +74,7 @@ COST_ITEMS: tuple[_CostItem, ...] = (
     _CostItem("cost_employer_eur", 1, "#56B4E9"),
     _CostItem("cost_guidance_eur", 1, "#009E73"),
     _CostItem("cost_coaches_eur", 1, "#E69F00"),
+    _CostItem("supplements_eur", 1, "#999999"),
     _CostItem("contributions_eur", -1, "#CC79A7"),
     _CostItem("benefits_saved_eur", -1, "#D55E00"),
     _CostItem("subsidies_eur", -1, "#F0E442"),
@@ -477,7 +478,7 @@ def cost_per_year(ts: pd.DataFrame, *, lang: str = "en") -> Figure:
     words = labels(lang)
     ts = _tidy(ts)
     scenarios = _scenarios(ts)
-    items = [item for item in COST_ITEMS if (ts[item.column] != 0).any()]
+    items = [item for item in COST_ITEMS if item.column in ts and (ts[item.column] != 0).any()]
     sums = [item.column for item in items] + ["cost_gross_eur", "cost_net_eur"]
     years = _per_year(ts, sums, means=["employed"])
     years["net_per_job"] = years["cost_net_eur"] / years["employed"].where(years["employed"] > 0)

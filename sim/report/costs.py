@@ -28,11 +28,15 @@ COST_ITEMS = {
     "employer": "cost_employer_eur",
     "guidance": "cost_guidance_eur",
     "coaches_cost": "cost_coaches_eur",
+    "supplements": "supplements_eur",
     "contributions": "contributions_eur",
     "benefits_saved": "benefits_saved_eur",
     "subsidies": "subsidies_eur",
 }
 SAVINGS = ("contributions", "benefits_saved", "subsidies")  # shown as negative
+# Items every run records; the supplements came with the designs (older results lack
+# them, and they are zero in the contract design).
+REQUIRED_ITEMS = tuple(v for k, v in COST_ITEMS.items() if k != "supplements")
 PARTIES = ("municipality", "national", "wijk_organisations", "subsidy_providers")
 # The rows of the cost year table: (words, summary.csv measure; None: from the years table).
 COST_YEAR_ROWS = (
@@ -230,6 +234,7 @@ LABELS: dict[str, dict[str, str]] = {
         "employer": "employer cost (Thermiek BV)",
         "guidance": "begeleiding by guiding organisations",
         "coaches_cost": "municipal coaches",
+        "supplements": "supplements on top of the benefit",
         "contributions": "contributions of wijk organisations",
         "benefits_saved": "benefits no longer paid",
         "subsidies": "subsidies",
@@ -244,6 +249,7 @@ LABELS: dict[str, dict[str, str]] = {
         "employer": "werkgeverskosten (Thermiek BV)",
         "guidance": "begeleiding door begeleidende organisaties",
         "coaches_cost": "gemeentelijke coaches",
+        "supplements": "toeslagen bovenop de uitkering",
         "contributions": "bijdragen van wijkorganisaties",
         "benefits_saved": "niet meer betaalde uitkeringen",
         "subsidies": "subsidies",
@@ -323,11 +329,12 @@ def items_table(costs: pd.DataFrame) -> pd.DataFrame:
         ``per_job_year`` (EUR; the mean over runs of each run's total per job-year).
         Savings and income (:data:`SAVINGS`) are negative.
     """
-    columns = [*COST_ITEMS.values(), "cost_gross_eur", "cost_net_eur"]
+    items = {k: v for k, v in COST_ITEMS.items() if v in costs.columns}
+    columns = [*items.values(), "cost_gross_eur", "cost_net_eur"]
     means = costs.groupby("scenario").mean(numeric_only=True)
     per_job = costs.assign(**{c: costs[c] / costs["job_years"] for c in columns})
     per_job_means = per_job.groupby("scenario").mean(numeric_only=True)
-    lines = [(k, v, -1 if k in SAVINGS else 1) for k, v in COST_ITEMS.items()]
+    lines = [(k, v, -1 if k in SAVINGS else 1) for k, v in items.items()]
     lines += [("gross_total", "cost_gross_eur", 1), ("net_total", "cost_net_eur", 1)]
     rows = [
         {
@@ -347,9 +354,10 @@ def cost_by_party(costs: pd.DataFrame) -> pd.DataFrame:
 
     The report's reading of FACTS.md (cost table of the 2022 letter and the remark of the
     first MKBA that the benefits do not land with the party that bears most costs): the
-    municipality pays wages, employer cost, guidance and its coaches and receives the
-    contributions and subsidies; the benefits no longer paid are saved on the bijstand
-    budget (BUIG) that the national government gives municipalities; wijk organisations
+    municipality pays wages, employer cost, guidance, its coaches and (in the
+    supplement design) the supplements, and receives the contributions and subsidies;
+    the benefits no longer paid are saved on the bijstand budget (BUIG) that the
+    national government gives municipalities; wijk organisations
     pay the contributions; subsidy providers pay the subsidies. The municipality's and
     the benefit budget's positions add up to the model's net cost.
 
@@ -361,7 +369,8 @@ def cost_by_party(costs: pd.DataFrame) -> pd.DataFrame:
         The label columns, one column per party of :data:`PARTIES`, ``net_model`` (the
         model's net cost) and ``job_years``.
     """
-    c = {k: costs[v] for k, v in COST_ITEMS.items()}
+    # Items the runs did not record (results of older versions) count as zero.
+    c = {k: costs[v] if v in costs.columns else 0.0 for k, v in COST_ITEMS.items()}
     labels = [k for k in RUN_KEYS if k in costs.columns]
     return pd.DataFrame(
         {
@@ -370,6 +379,7 @@ def cost_by_party(costs: pd.DataFrame) -> pd.DataFrame:
             + c["employer"]
             + c["guidance"]
             + c["coaches_cost"]
+            + c["supplements"]
             - c["contributions"]
             - c["subsidies"],
             "national": -c["benefits_saved"],
@@ -496,7 +506,7 @@ def section(ctx: Context) -> Markup:
         year_findings,
         lambda: cost_per_year(r.timeseries, lang=ctx.lang),
         w["cap_cost_per_year"],
-        [*COST_ITEMS.values(), "cost_gross_eur", "cost_net_eur", "employed"],
+        [*REQUIRED_ITEMS, "cost_gross_eur", "cost_net_eur", "employed"],
     )
     cumulative = ctx.figure(
         "cumulative_net_cost",
@@ -516,7 +526,7 @@ def section(ctx: Context) -> Markup:
         "start": start,
         "end": end,
     }
-    if r.has(*COST_ITEMS.values()):
+    if r.has(*REQUIRED_ITEMS):
         costs = run_costs(r)
         payers = payers_table(costs)
         means = payers.set_index(["scenario", "party"])["total"]
@@ -524,8 +534,16 @@ def section(ctx: Context) -> Markup:
             {s: [float(means[s, p]) / 1e6 for p in PARTIES] for s in ctx.scenarios},
             index=[labels.get(p, p) for p in PARTIES],
         )
-        values["items"] = items_table(costs).set_index(["scenario", "line"]).to_dict("index")
-        values["lines"] = [*COST_ITEMS, "gross_total", "net_total"]
+        items = items_table(costs)
+        values["items"] = items.set_index(["scenario", "line"]).to_dict("index")
+        # Lines of items that cost something in some scenario (no supplements row in
+        # the contract design), then the totals.
+        shown = items[items["total"] != 0]["line"]
+        values["lines"] = [
+            *(k for k in COST_ITEMS if k in set(shown) or k != "supplements"),
+            "gross_total",
+            "net_total",
+        ]
         values["payers"] = payers.set_index(["scenario", "party"]).to_dict("index")
         values["parties"] = PARTIES
         values["payers_figure"] = ctx.figure(
@@ -550,7 +568,7 @@ def section(ctx: Context) -> Markup:
             w["cap_cost_by_payer"],
         )
     else:
-        values["items"] = ctx.missing(*COST_ITEMS.values())
+        values["items"] = ctx.missing(*REQUIRED_ITEMS)
     values.update(_budget_part(ctx, w))
     return ctx.render("costs.html.j2", w, LABELS, **values)
 

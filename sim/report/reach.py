@@ -21,6 +21,7 @@ from sim.figures.summaries import reach_probability
 from sim.report.context import Context
 from sim.report.formats import calendar_year, format_share
 from sim.report.results import Results
+from sim.summary import TARGET_JOBS
 
 FORECAST_QUANTITIES = ("employed", "employed_permanent", "exited_cum", "cost_net_eur_cum")
 
@@ -159,23 +160,25 @@ def reach_table(results: Results) -> pd.DataFrame:
     return frame.astype({"median": "Int64", "low": "Int64", "high": "Int64"}).set_index("scenario")
 
 
-def reach_sentence(row: pd.Series, words: Mapping[str, str], end: str, lang: str) -> str:
-    """When a scenario reaches 250 jobs, in words (one row of :func:`reach_table`)."""
+def reach_sentence(
+    row: pd.Series, words: Mapping[str, str], end: str, lang: str, target: int = TARGET_JOBS
+) -> str:
+    """When a scenario reaches its target, in words (one row of :func:`reach_table`)."""
     share = float(row["share"])
     if not share > 0:
-        return words["reach_none"].format(end=end)
+        return words["reach_none"].format(end=end, target=target)
     median, low, high = (
         None if pd.isna(row[k]) else int(row[k]) for k in ("median", "low", "high")
     )
     if median is None:
-        return words["reach_some"].format(end=end, share=format_share(share, lang))
+        return words["reach_some"].format(end=end, share=format_share(share, lang), target=target)
     if high is None:
         return words["reach_median_only"].format(
-            year=median, share=format_share(share, lang), end=end
+            year=median, share=format_share(share, lang), end=end, target=target
         )
     if low == high:
-        return words["reach_in_exact"].format(year=median)
-    return words["reach_in"].format(year=median, low=low, high=high)
+        return words["reach_in_exact"].format(year=median, target=target)
+    return words["reach_in"].format(year=median, low=low, high=high, target=target)
 
 
 def p250_table(results: Results) -> pd.DataFrame:

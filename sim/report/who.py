@@ -155,9 +155,7 @@ def composition_table(results: Results) -> Composition:
 def area_names(results: Results) -> list[str]:
     """The municipality's areas in their order (Groningen's for older results)."""
     areas = results.areas
-    if areas:
-        return [area.name for area in areas]
-    return list(dict.fromkeys(results.by_wijk["wijk"])) or list(WIJKEN)
+    return [area.name for area in areas] if areas else list(WIJKEN)
 
 
 def wijk_table(results: Results) -> pd.DataFrame:
