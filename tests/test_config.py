@@ -321,7 +321,7 @@ def test_validation_error_without_a_file_names_the_key():
 
 
 def test_a_table_that_is_not_a_table_is_named():
-    with pytest.raises(ConfigError, match=r"^f.toml: key 'abc': must be a table$"):
+    with pytest.raises(ConfigError, match=r"^f.toml: key 'abc': must be a table, got \[1, 2\]$"):
         validate_table(_Model, [1, 2], source="f.toml", where="abc")
 
 
@@ -331,7 +331,7 @@ def test_booleans_are_not_numbers():
     assert not is_number(True)
     assert not is_number("3")
     with pytest.raises(
-        ConfigError, match=r"--workers: must be a whole number of at least 1, got True"
+        ConfigError, match=r"--workers: must be a whole number of at least 1, got true"
     ):
         whole_number(True, at_least=1, source="--workers")
     with pytest.raises(ConfigError, match=r"got 2\.0$"):

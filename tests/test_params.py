@@ -38,7 +38,7 @@ def test_unknown_key_suggests_the_closest_name():
             r"key 'referrals_per_coach_week'.*greater than or equal to 0",
         ),
         ({"share_women": 1.5}, r"key 'share_women'.*less than or equal to 1"),
-        ({"households": "many"}, r"key 'households'.*valid integer"),
+        ({"households": "many"}, r"key 'households': must be a number, not text in quotes"),
         ({"intake_coaches": {"2020": -2}}, r"key 'intake_coaches'.*at least 0"),
         ({"intake_coaches": {"twenty": 2}}, r"key 'intake_coaches'.*not a whole year"),
         ({"subsidies": {"autumn": 5}}, r"key 'subsidies'.*not a date"),
