@@ -311,10 +311,11 @@ def _read_index(directory: Path) -> dict[str, dict[str, Any]]:
     A line that is not whole (a process killed while appending it) marks nothing.
     """
     try:
-        lines = (directory / INDEX).read_text(encoding="utf-8").splitlines()
+        # Damaged bytes spoil only their line: that run is redone, the rest stand.
+        lines = (directory / INDEX).read_text(encoding="utf-8", errors="replace").splitlines()
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise StoreError(f"{directory / INDEX}: cannot be read: {error}") from None
     index: dict[str, dict[str, Any]] = {}
     for line in lines:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import errno
 import json
 import os
 import time
@@ -51,6 +52,7 @@ from sim.config.checks import whole_number
 from sim.config.errors import ConfigError
 from sim.config.locations import output_file, output_folder
 from sim.config.read import read_parquet
+from sim.lifeline import watch_coordinator
 from sim.params import Params, check_names
 from sim.simulation import run_replicate
 from sim.streams import stable_key
@@ -152,6 +154,7 @@ def run_calibration(
             of reading ``config_path``; the path still names it in messages.
     """
     import pyabc
+    from sqlalchemy.exc import OperationalError
 
     cal = calibration or load_calibration(config_path)
     if workers is not None:
@@ -230,6 +233,8 @@ def run_calibration(
         )  # fmt: skip
         save_posterior(posterior, posterior_file)
         draws = posterior_predictive(cal, posterior, scheduler=client, workers=count)
+    except OperationalError as error:
+        raise _history_fault(error, database) from error
     finally:
         if client is not None:
             client.close()
@@ -254,6 +259,19 @@ def run_calibration(
         final_epsilon=final_epsilon,
         resumed=resume,
         ppc=table,
+    )
+
+
+def _history_fault(error: Any, database: Path) -> OSError:
+    """A history database that cannot be written (a full disk) as the OSError it is.
+
+    SQLite reports a full disk or a lost permission through SQLAlchemy's
+    ``OperationalError``; the command line turns an OSError into one line (exit 1) that
+    says the finished generations are kept.
+    """
+    reason = str(error.orig) if error.orig is not None else str(error).split("\n", 1)[0]
+    return OSError(
+        errno.EIO, f"the calibration history cannot be written ({reason})", str(database)
     )
 
 
@@ -470,6 +488,7 @@ def weighted_quantiles(values: Any, weights: Any, levels: Any) -> np.ndarray:
 
 
 def _predict_one(job: tuple[Params, int, dt.date, Targets]) -> dict[str, Any]:
+    watch_coordinator()  # in a pool worker: exit if the calibration process dies
     params, seed, until, targets = job
     replicate = run_replicate(params, seed, until)
     stats: dict[str, Any] = summary_statistics(replicate, targets)

@@ -35,6 +35,7 @@ from sim.calibration.targets import Targets, load_targets, summary_statistics
 from sim.config.checks import SEED_LIMIT, InputTable, check_keys, folder_name, validate_table
 from sim.config.errors import ConfigError
 from sim.config.read import read_toml
+from sim.lifeline import watch_coordinator
 from sim.params import Params, check_names, registry
 from sim.simulation import run_replicate
 from sim.timeline import PROGRAMME_START, WEEKS_PER_YEAR, weeks_until
@@ -382,6 +383,7 @@ class Simulator:
 
     def __call__(self, numbers: Mapping[str, float]) -> dict[str, float]:
         """Simulate the sampled numbers with their own seed; statistics and the seed."""
+        watch_coordinator()  # in a sampler's worker: exit if the calibration process dies
         plain = {p.name: float(numbers[p.name]) for p in self.free}
         seed = evaluation_seed(self.master_seed, plain)
         stats = self.run(plain, seed)
