@@ -82,8 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _Output.closed = False
     try:
         args = _parser().parse_args(argv)
-    except SystemExit as done:  # --help, or a bad option (already said, in one line)
-        return done.code if isinstance(done.code, int) else EXIT_BAD_INPUT
+    except SystemExit as done:
+        if done.code in (0, None):  # --help: argparse's way, as before
+            raise
+        return EXIT_BAD_INPUT  # a bad option, already said in one line
     hint = getattr(args, "resume_hint", "")
     try:
         code = int(args.command(args) or 0)
