@@ -33,14 +33,18 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim import __version__
-from sim.experiment import Experiment
+
+if TYPE_CHECKING:
+    # For its type only: the readers below serve the report, which does not run the
+    # model, and sim.experiment imports the model (and Mesa).
+    from sim.experiment import Experiment
 
 TABLES = ("timeseries", "by_wijk", "composition", "years", "runs")
 MANIFEST = "manifest.json"

@@ -1,12 +1,19 @@
-"""Tests of sim.figures: what each figure draws matches the data it was given."""
+"""Tests of sim.figures: what each figure draws matches the data it was given, in the
+language it was asked for."""
 
 from __future__ import annotations
+
+import re
+import subprocess
+import sys
 
 import matplotlib.image
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import is_color_like
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from sim import Params
 from sim.figures import (
@@ -21,6 +28,8 @@ from sim.figures import (
     scenario_colours,
     wijk_map,
 )
+from sim.figures import calibration as calibration_figures
+from sim.figures.labels import LABELS, LANGUAGES, fields, labels
 from sim.observed import EMPLOYED_BY_WIJK_2022
 from sim.outcomes import OUTCOMES
 from sim.simulation import run_replicate
@@ -248,3 +257,130 @@ def test_save_figures_writes_every_png(model_runs, tmp_path):
         height, width, _ = matplotlib.image.imread(path).shape
         assert 900 <= width <= 1300, path.name
         assert 300 <= height <= 1600, path.name
+
+
+# --- languages --------------------------------------------------------------------------------
+def texts(fig) -> list[str]:
+    """Every text the figure draws, tick labels included (they are set when drawn)."""
+    fig.draw_without_rendering()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+def test_languages_have_the_same_keys_and_placeholders():
+    assert set(LABELS) == set(LANGUAGES)
+    for lang in LANGUAGES:
+        assert set(LABELS[lang]) == set(LABELS["en"]), lang
+        for key, template in LABELS[lang].items():
+            assert fields(template) == fields(LABELS["en"][key]), (lang, key)
+    with pytest.raises(ValueError, match="unknown figure language 'fr'"):
+        labels("fr")
+
+
+# English that must not be left in a Dutch figure (the words of the labels with fields).
+ENGLISH = re.compile(
+    r"\b(observed|median of|in total|rejected|still employed|million|weeks"
+    r"|most often|participants|date|Dec|Jan)\b"
+)
+
+
+@pytest.mark.parametrize(
+    ("draw", "table", "at"),
+    [
+        (employed_fan, 0, None),
+        (intake_funnel, 0, "2022-01-01"),
+        (cost_per_year, 0, None),
+        (cumulative_net_cost, 0, None),
+        (binding_constraints, 0, None),
+        (wijk_map, 1, "2022-01-01"),
+    ],
+)
+def test_dutch_figures_are_drawn_in_dutch(model_runs, draw, table, at):
+    kwargs = {"at": at} if at else {}
+    dutch = texts(draw(model_runs[table], lang="nl", **kwargs))
+    english = set(texts(draw(model_runs[table], lang="en", **kwargs)))
+    words = {v for k, v in LABELS["en"].items() if "{" not in v and v != LABELS["nl"][k]}
+    assert not words & set(dutch), words & set(dutch)
+    assert not [t for t in dutch if ENGLISH.search(t)]
+    assert set(dutch) != english
+
+
+def test_dutch_funnel_names_the_observed_counts():
+    ts = synthetic(np.full(len(DATES), 40), spoken_cum=150, started_cum=50)
+    fig = intake_funnel(ts, at="2022-01-01", lang="nl")
+    assert "gesproken\n(gemeld 151)" in texts(fig)
+    assert fig.axes[0].get_xlabel() == "mensen op 26 dec 2021 (mediaan van 1 runs per scenario)"
+
+
+# --- calibration --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def calibration_inputs():
+    """The committed calibration, posterior and predictive check, with made-up series."""
+    from sim.calibration.fit import DEFAULT_CONFIG, DEFAULT_POSTERIOR
+    from sim.calibration.settings import load_calibration
+
+    cal = load_calibration(DEFAULT_CONFIG)
+    posterior = pd.read_parquet(DEFAULT_POSTERIOR)
+    table = pd.read_csv(DEFAULT_CONFIG.parent / "ppc.csv")
+    weeks = np.arange(160)
+    draws = pd.DataFrame(
+        {
+            "series_employed": [np.minimum(weeks * k / 3, 50.0) for k in (1, 2, 3)],
+            "series_spoken_cum": [weeks * k for k in (1, 2, 3)],
+        }
+    )
+    populations = pd.DataFrame(
+        {"t": [-1, 0, 1, 2], "epsilon": [np.inf, 8.0, 4.0, 2.0],
+         "particles": [0, 100, 100, 100], "samples": [1, 200, 400, 1000]}
+    )  # fmt: skip
+    return cal, posterior, table, draws, populations
+
+
+def test_calibration_figures_are_written_without_pyplot(calibration_inputs, tmp_path):
+    paths = calibration_figures.save_figures(*calibration_inputs, tmp_path / "figures")
+    assert [p.name for p in paths] == [
+        "posterior_marginals.png", "ppc_targets.png", "ppc_wijk.png", "ppc_timeseries.png",
+        "abc_progress.png",
+    ]  # fmt: skip
+    for path in paths:
+        assert path.stat().st_size > 10_000, path.name
+    script = "import sys, sim.figures.calibration; print('matplotlib.pyplot' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
+
+
+def test_calibration_figures_draw_what_they_are_given(calibration_inputs):
+    cal, posterior, table, draws, populations = calibration_inputs
+    words = labels("en")
+    marginals = calibration_figures.posterior_marginals(cal, posterior, words)
+    assert isinstance(marginals, Figure)
+    shown = [ax for ax in marginals.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == [p.name for p in cal.free]
+    # A panel per fitted target, titled with its name and date; red when outside.
+    panels = [ax for ax in calibration_figures.ppc_targets(table, words).axes if ax.get_visible()]
+    fit = table[table["use"] == "fit"]
+    assert [ax.get_title() for ax in panels] == [
+        f"{t} ({d})" for t, d in zip(fit["target"], fit["date"], strict=True)
+    ]
+    # Two series panels, their medians the median of the three made-up runs.
+    series = calibration_figures.ppc_timeseries(cal, draws, words)
+    assert [ax.get_title() for ax in series.axes] == [
+        "employed: posterior predictive", "spoken_cum: posterior predictive",
+    ]  # fmt: skip
+    (median,) = [line for line in series.axes[1].get_lines() if line.get_label() == "median"]
+    np.testing.assert_allclose(median.get_ydata(), np.arange(160) * 2)
+    progress = calibration_figures.abc_progress(populations, words)
+    assert progress.get_suptitle() == "ABC-SMC progress: 1,601 simulations"
+    # Acceptance rate per generation (t >= 0): 100/200, 100/400, 100/1000.
+    np.testing.assert_allclose(progress.axes[1].get_lines()[0].get_ydata(), [0.5, 0.25, 0.1])
+
+
+def test_calibration_figures_in_dutch(calibration_inputs):
+    cal, _, table, _, populations = calibration_inputs
+    words = labels("nl")
+    assert calibration_figures.abc_progress(populations, words).axes[0].get_xlabel() == "generatie"
+    wijk = calibration_figures.ppc_wijk(cal, table, words)
+    assert wijk.axes[0].get_xlabel() == (
+        "deelnemers die in de wijk wonen, 1 jan 2022 (gemeld totaal 47)"
+    )

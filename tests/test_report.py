@@ -11,6 +11,8 @@ import io
 import json
 import math
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,17 +20,27 @@ import pandas as pd
 import pytest
 
 from sim.experiment import load_experiment
+from sim.figures import intake_funnel
+from sim.figures.labels import fields
 from sim.params import ConfigError
 from sim.report import (
     COST_ITEMS,
     PARTIES,
     build_report,
+    certainty,
     cost_by_party,
+    costs,
+    findings,
     format_jobs,
     format_number,
+    limits,
+    page,
+    reach,
+    run,
+    who,
     write_report,
 )
-from sim.report_text import LABELS, LANGUAGES, TEXT, fields, translate_figure_text
+from sim.report.context import COMMON, LANGUAGES
 from sim.runner import run_experiment
 from sim.store import read_table
 from sim.summary import summarise
@@ -258,22 +270,33 @@ def test_dutch_report(report_nl, report_en):
     )
 
 
+SECTIONS = (page, findings, reach, limits, costs, who, certainty, run)
+
+
 def test_languages_have_the_same_keys_and_placeholders():
-    assert set(LANGUAGES) == set(TEXT) == set(LABELS)
-    english = TEXT["en"]
-    for lang in LANGUAGES:
-        assert set(TEXT[lang]) == set(english), lang
-        assert set(LABELS[lang]) == set(LABELS["en"]), lang
-        for key, template in TEXT[lang].items():
-            assert fields(template) == fields(english[key]), (lang, key)
+    tables = [COMMON] + [m.WORDS for m in SECTIONS] + [m.LABELS for m in (limits, costs, who)]
+    for table in tables:
+        assert set(table) == set(LANGUAGES)
+        english = table["en"]
+        for lang in LANGUAGES:
+            assert set(table[lang]) == set(english), lang
+            for key, template in table[lang].items():
+                assert fields(template) == fields(english[key]), (lang, key)
 
 
-def test_figure_words_are_translated():
-    assert translate_figure_text("spoken to\n(observed 151)") == "gesproken\n(gemeld 151)"
-    assert translate_figure_text("people by 28 Dec 2025 (median of 2 runs per scenario)") == (
+def test_section_words_do_not_shadow_the_common_words():
+    for module in SECTIONS:
+        assert not set(module.WORDS["en"]) & set(COMMON["en"]), module.__name__
+
+
+def test_figure_words_are_drawn_in_dutch(tiny_results):
+    ts = read_table(tiny_results, "timeseries")
+    near_2022 = intake_funnel(ts, at="2022-01-01", lang="nl").axes[0]
+    near_2022.figure.draw_without_rendering()  # tick labels are set when drawn
+    assert "gesproken\n(gemeld 151)" in [t.get_text() for t in near_2022.get_yticklabels()]
+    assert intake_funnel(ts, lang="nl").axes[0].get_xlabel() == (
         "mensen op 28 dec 2025 (mediaan van 2 runs per scenario)"
     )
-    assert translate_figure_text("no such words") == "no such words"
 
 
 def test_number_formats():
@@ -444,6 +467,20 @@ def test_no_finished_runs(tiny_results, tmp_path):
 def test_unknown_language(tiny_results):
     with pytest.raises(ConfigError, match="unknown report language 'fr'"):
         build_report(tiny_results, lang="fr")
+
+
+def test_the_report_does_not_import_the_model(tiny_results):
+    """Building a report imports neither Mesa nor the model (nor pyplot)."""
+    script = (
+        "import sys; from sim.report import build_report; "
+        f"build_report({str(tiny_results)!r}, lang='nl'); "
+        "print(sorted(m for m in ('mesa', 'sim.model', 'sim.experiment', "
+        "'matplotlib.pyplot') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_command_line_exits_2_without_a_traceback(tmp_path):

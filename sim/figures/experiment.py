@@ -2,7 +2,8 @@
 
 Every figure function takes the tidy weekly tables that runs write (the
 ``timeseries`` and ``by_wijk`` tables of :mod:`sim.simulation` or of an experiment,
-with a ``scenario`` column and, for sweeps, a ``sample`` column) and returns a
+with a ``scenario`` column and, for sweeps, a ``sample`` column) and a language
+(``lang``, its words from :mod:`sim.figures.labels`), and returns a
 :class:`matplotlib.figure.Figure`:
 
 - :func:`employed_fan`: jobs filled over time, with the job ceiling and the observed counts;
@@ -14,14 +15,8 @@ with a ``scenario`` column and, for sweeps, a ``sample`` column) and returns a
 
 A run is one (scenario, sample, replicate); medians and bands are taken across the runs
 of a scenario. Titles state a finding computed from the data. Scenario colours come from
-:func:`scenario_colours` (the colour-blind-safe palette of Okabe and Ito, 2008); black is
-kept for observed figures. Only :func:`save_figures` writes files.
-
-Figures are made with ``Figure()`` instead of pyplot, so they never enter pyplot's list
-of open figures and are freed like any other object: there is nothing to close.
-
-Reference: Okabe, M. and Ito, K. (2008). Color Universal Design (CUD): how to make
-figures and presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/color/
+:func:`sim.figures.style.scenario_colours`; black is kept for observed figures. Only
+:func:`save_figures` writes files.
 """
 
 from __future__ import annotations
@@ -33,7 +28,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -45,93 +39,56 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from sim.constraints import CONSTRAINTS
+from sim.figures.labels import Labels, labels
+from sim.figures.style import BASELINE, DPI, new_figure, scenario_colours
 from sim.observed import EMPLOYED_BY_WIJK_2022, EMPLOYED_BY_WIJK_DATE, observed
 from sim.timeline import PROGRAMME_START
 from sim.wijken import TILES
 
-# No display is needed: figures are drawn for files and reports. Nothing here uses
-# pyplot, so switching after the imports above is safe.
-matplotlib.use("Agg")
-
-DPI = 120
-WIDTH = 8.5  # inches: about 1,000 pixels at DPI
-BASELINE = "baseline"
 TARGET_JOBS = 250  # FACTS.md, Mar 2023: at least +50 jobs a year, up to 250
 NET_COST_PER_JOB_2022 = 19_000  # FACTS.md, 2022 letter: net cost per job per year (EUR)
 OBSERVED_NEAR = pd.Timedelta(days=14)  # a model week this close to an observation shows it
 FAN = (0.05, 0.25, 0.5, 0.75, 0.95)  # the 90% band, the 50% band and the median
 BAND_90 = (0.05, 0.5, 0.95)
 
-# Okabe and Ito without black (kept for observations): blue first for the baseline,
-# yellow last because it is faint on white.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
-
-
-class _Style(NamedTuple):
-    label: str
-    colour: str
-
-
-CONSTRAINT_STYLES: dict[str, _Style] = {
-    "ceiling": _Style("job ceiling", "#8C8C8C"),
-    "budget": _Style("budget", "#CC79A7"),
-    "tasks": _Style("no fitting tasks", "#009E73"),
-    "coaches": _Style("intake coaches", "#E69F00"),
-    "candidates": _Style("candidates (none ready)", "#56B4E9"),
+# Constraint colours; the words are in sim.figures.labels ("constraint_<name>").
+CONSTRAINT_COLOURS: dict[str, str] = {
+    "ceiling": "#8C8C8C",
+    "budget": "#CC79A7",
+    "tasks": "#009E73",
+    "coaches": "#E69F00",
+    "candidates": "#56B4E9",
 }
 _UNKNOWN_CONSTRAINT = "#333333"
 
 
 class _CostItem(NamedTuple):
-    column: str
-    label: str
+    column: str  # also the key of its words in sim.figures.labels
     sign: int  # +1 a cost, -1 income or a saving (drawn below zero)
     colour: str
 
 
 COST_ITEMS: tuple[_CostItem, ...] = (
-    _CostItem("cost_wages_eur", "wages", 1, "#0072B2"),
-    _CostItem("cost_employer_eur", "employer cost (Thermiek BV)", 1, "#56B4E9"),
-    _CostItem("cost_guidance_eur", "guiding organisations", 1, "#009E73"),
-    _CostItem("cost_coaches_eur", "municipal coaches", 1, "#E69F00"),
-    _CostItem("contributions_eur", "contributions of work providers", -1, "#CC79A7"),
-    _CostItem("benefits_saved_eur", "benefits no longer paid", -1, "#D55E00"),
-    _CostItem("subsidies_eur", "subsidies", -1, "#F0E442"),
+    _CostItem("cost_wages_eur", 1, "#0072B2"),
+    _CostItem("cost_employer_eur", 1, "#56B4E9"),
+    _CostItem("cost_guidance_eur", 1, "#009E73"),
+    _CostItem("cost_coaches_eur", 1, "#E69F00"),
+    _CostItem("contributions_eur", -1, "#CC79A7"),
+    _CostItem("benefits_saved_eur", -1, "#D55E00"),
+    _CostItem("subsidies_eur", -1, "#F0E442"),
 )
 
-FUNNEL: tuple[tuple[str, str], ...] = (
-    ("referred_cum", "referred"),
-    ("spoken_cum", "spoken to"),
-    ("rejected_paid_work_cum", "rejected: prospect of paid work"),
-    ("rejected_health_cum", "rejected: physical limitations"),
-    ("rejected_volunteering_cum", "rejected: keeps volunteering"),
-    ("rejected_other_cum", "rejected: other reasons"),
-    ("started_cum", "started"),
-    ("employed", "still employed"),
+# The stages of the intake, top to bottom; each column is also the key of its words.
+FUNNEL: tuple[str, ...] = (
+    "referred_cum",
+    "spoken_cum",
+    "rejected_paid_work_cum",
+    "rejected_health_cum",
+    "rejected_volunteering_cum",
+    "rejected_other_cum",
+    "started_cum",
+    "employed",
 )
-
-
-# ----------------------------------------------------------------------------------
-# Colours
-# ----------------------------------------------------------------------------------
-def scenario_colours(scenarios: Iterable[str]) -> dict[str, str]:
-    """Colours for scenario names, the same in every figure drawn from the same list.
-
-    The baseline always gets the first colour, wherever it is listed; the other names
-    get the next colours in the order given. Past seven names the palette repeats.
-
-    Args:
-        scenarios: scenario names (duplicates are ignored).
-
-    Returns:
-        A hex colour per name.
-    """
-    names = list(dict.fromkeys(scenarios))
-    colours = {BASELINE: PALETTE[0]} if BASELINE in names else {}
-    others = [name for name in names if name != BASELINE]
-    rest = PALETTE[1:]
-    colours.update({name: rest[i % len(rest)] for i, name in enumerate(others)})
-    return colours
 
 
 # ----------------------------------------------------------------------------------
@@ -206,19 +163,9 @@ def _year_labels(years: Iterable[int], weeks: Iterable[float]) -> list[str]:
     ]
 
 
-def _day(date: pd.Timestamp) -> str:
-    """A date as '1 Jan 2022'."""
-    return f"{date.day} {date:%b %Y}"
-
-
 def _count(value: float) -> str:
     """A (median) count: whole numbers without decimals."""
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-
-
-def _figure(height: float) -> Figure:
-    """An empty figure about 1,000 pixels wide."""
-    return Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
 
 
 def _draw_fan(ax: Axes, bands: pd.DataFrame, colour: str, label: str, rank: int = 0) -> None:
@@ -233,11 +180,11 @@ def _draw_fan(ax: Axes, bands: pd.DataFrame, colour: str, label: str, rank: int 
     ax.plot(bands.index, bands[0.5], color=colour, lw=2, label=label, zorder=3 - rank / 100)
 
 
-def _band_handles(quantiles: Sequence[float]) -> list[Patch]:
+def _band_handles(quantiles: Sequence[float], words: Labels) -> list[Patch]:
     """Grey legend entries explaining the bands."""
-    handles = [Patch(color="grey", alpha=0.15, label="90% of runs")]
+    handles = [Patch(color="grey", alpha=0.15, label=words["band_90"])]
     if 0.25 in quantiles:
-        handles.append(Patch(color="grey", alpha=0.45, label="50% of runs"))
+        handles.append(Patch(color="grey", alpha=0.45, label=words["band_50"]))
     return handles
 
 
@@ -245,7 +192,7 @@ def _band_handles(quantiles: Sequence[float]) -> list[Patch]:
 # Jobs filled over time
 # ----------------------------------------------------------------------------------
 def employed_fan(
-    ts: pd.DataFrame, *, title: str | None = None, target: int = TARGET_JOBS
+    ts: pd.DataFrame, *, title: str | None = None, target: int = TARGET_JOBS, lang: str = "en"
 ) -> Figure:
     """Jobs filled over time per scenario: median, 50% and 90% of runs.
 
@@ -257,35 +204,38 @@ def employed_fan(
         ts: weekly time series of one or more runs.
         title: replaces the default title, which says when ``target`` jobs are filled.
         target: the number of jobs the title reports on.
+        lang: the language of the figure's words (``"en"`` or ``"nl"``).
 
     Returns:
         The figure.
     """
+    words = labels(lang)
     ts = _tidy(ts)
     scenarios = _scenarios(ts)
     colours = scenario_colours(scenarios)
-    fig = _figure(5.2)
+    fig = new_figure(5.2)
     ax = fig.add_subplot()
     for rank, name in enumerate(scenarios):
         _draw_fan(ax, _bands(ts[ts["scenario"] == name], "employed"), colours[name], name, rank)
-    _draw_ceilings(ax, ts, scenarios, colours)
-    _draw_observed_counts(ax)
+    _draw_ceilings(ax, ts, scenarios, colours, words)
+    _draw_observed_counts(ax, words)
     handles, _ = ax.get_legend_handles_labels()
-    ax.legend(handles=[*handles, *_band_handles(FAN)], loc="upper left", fontsize=9)
-    ax.set_xlabel("date")
-    ax.set_ylabel("participants in a basisbaan (jobs filled)")
+    ax.legend(handles=[*handles, *_band_handles(FAN, words)], loc="upper left", fontsize=9)
+    ax.set_xlabel(words["date"])
+    ax.set_ylabel(words["employed_axis"])
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     if title is None:
         title = "\n".join(
-            f"{name}: {_reach_finding(ts[ts['scenario'] == name], target)}" for name in scenarios
+            f"{name}: {_reach_finding(ts[ts['scenario'] == name], target, words)}"
+            for name in scenarios
         )
     ax.set_title(title, loc="left")
     return fig
 
 
 def _draw_ceilings(
-    ax: Axes, ts: pd.DataFrame, scenarios: list[str], colours: dict[str, str]
+    ax: Axes, ts: pd.DataFrame, scenarios: list[str], colours: dict[str, str], words: Labels
 ) -> None:
     """The median job ceiling: one grey line if all scenarios share it, else one each."""
     curves = {
@@ -294,17 +244,18 @@ def _draw_ceilings(
     }
     first = curves[scenarios[0]]
     if all(curve.equals(first) for curve in curves.values()):
-        ax.plot(first.index, first, ls="--", color="grey", lw=1.2, label="job ceiling")
+        ax.plot(first.index, first, ls="--", color="grey", lw=1.2, label=words["job_ceiling"])
         return
     for name, curve in curves.items():
-        ax.plot(curve.index, curve, ls="--", color=colours[name], lw=1.2, label=f"ceiling: {name}")
+        label = words.fill("ceiling_of", scenario=name)
+        ax.plot(curve.index, curve, ls="--", color=colours[name], lw=1.2, label=label)
 
 
-def _draw_observed_counts(ax: Axes) -> None:
+def _draw_observed_counts(ax: Axes, words: Labels) -> None:
     """Observed participants (dots) and the June 2020 starters (open triangle)."""
     for column, marker, face, label in (
-        ("employed", "o", "black", "observed (FACTS.md)"),
-        ("started_cum", "^", "white", "observed starters, Jun 2020 (FACTS.md)"),
+        ("employed", "o", "black", words["observed"]),
+        ("started_cum", "^", "white", words["observed_starters"]),
     ):
         points = observed(column)
         dates = [pd.Timestamp(point.date) for point in points]
@@ -325,26 +276,31 @@ def _reach_years(frame: pd.DataFrame, target: int) -> np.ndarray:
     return first.dt.year.reindex(runs).astype(float).fillna(np.inf).to_numpy()
 
 
-def _reach_finding(frame: pd.DataFrame, target: int) -> str:
+def _reach_finding(frame: pd.DataFrame, target: int, words: Labels) -> str:
     """When ``target`` jobs are filled: in the median run, and by 90% of runs."""
     years = _reach_years(frame, target)
     end = frame["date"].max().year
     share = float(np.isfinite(years).mean())
     if share == 0:
         _, rows = _at(frame, None)
-        return f"{target} jobs not reached by {end} (median {rows['employed'].median():.0f})"
+        median_jobs = f"{rows['employed'].median():.0f}"
+        return words.fill("reach_never", target=target, end=end, median=median_jobs)
     # An order statistic, so that "90% of runs" names a year some run actually had.
     median, p90 = np.quantile(years, [0.5, 0.9], method="inverted_cdf")
     if not np.isfinite(median):
-        return f"{target} jobs reached by {end} in only {share:.0%} of runs"
-    tail = f"90% of runs by {p90:.0f}" if np.isfinite(p90) else f"{share:.0%} of runs by {end}"
-    return f"{target} jobs filled in {median:.0f} in the median run ({tail})"
+        return words.fill("reach_few", target=target, end=end, share=f"{share:.0%}")
+    tail = (
+        words.fill("reach_p90", year=f"{p90:.0f}")
+        if np.isfinite(p90)
+        else words.fill("reach_share", share=f"{share:.0%}", end=end)
+    )
+    return words.fill("reach_filled", target=target, year=f"{median:.0f}", tail=tail)
 
 
 # ----------------------------------------------------------------------------------
 # Intake funnel
 # ----------------------------------------------------------------------------------
-def intake_funnel(ts: pd.DataFrame, *, at: str | dt.date | None = None) -> Figure:
+def intake_funnel(ts: pd.DataFrame, *, at: str | dt.date | None = None, lang: str = "en") -> Figure:
     """Referred, spoken to, rejected by reason, started and still employed, up to a date.
 
     Bars are medians across runs of each scenario's cumulative counts at ``at``, with
@@ -356,20 +312,22 @@ def intake_funnel(ts: pd.DataFrame, *, at: str | dt.date | None = None) -> Figur
     Args:
         ts: weekly time series of one or more runs.
         at: the date (default: the last date of the runs).
+        lang: the language of the figure's words (``"en"`` or ``"nl"``).
 
     Returns:
         The figure. Each bar's gid is ``funnel:<scenario>:<column>``.
     """
+    words = labels(lang)
     ts = _tidy(ts)
     date, rows = _at(ts, at)
     scenarios = _scenarios(rows)
     colours = scenario_colours(scenarios)
-    columns = [column for column, _ in FUNNEL]
+    columns = list(FUNNEL)
     medians = rows.groupby("scenario")[columns].median().loc[scenarios]
     seen = _observed_near(date, columns)
     xmax = max(float(medians.to_numpy().max()), *seen.values(), 1.0)
 
-    fig = _figure(1.4 + 0.34 * len(FUNNEL) * len(scenarios) ** 0.7)
+    fig = new_figure(1.4 + 0.34 * len(FUNNEL) * len(scenarios) ** 0.7)
     ax = fig.add_subplot()
     height = 0.8 / len(scenarios)
     for i, name in enumerate(scenarios):
@@ -378,21 +336,23 @@ def intake_funnel(ts: pd.DataFrame, *, at: str | dt.date | None = None) -> Figur
     for stage, column in enumerate(columns):
         if column in seen:
             ax.plot([seen[column]] * 2, [stage - 0.45, stage + 0.45], color="black", lw=2.5)
-    labels = [
-        f"{label}\n(observed {seen[column]:.0f})" if column in seen else label
-        for column, label in FUNNEL
+    stages = [
+        words.fill("stage_observed", stage=words[column], count=f"{seen[column]:.0f}")
+        if column in seen
+        else words[column]
+        for column in FUNNEL
     ]
-    ax.set_yticks(range(len(FUNNEL)), labels)
+    ax.set_yticks(range(len(FUNNEL)), stages)
     ax.invert_yaxis()
     ax.set_xlim(0, xmax * 1.12)
-    ax.set_xlabel(f"people by {_day(date)} (median of {_runs(rows)} runs per scenario)")
+    ax.set_xlabel(words.fill("funnel_axis", day=words.day(date), runs=_runs(rows)))
     ax.grid(axis="x", alpha=0.3)
     handles, _ = ax.get_legend_handles_labels()
     if seen:
-        handles.append(Line2D([], [], color="black", lw=2.5, label="observed (FACTS.md)"))
+        handles.append(Line2D([], [], color="black", lw=2.5, label=words["observed"]))
     if len(handles) > 1:
         ax.legend(handles=handles, loc="lower right", fontsize=9)
-    fig.suptitle(_funnel_finding(medians, date), x=0.02, ha="left", fontsize=11)
+    fig.suptitle(_funnel_finding(medians, date, words), x=0.02, ha="left", fontsize=11)
     return fig
 
 
@@ -406,7 +366,7 @@ def _draw_funnel_bars(
     xmax: float,
 ) -> None:
     """One scenario's bar per stage, its number beside it; drop-outs paler."""
-    for stage, (column, _) in enumerate(FUNNEL):
+    for stage, column in enumerate(FUNNEL):
         width = float(counts[column])
         y = stage + offset
         ax.barh(
@@ -435,23 +395,21 @@ def _label_x(width: float, seen: float | None, xmax: float) -> float:
     return width + pad
 
 
-def _funnel_finding(medians: pd.DataFrame, date: pd.Timestamp) -> str:
+def _funnel_finding(medians: pd.DataFrame, date: pd.Timestamp, words: Labels) -> str:
     """The share of candidates spoken to who started, a line per scenario."""
     shares = medians["started_cum"] / medians["spoken_cum"].where(medians["spoken_cum"] > 0)
     lines = [
-        f"{name}: {share:.0%}" if np.isfinite(share) else f"{name}: nobody spoken to"
+        f"{name}: {share:.0%}" if np.isfinite(share) else words.fill("nobody_spoken", scenario=name)
         for name, share in shares.items()
     ]
-    head = (
-        f"Of the candidates spoken to by {_day(date)}, started (FACTS.md, Jan 2022: about 1 in 3)"
-    )
+    head = words.fill("funnel_heading", day=words.day(date))
     return "\n".join([head, *lines])
 
 
 # ----------------------------------------------------------------------------------
 # Costs
 # ----------------------------------------------------------------------------------
-def cost_per_year(ts: pd.DataFrame) -> Figure:
+def cost_per_year(ts: pd.DataFrame, *, lang: str = "en") -> Figure:
     """The cost items per calendar year, per scenario, with gross and net cost.
 
     Costs (wages, employer, guidance, coaches) are stacked above zero; contributions,
@@ -461,10 +419,12 @@ def cost_per_year(ts: pd.DataFrame) -> Figure:
 
     Args:
         ts: weekly time series of one or more runs.
+        lang: the language of the figure's words (``"en"`` or ``"nl"``).
 
     Returns:
         The figure (million EUR per year).
     """
+    words = labels(lang)
     ts = _tidy(ts)
     scenarios = _scenarios(ts)
     items = [item for item in COST_ITEMS if (ts[item.column] != 0).any()]
@@ -476,11 +436,11 @@ def cost_per_year(ts: pd.DataFrame) -> Figure:
     # At most three panels a row, so that year labels and titles stay readable.
     ncols = min(3, len(scenarios))
     nrows = -(-len(scenarios) // ncols)
-    fig = _figure(4.6 + 0.45 * len(scenarios) + 2.6 * (nrows - 1))
+    fig = new_figure(4.6 + 0.45 * len(scenarios) + 2.6 * (nrows - 1))
     grid = fig.subplots(nrows, ncols, sharey=True, squeeze=False)
     axes = list(grid.ravel())
     for ax, name in zip(axes, scenarios, strict=False):
-        _draw_cost_bars(ax, medians.loc[name], items, rotate=ncols > 1)
+        _draw_cost_bars(ax, medians.loc[name], items, words, rotate=ncols > 1)
         ax.set_title(name)
     for ax in axes[len(scenarios) :]:
         ax.set_visible(False)
@@ -488,92 +448,111 @@ def cost_per_year(ts: pd.DataFrame) -> Figure:
     pad = 0.08 * (high - low)
     axes[0].set_ylim(low - pad, high + pad)  # shared: no bar touches the frame
     for row in grid:
-        row[0].set_ylabel("million EUR per year\n(costs above zero, savings below)")
+        row[0].set_ylabel(words["cost_axis"])
 
-    handles, labels = axes[0].get_legend_handles_labels()
-    lines_last = sorted(range(len(labels)), key=lambda i: labels[i].endswith("cost"))
+    # The items first, then the gross and net cost lines.
+    handles, names = axes[0].get_legend_handles_labels()
+    totals = {words["gross_cost"], words["net_cost"]}
+    lines_last = sorted(range(len(names)), key=lambda i: names[i] in totals)
     fig.legend(
         handles=[handles[i] for i in lines_last], loc="outside lower center", ncol=3, fontsize=9
     )
-    findings = [_cost_finding(name, medians.loc[name]) for name in scenarios]
+    findings = [_cost_finding(name, medians.loc[name], words) for name in scenarios]
     fig.suptitle(
-        "\n".join([*findings, "Years: * part year, + 53 weekly rows."]),
+        "\n".join([*findings, words["years_note"]]),
         x=0.02, ha="left", fontsize=11,
     )  # fmt: skip
     return fig
 
 
-def _draw_cost_bars(ax: Axes, years: pd.DataFrame, items: list[_CostItem], rotate: bool) -> None:
+def _draw_cost_bars(
+    ax: Axes, years: pd.DataFrame, items: list[_CostItem], words: Labels, rotate: bool
+) -> None:
     """Stacked cost items of one scenario, with gross and net cost as markers."""
     x = np.arange(len(years))
     above, below = np.zeros(len(x)), np.zeros(len(x))
     for item in items:
         values = item.sign * years[item.column].to_numpy() / 1e6
         bottom = above if item.sign > 0 else below
-        ax.bar(x, values, bottom=bottom.copy(), width=0.75, color=item.colour, label=item.label)
+        ax.bar(
+            x, values, bottom=bottom.copy(), width=0.75, color=item.colour,
+            label=words[item.column],
+        )  # fmt: skip
         bottom += values
-    ax.plot(x, years["cost_gross_eur"] / 1e6, "o-", color="black", ms=4, label="gross cost")
+    ax.plot(x, years["cost_gross_eur"] / 1e6, "o-", color="black", ms=4, label=words["gross_cost"])
     ax.plot(
         x, years["cost_net_eur"] / 1e6, "D--", color="black", mfc="white", ms=4,
-        label="net cost",
+        label=words["net_cost"],
     )  # fmt: skip
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, _year_labels(years.index, years["weeks"]), rotation=90 if rotate else 0)
     ax.grid(axis="y", alpha=0.3)
 
 
-def _cost_finding(name: str, years: pd.DataFrame) -> str:
+def _cost_finding(name: str, years: pd.DataFrame, words: Labels) -> str:
     """Net cost in the last full year, in total and per filled job."""
     full = years[years["weeks"] >= 52]
     year = int(full.index.max() if not full.empty else years.index.max())
     row = years.loc[year]
     per_job = row["net_per_job"]
-    job = f", €{per_job / 1e3:.1f}k per filled job" if np.isfinite(per_job) else ""
-    return (
-        f"{name}: net cost €{row['cost_net_eur'] / 1e6:.1f} million in {year}{job} "
-        f"(FACTS.md 2022: €{NET_COST_PER_JOB_2022 / 1e3:.0f}k per job)"
+    job = words.fill("cost_per_job", value=f"{per_job / 1e3:.1f}") if np.isfinite(per_job) else ""
+    return words.fill(
+        "cost_finding",
+        scenario=name,
+        net=f"{row['cost_net_eur'] / 1e6:.1f}",
+        year=year,
+        per_job=job,
+        facts=f"{NET_COST_PER_JOB_2022 / 1e3:.0f}",
     )
 
 
-def cumulative_net_cost(ts: pd.DataFrame) -> Figure:
+def cumulative_net_cost(ts: pd.DataFrame, *, lang: str = "en") -> Figure:
     """The net cost added up since the start, per scenario: median and 90% of runs.
 
     Args:
         ts: weekly time series of one or more runs.
+        lang: the language of the figure's words (``"en"`` or ``"nl"``).
 
     Returns:
         The figure (million EUR).
     """
+    words = labels(lang)
     ts = _tidy(ts).sort_values("date", kind="stable")
     ts["net_cum_meur"] = ts.groupby(_run_keys(ts))["cost_net_eur"].cumsum() / 1e6
     scenarios = _scenarios(ts)
     colours = scenario_colours(scenarios)
-    fig = _figure(5.0)
+    fig = new_figure(5.0)
     ax = fig.add_subplot()
     for rank, name in enumerate(scenarios):
         bands = _bands(ts[ts["scenario"] == name], "net_cum_meur", BAND_90)
         _draw_fan(ax, bands, colours[name], name, rank)
     handles, _ = ax.get_legend_handles_labels()
-    ax.legend(handles=[*handles, *_band_handles(BAND_90)], loc="upper left", fontsize=9)
-    ax.set_xlabel("date")
-    ax.set_ylabel("cumulative net cost (million EUR)")
+    ax.legend(handles=[*handles, *_band_handles(BAND_90, words)], loc="upper left", fontsize=9)
+    ax.set_xlabel(words["date"])
+    ax.set_ylabel(words["net_cum_axis"])
     ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
     ax.grid(alpha=0.3)
     date, rows = _at(ts, None)
     ends = _bands(rows, "net_cum_meur", BAND_90, by="scenario")
     lines = [
-        f"{name}: €{ends.loc[name, 0.5]:.1f} million (90% of runs "
-        f"€{ends.loc[name, 0.05]:.1f}–{ends.loc[name, 0.95]:.1f} million)"
+        words.fill(
+            "net_cum_finding",
+            scenario=name,
+            median=f"{ends.loc[name, 0.5]:.1f}",
+            low=f"{ends.loc[name, 0.05]:.1f}",
+            high=f"{ends.loc[name, 0.95]:.1f}",
+        )
         for name in scenarios
     ]
-    ax.set_title(f"Net cost to the municipality by {_day(date)}\n" + "\n".join(lines), loc="left")
+    heading = words.fill("net_cum_heading", day=words.day(date))
+    ax.set_title("\n".join([heading, *lines]), loc="left")
     return fig
 
 
 # ----------------------------------------------------------------------------------
 # Binding constraints
 # ----------------------------------------------------------------------------------
-def binding_constraints(ts: pd.DataFrame) -> Figure:
+def binding_constraints(ts: pd.DataFrame, *, lang: str = "en") -> Figure:
     """What held new starts back: share of weeks per constraint, overall and per year.
 
     Left, one stacked bar per scenario over all weeks of all runs; right, per scenario,
@@ -582,10 +561,12 @@ def binding_constraints(ts: pd.DataFrame) -> Figure:
 
     Args:
         ts: weekly time series of one or more runs.
+        lang: the language of the figure's words (``"en"`` or ``"nl"``).
 
     Returns:
         The figure.
     """
+    words = labels(lang)
     ts = _tidy(ts)
     weeks = ts[ts["date"] > pd.Timestamp(PROGRAMME_START)]
     scenarios = _scenarios(weeks)
@@ -598,37 +579,44 @@ def binding_constraints(ts: pd.DataFrame) -> Figure:
     yearly = pd.crosstab([weeks["scenario"], year], constraint, normalize="index")
     yearly = yearly.reindex(columns=order, fill_value=0.0)
 
-    fig = _figure(2.4 + 1.6 * len(scenarios))
+    fig = new_figure(2.4 + 1.6 * len(scenarios))
     grid = fig.add_gridspec(len(scenarios), 2, width_ratios=(1, 1.5))
-    _draw_constraint_shares(fig.add_subplot(grid[:, 0]), overall)
+    _draw_constraint_shares(fig.add_subplot(grid[:, 0]), overall, words)
     right = None
     for i, name in enumerate(scenarios):
         right = fig.add_subplot(grid[i, 1], sharex=right)
-        _draw_constraint_years(right, yearly.loc[name], last=i == len(scenarios) - 1)
+        _draw_constraint_years(right, yearly.loc[name], words, last=i == len(scenarios) - 1)
         right.set_title(name, fontsize=10)
-    handles = [
-        Patch(color=_constraint_style(c).colour, label=_constraint_style(c).label) for c in order
-    ]
+    handles = [Patch(color=_constraint_colour(c), label=_constraint_label(c, words)) for c in order]
     fig.legend(handles=handles, loc="outside lower center", ncol=len(order), fontsize=9)
     fig.suptitle(
-        "What held new starts back\n"
-        + "\n".join(_constraint_finding(name, overall.loc[name]) for name in scenarios),
+        "\n".join(
+            [
+                words["binding_heading"],
+                *(_constraint_finding(name, overall.loc[name], words) for name in scenarios),
+            ]
+        ),
         x=0.02, ha="left", fontsize=11,
     )  # fmt: skip
     return fig
 
 
-def _constraint_style(constraint: str) -> _Style:
-    return CONSTRAINT_STYLES.get(constraint, _Style(constraint, _UNKNOWN_CONSTRAINT))
+def _constraint_colour(constraint: str) -> str:
+    return CONSTRAINT_COLOURS.get(constraint, _UNKNOWN_CONSTRAINT)
 
 
-def _draw_constraint_shares(ax: Axes, overall: pd.DataFrame) -> None:
+def _constraint_label(constraint: str, words: Labels) -> str:
+    """The constraint's words; a name the figures do not know is shown as it is."""
+    return words.get(f"constraint_{constraint}", constraint)
+
+
+def _draw_constraint_shares(ax: Axes, overall: pd.DataFrame, words: Labels) -> None:
     """One stacked horizontal bar per scenario, shares written on wide segments."""
     y = np.arange(len(overall))
     left = np.zeros(len(overall))
     for constraint in overall.columns:
         share = overall[constraint].to_numpy() * 100
-        ax.barh(y, share, left=left, color=_constraint_style(constraint).colour, height=0.6)
+        ax.barh(y, share, left=left, color=_constraint_colour(constraint), height=0.6)
         for row, start, width in zip(range(len(y)), left, share, strict=True):
             if width >= 8:
                 ax.text(
@@ -638,40 +626,47 @@ def _draw_constraint_shares(ax: Axes, overall: pd.DataFrame) -> None:
     ax.set_yticks(y, [textwrap.fill(name, 14) for name in overall.index])
     ax.set_ylim(len(y) - 0.2, -0.8)  # top down; keeps a lone bar from filling the panel
     ax.set_xlim(0, 100)
-    ax.set_xlabel("share of all weeks (%)")
-    ax.set_title("all weeks", fontsize=10)
+    ax.set_xlabel(words["shares_axis"])
+    ax.set_title(words["all_weeks"], fontsize=10)
 
 
-def _draw_constraint_years(ax: Axes, yearly: pd.DataFrame, last: bool) -> None:
+def _draw_constraint_years(ax: Axes, yearly: pd.DataFrame, words: Labels, last: bool) -> None:
     """Stacked bars per calendar year of one scenario."""
     bottom = np.zeros(len(yearly))
     for constraint in yearly.columns:
         share = yearly[constraint].to_numpy() * 100
-        ax.bar(yearly.index, share, bottom=bottom, color=_constraint_style(constraint).colour)
+        ax.bar(yearly.index, share, bottom=bottom, color=_constraint_colour(constraint))
         bottom += share
     ax.set_ylim(0, 100)
-    ax.set_ylabel("% of weeks")
+    ax.set_ylabel(words["weeks_axis"])
     ax.set_xticks(yearly.index)
     ax.tick_params(axis="x", labelbottom=last, labelsize=8)
     if last:
-        ax.set_xlabel("calendar year")
+        ax.set_xlabel(words["calendar_year"])
 
 
-def _constraint_finding(name: str, shares: pd.Series) -> str:
+def _constraint_finding(name: str, shares: pd.Series, words: Labels) -> str:
     """The constraint that bound most often, and the runner-up."""
     top = shares.sort_values(ascending=False)
-    text = (
-        f"{name}: {_constraint_style(top.index[0]).label} most often ({top.iloc[0]:.0%} of weeks)"
+    text = words.fill(
+        "binding_finding",
+        scenario=name,
+        constraint=_constraint_label(top.index[0], words),
+        share=f"{top.iloc[0]:.0%}",
     )
     if len(top) > 1 and top.iloc[1] > 0:
-        text += f", then {_constraint_style(top.index[1]).label} ({top.iloc[1]:.0%})"
+        text += words.fill(
+            "binding_then",
+            constraint=_constraint_label(top.index[1], words),
+            share=f"{top.iloc[1]:.0%}",
+        )
     return text
 
 
 # ----------------------------------------------------------------------------------
 # Map of the areas
 # ----------------------------------------------------------------------------------
-def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None) -> Figure:
+def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None, lang: str = "en") -> Figure:
     """Participants per area on a schematic tile map, one panel per scenario.
 
     Each tile is an area of ``sim.wijken.TILES`` (north up), coloured by the median
@@ -681,10 +676,12 @@ def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None) -> Figur
     Args:
         by_wijk: participants per area per week of one or more runs.
         at: the date (default: the last date of the runs).
+        lang: the language of the figure's words (``"en"`` or ``"nl"``).
 
     Returns:
         The figure. Each tile's gid is ``wijk:<name>``.
     """
+    words = labels(lang)
     by_wijk = _tidy(by_wijk)
     date, rows = _at(by_wijk, at)
     scenarios = _scenarios(rows)
@@ -697,22 +694,24 @@ def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None) -> Figur
     )
     ncols = min(len(scenarios), 2)
     nrows = math.ceil(len(scenarios) / ncols)
-    fig = _figure(1.0 + nrows * (5.6 if ncols == 1 else 4.4))
+    fig = new_figure(1.0 + nrows * (5.6 if ncols == 1 else 4.4))
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     norm = Normalize(0, max(float(medians.max()), *(seen or {}).values(), 1.0))
     cmap = colormaps["YlGnBu"]
     for ax, name in zip(axes, scenarios, strict=False):  # a 2-column grid may have one spare
-        _draw_tiles(ax, medians.loc[name], norm, cmap, seen, fontsize=8 if ncols == 1 else 6.5)
-        ax.set_title(_wijk_finding(name, medians.loc[name], totals[name], seen), fontsize=9)
+        _draw_tiles(
+            ax, medians.loc[name], norm, cmap, seen, words, fontsize=8 if ncols == 1 else 6.5
+        )
+        ax.set_title(_wijk_finding(name, medians.loc[name], totals[name], seen, words), fontsize=9)
     for ax in axes[len(scenarios) :]:
         ax.remove()
     fig.colorbar(
         ScalarMappable(norm, cmap), ax=axes[: len(scenarios)].tolist(), location="bottom",
-        shrink=0.5, aspect=40, label="participants working in the area (median of runs)",
+        shrink=0.5, aspect=40, label=words["wijk_colourbar"],
     )  # fmt: skip
-    source = "; observed counts of 1 Jan 2022 from FACTS.md" if seen else ""
+    source = words["wijk_source"] if seen else ""
     fig.suptitle(
-        f"Participants by area on {_day(date)} (median of {_runs(rows)} runs{source})",
+        words.fill("wijk_heading", day=words.day(date), runs=_runs(rows), source=source),
         x=0.02, ha="left", fontsize=11,
     )  # fmt: skip
     return fig
@@ -724,13 +723,14 @@ def _draw_tiles(
     norm: Normalize,
     cmap: Colormap,
     seen: dict[str, int] | None,
+    words: Labels,
     fontsize: float,
 ) -> None:
     """The 14 tiles of one scenario, north up, in a frameless square-celled panel."""
     for wijk, (col, row) in TILES.items():
         value = float(values.get(wijk, 0.0))
         count = None if seen is None else seen[wijk]
-        _draw_tile(ax, wijk, (col, row), value, cmap(norm(value)), count, fontsize)
+        _draw_tile(ax, wijk, (col, row), value, cmap(norm(value)), count, words, fontsize)
     cols = [col for col, _ in TILES.values()]
     rows = [row for _, row in TILES.values()]
     ax.set_xlim(min(cols), max(cols) + 1)
@@ -746,6 +746,7 @@ def _draw_tile(
     value: float,
     colour: tuple[float, float, float, float],
     seen: int | None,
+    words: Labels,
     fontsize: float,
 ) -> None:
     """One tile: the area's name, the median (gid ``wijk-count:<name>``), the observed count."""
@@ -768,27 +769,36 @@ def _draw_tile(
     )  # fmt: skip
     if seen is not None:
         ax.text(
-            x, y - 0.36, f"obs. {seen}", va="center", fontsize=fontsize,
+            x, y - 0.36, words.fill("wijk_tile_observed", count=seen), va="center",
+            fontsize=fontsize,
             gid=f"wijk-observed:{wijk}", **style,
         )  # fmt: skip
 
 
-def _wijk_finding(name: str, values: pd.Series, total: float, seen: dict[str, int] | None) -> str:
+def _wijk_finding(
+    name: str, values: pd.Series, total: float, seen: dict[str, int] | None, words: Labels
+) -> str:
     """The total and the busiest area; against the observed counts when given."""
     if seen is not None:
         close = sum(abs(values.get(wijk, 0.0) - count) <= 2 for wijk, count in seen.items())
-        return (
-            f"{name}\n{total:.0f} in total (observed {sum(seen.values())}); "
-            f"{close} of {len(seen)} areas within ±2"
+        return words.fill(
+            "wijk_against_observed",
+            scenario=name,
+            total=f"{total:.0f}",
+            observed=sum(seen.values()),
+            close=close,
+            areas=len(seen),
         )
     top = values.idxmax()
-    return f"{name}\n{total:.0f} in total, most in {top} ({_count(values[top])})"
+    return words.fill(
+        "wijk_most", scenario=name, total=f"{total:.0f}", wijk=top, count=_count(values[top])
+    )
 
 
 # ----------------------------------------------------------------------------------
 # Files
 # ----------------------------------------------------------------------------------
-FIGURES: dict[str, tuple[Callable[[pd.DataFrame], Figure], str]] = {
+FIGURES: dict[str, tuple[Callable[..., Figure], str]] = {
     "employed.png": (employed_fan, "timeseries"),
     "funnel.png": (intake_funnel, "timeseries"),
     "cost_per_year.png": (cost_per_year, "timeseries"),
@@ -799,13 +809,16 @@ FIGURES: dict[str, tuple[Callable[[pd.DataFrame], Figure], str]] = {
 """File name -> the figure function and the table it draws."""
 
 
-def save_figures(ts: pd.DataFrame, by_wijk: pd.DataFrame, out_dir: str | Path) -> list[Path]:
+def save_figures(
+    ts: pd.DataFrame, by_wijk: pd.DataFrame, out_dir: str | Path, *, lang: str = "en"
+) -> list[Path]:
     """Draw every figure and write it as PNG into ``out_dir`` (created if missing).
 
     Args:
         ts: weekly time series of one or more runs.
         by_wijk: participants per area per week of the same runs.
         out_dir: the directory to write to.
+        lang: the language of the figures' words (``"en"`` or ``"nl"``).
 
     Returns:
         The paths written, in the order of :data:`FIGURES`.
@@ -817,6 +830,6 @@ def save_figures(ts: pd.DataFrame, by_wijk: pd.DataFrame, out_dir: str | Path) -
     for filename, (draw, table) in FIGURES.items():
         # One figure at a time; each is freed once saved, as no pyplot registry holds it.
         path = out / filename
-        draw(tables[table]).savefig(path, dpi=DPI)
+        draw(tables[table], lang=lang).savefig(path, dpi=DPI)
         paths.append(path)
     return paths

@@ -1,11 +1,12 @@
-"""Figures that only the report draws: who pays, composition, reaching 250, calibration fit.
+"""Figures of summarised tables, drawn for the report: reaching 250, who pays, who takes part.
 
 The figures of every run (jobs filled, the intake funnel, costs per year, binding
-constraints, the wijk map) live in :mod:`sim.figures`; these are the report's extra
-figures. Each function takes tidy data already summarised by :mod:`sim.report`, the
-scenario colours of :func:`sim.figures.scenario_colours` (so a scenario has one colour
-in every figure), a title that states the finding and the axis labels in the
-report's language, and returns a :class:`matplotlib.figure.Figure` (no pyplot state).
+constraints, the wijk map) are in :mod:`sim.figures.experiment`. Each function here
+takes a small table the report has already computed, the scenario colours of
+:func:`sim.figures.style.scenario_colours` (so a scenario has one colour in every
+figure), a title that states the finding, and the language of its axis words
+(:mod:`sim.figures.labels`), and returns a :class:`matplotlib.figure.Figure`.
+Names in the tables (groups, parties) arrive already in that language.
 """
 
 from __future__ import annotations
@@ -16,39 +17,12 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from sim.figures import DPI, WIDTH
+from sim.figures.labels import labels
+from sim.figures.style import new_figure, titled
 
 ELIGIBLE_COLOUR = "#b0b0b0"
-INSIDE_COLOUR = "#2b6cb0"
-OUTSIDE_COLOUR = "#c53030"
-OBSERVED_COLOUR = "black"
-TITLE_WIDTH = 100  # characters per title line at the figures' width
-
-
-def titled(fig: Figure, title: str, width: int = TITLE_WIDTH) -> Figure:
-    """Set a figure's title (its finding in words); each line wrapped to the figure's width.
-
-    The first line is the heading; the others (one finding per scenario) are indented
-    when they wrap.
-    """
-    lines = title_lines(title, width)
-    fig.suptitle("\n".join(lines), fontsize=10.5, x=0.01, ha="left", linespacing=1.35)
-    return fig
-
-
-def title_lines(title: str, width: int = TITLE_WIDTH) -> list[str]:
-    """A title's lines as :func:`titled` draws them."""
-    lines: list[str] = []
-    for line in title.split("\n"):
-        lines += textwrap.wrap(line, width, subsequent_indent="    ") or [""]
-    return lines
-
-
-def _figure(height: float) -> Figure:
-    """An empty figure as wide as those of sim.figures."""
-    return Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
 
 
 def reach_probability(
@@ -56,8 +30,7 @@ def reach_probability(
     colours: Mapping[str, str],
     *,
     title: str,
-    xlabel: str,
-    ylabel: str,
+    lang: str = "en",
 ) -> Figure:
     """The share of runs with 250 jobs filled by the end of each year, per scenario.
 
@@ -65,10 +38,10 @@ def reach_probability(
         p250: columns ``scenario``, ``year``, ``probability`` (0-1).
         colours: scenario -> colour.
         title: the finding, in words.
-        xlabel: label of the year axis.
-        ylabel: label of the probability axis (shown in %).
+        lang: the language of the axis words (``"en"`` or ``"nl"``).
     """
-    fig = _figure(3.8)
+    words = labels(lang)
+    fig = new_figure(3.8)
     ax = fig.add_subplot()
     for scenario, rows in p250.groupby("scenario", sort=False):
         rows = rows.sort_values("year")
@@ -83,8 +56,8 @@ def reach_probability(
     ax.set_ylim(-3, 103)
     ax.yaxis.set_major_formatter(PercentFormatter())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(words["p250_axis"])
+    ax.set_ylabel(words["p250_share_axis"])
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, loc="upper left")
     return titled(fig, title)
@@ -95,23 +68,26 @@ def cost_by_payer(
     colours: Mapping[str, str],
     *,
     title: str,
-    xlabel: str,
+    period: tuple[int, int],
+    lang: str = "en",
     number: Callable[[float], str] = "{:.2f}".format,
 ) -> Figure:
     """Cost (+) or gain (-) per party over the run, one bar per scenario.
 
     Args:
-        table: one row per party (index: the party's label), one column per scenario,
-            values in EUR million.
+        table: one row per party (index: the party's name in ``lang``), one column per
+            scenario, values in EUR million.
         colours: scenario -> colour.
         title: the finding, in words.
-        xlabel: label of the euro axis, with its unit.
+        period: the first and last year of the run, named on the euro axis.
+        lang: the language of the axis words (``"en"`` or ``"nl"``).
         number: how a bar's value is written beside it (the report's number format).
     """
+    words = labels(lang)
     parties = list(table.index)
     scenarios = list(table.columns)
     height = 0.8 / max(len(scenarios), 1)
-    fig = _figure(1.3 + 0.17 * len(parties) * max(len(scenarios), 3))
+    fig = new_figure(1.3 + 0.17 * len(parties) * max(len(scenarios), 3))
     ax = fig.add_subplot()
     rows = np.arange(len(parties))
     for k, scenario in enumerate(scenarios):
@@ -122,7 +98,7 @@ def cost_by_payer(
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(rows, [textwrap.fill(p, 28) for p in parties])
     ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(words.fill("payers_axis", start=period[0], end=period[1]))
     ax.grid(axis="x", alpha=0.3)
     ax.margins(x=0.15)
     ax.legend(frameon=False, loc="lower right")
@@ -135,8 +111,7 @@ def composition_against_eligible(
     colours: Mapping[str, str],
     *,
     title: str,
-    xlabel: str,
-    eligible_label: str,
+    lang: str = "en",
 ) -> Figure:
     """Share of each group among participants (per scenario) against the eligible pool.
 
@@ -145,17 +120,17 @@ def composition_against_eligible(
     readable with many scenarios.
 
     Args:
-        table: columns ``group`` (label), ``scenario``, ``mean``, ``low``, ``high``
-            (participant shares, 0-1; low and high bound the interval over runs).
-        eligible: group label -> share among everyone eligible (0-1).
+        table: columns ``group`` (its name in ``lang``), ``scenario``, ``mean``, ``low``,
+            ``high`` (participant shares, 0-1; low and high bound the interval over runs).
+        eligible: group name -> share among everyone eligible (0-1).
         colours: scenario -> colour.
         title: the finding, in words.
-        xlabel: label of the share axis (shown in %).
-        eligible_label: legend entry of the eligible bars.
+        lang: the language of the axis words (``"en"`` or ``"nl"``).
     """
+    words = labels(lang)
     groups = list(eligible.index)
     scenarios = list(dict.fromkeys(table["scenario"]))
-    fig = _figure(1.9 + 0.42 * len(groups) + 0.05 * len(scenarios) * len(groups))
+    fig = new_figure(1.9 + 0.42 * len(groups) + 0.05 * len(scenarios) * len(groups))
     ax = fig.add_subplot()
     rows = np.arange(len(groups))
     ax.barh(
@@ -164,7 +139,7 @@ def composition_against_eligible(
         height=0.8,
         color=ELIGIBLE_COLOUR,
         alpha=0.6,
-        label=eligible_label,
+        label=words["eligible_bars"],
     )
     step = 0.6 / max(len(scenarios), 1)
     for k, scenario in enumerate(scenarios):
@@ -191,7 +166,7 @@ def composition_against_eligible(
     ax.set_ylim(len(groups) - 0.5, -0.5)
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(PercentFormatter())
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(words["composition_axis"])
     ax.grid(axis="x", alpha=0.3)
     fig.legend(
         loc="outside lower center", ncols=min(len(scenarios) + 1, 3), frameon=False, fontsize=9
@@ -205,8 +180,7 @@ def net_cost_against_budget(
     colours: Mapping[str, str],
     *,
     title: str,
-    ylabel: str,
-    budget_label: str,
+    lang: str = "en",
 ) -> Figure:
     """Net cost per year per scenario as bars, with each scenario's budget as a line.
 
@@ -215,13 +189,13 @@ def net_cost_against_budget(
         budgets: scenario -> yearly net budget in EUR million (scenarios with a budget).
         colours: scenario -> colour.
         title: the finding, in words.
-        ylabel: label of the euro axis, with its unit.
-        budget_label: legend template with a ``{scenario}`` field.
+        lang: the language of the axis words (``"en"`` or ``"nl"``).
     """
+    words = labels(lang)
     years = list(net.index)
     scenarios = list(net.columns)
     width = 0.8 / max(len(scenarios), 1)
-    fig = _figure(3.8)
+    fig = new_figure(3.8)
     ax = fig.add_subplot()
     x = np.arange(len(years))
     for k, scenario in enumerate(scenarios):
@@ -238,78 +212,10 @@ def net_cost_against_budget(
             color=colours[scenario],
             linestyle="--",
             linewidth=1.5,
-            label=budget_label.format(scenario=scenario),
+            label=words.fill("budget_line", scenario=scenario),
         )
     ax.set_xticks(x, [str(y) for y in years])
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(words["budget_axis"])
     ax.grid(axis="y", alpha=0.3)
     ax.legend(frameon=False, fontsize=8, ncols=2)
     return titled(fig, title)
-
-
-def calibration_fit(
-    ppc: pd.DataFrame,
-    *,
-    title: str,
-    xlabel: str,
-    observed_label: str,
-    interval_label: str,
-) -> Figure:
-    """Each calibration target against its predictive interval, one small panel per target.
-
-    Targets have their own units (counts, shares), so each gets its own axis.
-
-    Args:
-        ppc: the calibration's ``ppc.csv``: ``target``, ``date``, ``observed``,
-            ``q05``, ``q25``, ``q50``, ``q75``, ``q95``, ``inside_90``.
-        title: the finding, in words.
-        xlabel: label of the value axes.
-        observed_label: legend entry of the observed value.
-        interval_label: legend entry of the 90% interval.
-    """
-    count = len(ppc)
-    columns = 3
-    rows = max(1, -(-count // columns))
-    fig = _figure(1.6 + 0.95 * rows)
-    axes = fig.subplots(rows, columns, squeeze=False)
-    for k, ax in enumerate(axes.ravel()):
-        if k >= count:
-            ax.set_axis_off()
-            continue
-        target = ppc.iloc[k]
-        colour = INSIDE_COLOUR if bool(target["inside_90"]) else OUTSIDE_COLOUR
-        ax.hlines(0, target["q05"], target["q95"], color=colour, linewidth=2, label=interval_label)
-        ax.hlines(0, target["q25"], target["q75"], color=colour, linewidth=6)
-        ax.plot([target["q50"]], [0], "o", color="white", markeredgecolor=colour, markersize=5)
-        ax.plot(
-            [target["observed"]],
-            [0],
-            "D",
-            color=OBSERVED_COLOUR,
-            markersize=6,
-            label=observed_label,
-        )
-        low = min(float(target["q05"]), float(target["observed"]))
-        high = max(float(target["q95"]), float(target["observed"]))
-        pad = 0.15 * (high - low) or 0.5 * max(abs(high), 1e-3)
-        ax.set_xlim(low - pad, high + pad)
-        ax.set_ylim(-1, 1)
-        ax.set_yticks([])
-        ax.xaxis.set_major_locator(MaxNLocator(4))
-        ax.xaxis.set_major_formatter(FuncFormatter(_short_number))
-        ax.tick_params(axis="x", labelsize=7)
-        ax.set_title(f"{target['target']} ({target['date']})", fontsize=8, loc="left")
-        for side in ("left", "right", "top"):
-            ax.spines[side].set_visible(False)
-    handles, labels = axes.ravel()[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside upper right", ncols=2, frameon=False, fontsize=8)
-    fig.supxlabel(xlabel, fontsize=9)
-    return titled(fig, title)
-
-
-def _short_number(value: float, _position: int) -> str:
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 10 or value == int(value):
-        return f"{value:.0f}"
-    return f"{value:.2g}"
