@@ -34,7 +34,7 @@ from tqdm import tqdm
 from sim.config.errors import ConfigError
 from sim.config.locations import output_folder
 from sim.experiment import Experiment, RunSpec
-from sim.lifeline import watch_coordinator
+from sim.lifeline import interrupts_ignored, watch_coordinator
 from sim.params import Params
 from sim.simulation import run_replicate
 from sim.store import Damage, ResultStore, bytes_needed, to_parquet_bytes
@@ -254,6 +254,13 @@ def _in_pool(
     pool = cf.ProcessPoolExecutor(
         max_workers=workers, initializer=prepare_worker, mp_context=mp.get_context("spawn")
     )
+    # Start every worker now, with Ctrl-C ignored from its first instruction: the pool
+    # would otherwise start them one by one as tasks come, and a Ctrl-C while one is
+    # still importing prints its traceback. (Each submit starts a worker while fewer
+    # than ``workers`` run.)
+    with interrupts_ignored():
+        for _ in range(workers):
+            pool.submit(int)
     try:
         futures = _bounded(
             lambda task: pool.submit(execute_batch, task, outputs),

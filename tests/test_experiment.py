@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,24 @@ def test_digest_changes_with_what_changes_the_numbers():
         a.digest()
         != parse_experiment({"name": "x", "params": {"covid_factor": 0.5}}, source="x").digest()
     )
+
+
+def test_the_columns_always_kept_are_those_the_outputs_are_made_from():
+    """Every weekly column the summary, figures, report or forecast name is kept in every
+    run, whatever ``outputs`` says (read from their sources, wherever they move)."""
+    from sim.experiment import ALWAYS_KEPT
+    from sim.outcomes import OUTCOMES
+
+    sim_dir = ROOT / "sim"
+    sources = [
+        *sim_dir.glob("figures*.py"), *sim_dir.glob("figures/**/*.py"),
+        *sim_dir.glob("report*.py"), *sim_dir.glob("report/**/*"),
+        sim_dir / "forecast.py", sim_dir / "summary.py",
+    ]  # fmt: skip
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sources if path.is_file())
+    named = {name for name in OUTCOMES if re.search(rf"[\"']{name}[\"']", text)}
+    assert named <= set(ALWAYS_KEPT), sorted(named - set(ALWAYS_KEPT))
+    assert len(named) >= 20  # the scan finds the sources
+    experiment = parse_experiment({"name": "x", "outputs": ["hours_worked"]}, source="x.toml")
+    assert set(experiment.columns) == {"hours_worked", *ALWAYS_KEPT}
+    assert list(experiment.columns) == [c for c in OUTCOMES if c in experiment.columns]
