@@ -483,10 +483,20 @@ def _scenarios(
         )
     allowed = (*SCENARIO_RESERVED, *Params.names())
     scenarios, descriptions = {}, {}
+    folded: dict[str, str] = {}
     for name, overrides in table.items():
         where = key_path("scenarios", name)
         # "__" separates the scenario from the sample and replicate in a run's file name.
         folder_name(name, source=source, key=where, also_forbidden=("__",))
+        # On macOS and Windows file names ignore case: two such scenarios share files.
+        if name.casefold() in folded:
+            raise ConfigError(
+                f"differs from scenario '{folded[name.casefold()]}' only in upper and lower "
+                "case: their files would be the same on macOS and Windows",
+                source=source,
+                key=where,
+            )
+        folded[name.casefold()] = name
         if not isinstance(overrides, Mapping):
             raise ConfigError(
                 f"must be a table of parameter overrides, got {shown(overrides)}",

@@ -46,10 +46,13 @@ from sim.config.errors import ConfigError, FieldError
 HINT_CUTOFF = 0.5
 
 # Names that become folder or file names (an experiment, a scenario, a calibration):
-# ASCII letters, digits, '_', '-' and '.', starting with a letter or a digit. Nothing
-# a shell, a file system or a URL treats specially (no space, slash, newline or NUL),
-# and no accented letters, which macOS stores decomposed and other systems do not.
-NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+# ASCII letters, digits, '_', '-' and '.', starting with a letter or a digit and not
+# ending with '.' (Windows drops it). Nothing a shell, a file system or a URL treats
+# specially (no space, slash, newline or NUL), and no accented letters, which macOS
+# stores decomposed and other systems do not.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+# Names Windows reserves for devices, with or without an extension (CON, CON.txt).
+RESERVED_NAMES = re.compile(r"(?i)(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?")
 # Long enough for any descriptive name; short enough that a scenario name with a run's
 # sample and replicate (``NAME__s0000__r00000.parquet``) stays far below the 255 bytes
 # a file name may have, and that a legend or a table column can show it.
@@ -493,7 +496,14 @@ def folder_name(
         extra = "".join(f", without '{part}'" for part in also_forbidden)
         raise ConfigError(
             f"{shown(name)} cannot be a file name: use 1 to {NAME_MAX_LENGTH} of the letters "
-            f"a-z and A-Z, digits, '_', '-' and '.', starting with a letter or a digit{extra}",
+            f"a-z and A-Z, digits, '_', '-' and '.', starting with a letter or a digit and "
+            f"not ending with '.'{extra}",
+            source=source,
+            key=key,
+        )
+    if RESERVED_NAMES.fullmatch(name):
+        raise ConfigError(
+            f"{shown(name)} cannot be a file name: Windows reserves it for a device",
             source=source,
             key=key,
         )

@@ -45,7 +45,10 @@ def output_folder(path: str | Path, *, needs_bytes: int = 0, needs_for: str = ""
         raise ConfigError(f"cannot be created: {existing} is {kind}, not a folder", source=source)
     _check_writable(existing, source)
     if needs_bytes:
-        free = free_bytes(existing)
+        try:
+            free = free_bytes(existing)
+        except OSError as error:
+            raise ConfigError(f"cannot be used: {error.strerror}", source=source) from None
         if free < needs_bytes:
             what = f" for {needs_for}" if needs_for else ""
             raise ConfigError(
@@ -133,7 +136,11 @@ def _kind(path: Path, source: str) -> str:
 
 def _check_writable(folder: Path, source: str) -> None:
     where = "" if str(folder) == source else f" ({folder})"
-    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+    try:
+        flags = os.statvfs(folder).f_flag
+    except OSError as error:
+        raise ConfigError(f"cannot be used{where}: {error.strerror}", source=source) from None
+    if flags & os.ST_RDONLY:
         raise ConfigError(f"is on a read-only file system{where}", source=source)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ConfigError(f"cannot be written{where}: permission denied", source=source)

@@ -31,19 +31,22 @@ ENCODING = "utf-8-sig"
 # The largest config we read: ours are a few kB. A larger file is not a config (a
 # results file, a device such as /dev/zero), and reading it whole could fill memory.
 MAX_CONFIG_BYTES = 1_000_000
+# The largest posterior file: a million weighted particles of ten parameters is ~80 MB
+# (ABC-SMC populations are thousands); reading further would only fill memory.
+MAX_PARQUET_BYTES = 100_000_000
 
 
-def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
-    """The bytes of a file, at most ``limit`` of them.
+def read_bytes(path: str | Path, *, limit: int, what: str = "config file") -> bytes:
+    """The bytes of a file of at most ``limit`` bytes (read no further: /dev/zero ends).
 
     Raises:
         ConfigError: the file is missing, a directory, unreadable, or larger than
-            ``limit``.
+            ``limit`` (so not a ``what``).
     """
     path = Path(path)
     try:
         with open(path, "rb") as handle:
-            raw = handle.read() if limit is None else handle.read(limit + 1)
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise ConfigError("file not found", source=str(path)) from None
     except IsADirectoryError:
@@ -52,8 +55,8 @@ def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
         raise ConfigError(f"cannot be read: {error.strerror}", source=str(path)) from None
     except ValueError:  # a NUL byte in the name
         raise ConfigError("cannot be a file name (it holds a NUL byte)", source=str(path)) from None
-    if limit is not None and len(raw) > limit:
-        raise ConfigError(f"is larger than {limit:,} bytes: not a config file", source=str(path))
+    if len(raw) > limit:
+        raise ConfigError(f"is larger than {limit:,} bytes: not a {what}", source=str(path))
     return raw
 
 
@@ -134,7 +137,7 @@ def read_parquet(path: str | Path) -> pd.DataFrame:
     import pandas as pd
     import pyarrow as pa
 
-    raw = read_bytes(path)
+    raw = read_bytes(path, limit=MAX_PARQUET_BYTES, what="posterior file")
     try:
         return pd.read_parquet(io.BytesIO(raw))
     except (pa.ArrowException, OSError, ValueError) as error:
