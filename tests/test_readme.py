@@ -92,7 +92,7 @@ def test_the_command_synopsis_lists_every_option_of_every_command():
         options = {o for o in parser._option_string_actions if o.startswith("--")}
         # --help and --debug are every command's, and said in the text.
         assert documented[command] == options - {"--help", "--debug"}, command
-    assert "Every command takes\n`--debug`" in README
+    assert "Every command\ntakes `--debug`" in README
 
 
 def test_the_error_example_is_what_the_command_prints(in_tmp, capsys):
