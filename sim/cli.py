@@ -302,8 +302,10 @@ def _forecast(args: argparse.Namespace) -> int:
     _check_scheduler(args.scheduler)
     policy = load_experiment(_resolve_config(args.policy, POLICY), max_runs=max_runs)
     policy = policy.with_settings(until=args.until)
+    # Each draw runs once in every scenario (and sweep sample) of the policy.
+    per_draw = len(policy.scenarios) * len(policy.samples)
     draws = whole_number(
-        args.draws, at_least=1, at_most=max_runs // len(policy.scenarios),
+        args.draws, at_least=1, at_most=max(max_runs // per_draw, 1),
         raise_with="--max-runs", source="--draws",
     )  # fmt: skip
     posterior = load_posterior(args.posterior)
