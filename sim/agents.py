@@ -152,32 +152,52 @@ class Coach(mesa.Agent):
 
 
 class WijkOrganisation(mesa.Agent):
-    """An organisation in a wijk that supplies tasks, as long as they displace nobody."""
+    """An organisation in a wijk that supplies tasks from its additional work.
+
+    No displacement (FACTS.md: the work may not displace paid jobs or volunteering): an
+    organisation offers basisbaan tasks only from its *additional work*, the work that
+    neither its paid staff nor its volunteers do, a number of hours per week of its
+    own. A task is offered only when its hours fit in what is left of that work, so an
+    organisation runs out of tasks to offer instead of handing over a job or a
+    volunteer's work.
+    """
 
     def __init__(
         self,
         model: mesa.Model,
         wijk: int,
         *,
-        potential: int,
+        additional_work: float,
         hour_levels: tuple[int, ...],
         hours_stream: Stream,
     ):
         super().__init__(model)
         self.wijk = wijk
-        self.potential = potential
-        self.hour_levels = hour_levels
+        self.additional_work = additional_work
+        self.hour_levels = hour_levels  # ascending
+        self.offered_hours = 0
         self.tasks_supplied = 0
         self._hours = hours_stream
 
     def can_offer_task(self) -> bool:
-        """Whether the organisation has useful work left that no paid job or volunteer does."""
-        return self.tasks_supplied < self.potential
+        """Whether the smallest task still fits in the additional work left."""
+        return self.additional_work - self.offered_hours >= self.hour_levels[0]
 
-    def offer_task(self) -> int:
-        """Supply one more task; returns its hours per week."""
+    def offer_task(self, hours_asked: int | None = None) -> int:
+        """Supply one more task that fits the additional work left; returns its hours.
+
+        A task of ``hours_asked`` when asked for and it fits; otherwise the hours of the
+        work the organisation has at hand (one of those that fit, at random).
+        """
+        left = self.additional_work - self.offered_hours
+        if hours_asked is not None and hours_asked <= left:
+            hours = hours_asked
+        else:
+            fitting = [hours for hours in self.hour_levels if hours <= left]
+            hours = fitting[self._hours.scalar.randrange(len(fitting))]
+        self.offered_hours += hours
         self.tasks_supplied += 1
-        return self.hour_levels[self._hours.scalar.randrange(len(self.hour_levels))]
+        return hours
 
 
 class GuidingOrganisation(mesa.Agent):

@@ -94,6 +94,8 @@ ALWAYS_KEPT = (
     "contributions_eur",
     "benefits_saved_eur",
     "subsidies_eur",
+    "job_target",
+    "willing_pool",
 )
 DEFAULT_SEED = 20200301
 DEFAULT_REPLICATES = 20
@@ -588,7 +590,7 @@ def _sweep(
             key="sweep.samples",
         )
         samples = _qmc_samples(method, values, count, seed)
-    return Sweep(method=method, parameters=values, samples=[_typed(s) for s in samples])
+    return Sweep(method=method, parameters=values, samples=[typed(s) for s in samples])
 
 
 def _check_sweep_value(base: dict[str, Any], name: str, value: float, source: str) -> None:
@@ -598,7 +600,9 @@ def _check_sweep_value(base: dict[str, Any], name: str, value: float, source: st
     is the swept parameter, unless the base set the other field itself.
     """
     try:
-        Params.from_mapping({**base, **_typed({name: value})})
+        # Quoted as written: only an integer parameter's value is rounded first.
+        written = typed({name: value}) if Params.model_fields[name].annotation is int else {}
+        Params.from_mapping({**base, name: value, **written})
     except ConfigError as error:
         if error.key == name or error.key not in base:
             key = key_path("sweep.parameters", name)
@@ -655,12 +659,12 @@ def _qmc_samples(
     return [dict(zip(names, map(float, row), strict=True)) for row in points]
 
 
-def _typed(sample: dict[str, float]) -> dict[str, Any]:
+def typed(sample: dict[str, float]) -> dict[str, Any]:
     """Round values of integer parameters (the registry says which)."""
     typed: dict[str, Any] = {}
     for name, value in sample.items():
         annotation = Params.model_fields[name].annotation
-        typed[name] = round(value) if annotation is int else value
+        typed[name] = round(value) if annotation is int else float(value)
     return typed
 
 

@@ -1,11 +1,15 @@
 """The forecast: the path to 250 jobs under each policy, from the calibrated model.
 
 Parameter sets are drawn from the weighted posterior of the calibration
-(``calibration/posterior.parquet``); each draw runs once, with its own seed, from
-1 March 2020 (history and future in one run) under every policy scenario of an
-experiment file. Draw k is the same in every scenario, and so is its seed (common
-random numbers). The intervals therefore carry both sources of uncertainty: the
-posterior spread of the parameters and the randomness of the runs.
+(``calibration/posterior.parquet``), and with each the way the municipality carries
+out the policy (its pace and the delays in hiring coaches and collecting tasks: the
+registry's implementation uncertainties, sampled by Latin hypercube within their
+ranges). Each draw runs once, with its own seed, from 1 March 2020 (history and future
+in one run) under every policy scenario of an experiment file. Draw k is the same in
+every scenario, and so is its seed (common random numbers); a scenario that sets one
+of these values itself keeps its own. The intervals therefore carry the posterior
+spread of the parameters, the uncertainty of the implementation and the randomness of
+the runs.
 
 A forecast is an experiment whose replicates carry the draws, so it runs, resumes and
 is stored like any experiment; this module adds the forecast's own tables.
@@ -18,11 +22,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import qmc
 
 from sim.calibration.fit import posterior_overrides
 from sim.config.errors import ConfigError
-from sim.experiment import Experiment
-from sim.params import Params
+from sim.experiment import Experiment, typed
+from sim.params import Params, uncertain_ranges
 from sim.summary import TARGET_JOBS
 
 FORECAST_QUANTITIES = ("employed", "employed_permanent", "exited_cum", "cost_net_eur_cum")
@@ -47,9 +52,21 @@ def draw_overrides(
     if n < 1:
         raise ConfigError("must be at least 1", source="--draws")
     draws = posterior_overrides(posterior, n, rng)
+    implementation = implementation_draws(n, rng)
+    draws = [{**drawn, **way} for drawn, way in zip(draws, implementation, strict=True)]
     for overrides in draws:
         Params.from_mapping(overrides, source="posterior")
     return draws
+
+
+def implementation_draws(n: int, rng: np.random.Generator) -> list[dict[str, Any]]:
+    """``n`` ways the policy may be carried out: a Latin hypercube over the ranges."""
+    ranges = uncertain_ranges(implementation=True)
+    if not ranges:
+        return [{} for _ in range(n)]
+    low, high = np.array(list(ranges.values())).T
+    points = qmc.scale(qmc.LatinHypercube(d=len(ranges), rng=rng).random(n), low, high)
+    return [typed(dict(zip(ranges, row, strict=True))) for row in points]
 
 
 def forecast_experiment(policy: Experiment, posterior: pd.DataFrame, draws: int) -> Experiment:

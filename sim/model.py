@@ -78,6 +78,7 @@ class BasisbaanModel(mesa.Model):
             near=[[WIJKEN.index(other) for other in NEAR[w]] for w in WIJKEN],
             weights=[p.wijk_weights[w] for w in WIJKEN],
             streams=TaskStreams(
+                organisations=streams["organisations"],
                 collection=streams["task_collection"],
                 area=streams["task_area"],
                 hours=streams["task_hours"],
@@ -86,7 +87,12 @@ class BasisbaanModel(mesa.Model):
             ),
         )
         self.work = Work(
-            self, p, people, onset=streams["sickness_onset"], spell=streams["sickness_spell"]
+            self,
+            p,
+            people,
+            onset=streams["sickness_onset"],
+            spell=streams["sickness_spell"],
+            more_hours=self.tasks.more_hours,
         )
         self.contracts = Contracts(p, people, leave=self._leave)
         self.accounting = Accounting(p, people, policy)
@@ -148,7 +154,7 @@ class BasisbaanModel(mesa.Model):
         """
         p, ceiling = self.p, self.policy.job_ceiling[week]
         held: set[str] = set()
-        self.tasks.wanting = []
+        self.tasks.wanting = {}
         for candidate in list(self.intake.selected):
             if candidate.ready_week > week:
                 continue
@@ -158,11 +164,10 @@ class BasisbaanModel(mesa.Model):
             if self.accounting.over_budget(week, 1):
                 held.add("budget")
                 break
-            tasks = self.tasks.find(
-                candidate.person, p.full_time_hours, p.tasks_per_participant_max
-            )
+            hours = self.work.starting_hours(candidate.person)
+            tasks = self.tasks.find(candidate.person, hours, p.tasks_per_participant_max)
             if tasks is None:
-                self.tasks.wanting.append(candidate.person)
+                self.tasks.wanting[candidate.person] = hours
                 continue
             self.intake.selected.remove(candidate)
             self._start(candidate, tasks, week)
@@ -218,6 +223,11 @@ class BasisbaanModel(mesa.Model):
     def eligible(self) -> int:
         """Eligible people on bijstand not (yet) referred."""
         return self.referral.eligible(self.week)
+
+    @property
+    def willing_pool(self) -> int:
+        """Eligible people who would like (more) work, not (yet) referred."""
+        return self.referral.willing_pool(self.week)
 
     @property
     def costs(self) -> WeekCosts:

@@ -145,8 +145,23 @@ def exit_quit_cum(m: BasisbaanModel) -> int:
 
 
 def job_ceiling(m: BasisbaanModel) -> int:
-    """Filled jobs the programme allows this week."""
+    """Jobs funded this week: the most participants the programme may employ."""
     return int(m.policy.job_ceiling[m.week])
+
+
+def job_target(m: BasisbaanModel) -> float:
+    """The council's target path: jobs it aims for this week."""
+    return float(m.policy.job_target[m.week])
+
+
+def willing_pool(m: BasisbaanModel) -> int:
+    """Eligible people who would like (more) work and have not been referred yet."""
+    return m.referral.willing_pool(m.week)
+
+
+def task_collection(m: BasisbaanModel) -> float:
+    """Tasks the municipality can collect per week (its task-collection capacity)."""
+    return float(m.policy.task_acquisition[m.week])
 
 
 def intake_coaches(m: BasisbaanModel) -> int:
@@ -296,6 +311,10 @@ OUTCOMES: dict[str, Callable[[BasisbaanModel], object]] = {
         contributions_eur,
         benefits_saved_eur,
         subsidies_eur,
+        # The growth mechanisms: the target, the capacity built, the pool of candidates.
+        job_target,
+        task_collection,
+        willing_pool,
     )
 }
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 from sim.params import Params
 from sim.timeline import WEEKS_PER_YEAR
@@ -58,11 +59,14 @@ class Population:
     cannot_draw: np.ndarray  # float64 uniform: cannot take the step if below the chance
     partner_draw: np.ndarray  # float64 uniform: partner offered an intake if below the chance
     part_time_start: np.ndarray  # bool
+    asks_more_hours: np.ndarray  # bool: a part-time starter who asks for full-time hours
     sickness_prone: np.ndarray  # bool
     guidance_intensity: np.ndarray  # float64 multiplier, mean 1
     intensive_guidance: np.ndarray  # bool
     exit_clock: np.ndarray  # float64 (n, len(EXIT_CLOCKS)): unit-exponential clocks
     referral_key: np.ndarray  # float64: higher is referred first (weighted sampling)
+    promise: np.ndarray  # float64 standard normal: suitability as coaches come to know it
+    willing_from: np.ndarray  # int32 week from which they would like (more) work
     eligible_from: np.ndarray  # int32 week
     eligible_to: np.ndarray  # int32 week (exclusive)
 
@@ -85,7 +89,10 @@ POPULATION_PARAMETERS = (
     "bijstand_outflow_long", "state_pension_age", "pension_margin_years", "wijk_weights",
     "eligible_min_years_on_benefit", "eligible_min_age", "share_prospect_paid_work",
     "share_physical_limitations", "share_volunteering", "keep_volunteering", "share_debts",
-    "share_starting_part_time", "share_sickness_prone", "guidance_spread",
+    "share_starting_part_time", "share_asking_more_hours", "share_sickness_prone",
+    "guidance_spread", "suitability_correlation", "referral_selectivity", "share_willing",
+    "willing_onset_per_year",
+    "referral_weight_couples",
     "share_intensive_guidance", "referral_weight_women", "referral_weight_single_parents",
     "referral_weight_age_45_plus", "referral_weight_per_year_on_benefit",
 )  # fmt: skip
@@ -179,14 +186,33 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
         out[ever] = rng.random(m)
         return out
 
+    # Promise: how suitable a person is for a basisbaan, as coaches come to know it. The
+    # traits that decide selection against a person (limitations too great, not daring
+    # the step) go with low promise through a Gaussian copula with correlation
+    # ``suitability_correlation``, keeping each trait's share as given; coaches refer
+    # the most promising first (``referral_selectivity`` below), so the people referred
+    # early are not a random draw and the yield of intake falls as the pool is worked.
+    rho = params.suitability_correlation
+    promise = np.zeros(n)
+    promise[ever] = rng.standard_normal(m)
+
+    def against(p: float) -> np.ndarray:
+        """A trait against selection, with share ``p``, more common at low promise."""
+        latent = -rho * promise[ever] + np.sqrt(1.0 - rho**2) * rng.standard_normal(m)
+        out = np.zeros(n, bool)
+        out[ever] = latent > ndtri(1.0 - p) if 0.0 < p < 1.0 else p >= 1.0
+        return out
+
     prospect = trait(params.share_prospect_paid_work)
-    limitations = trait(params.share_physical_limitations)
+    limitations = against(params.share_physical_limitations)
     volunteering = trait(params.share_volunteering)
     keeps = trait(params.keep_volunteering)
     debts = trait(params.share_debts)
-    cannot_draw = uniform()
+    cannot_draw = np.ones(n)  # uniform, lower at low promise: cannot take the step if low
+    cannot_draw[ever] = ndtr(rho * promise[ever] + np.sqrt(1.0 - rho**2) * rng.standard_normal(m))
     partner_draw = uniform()
     part_time = trait(params.share_starting_part_time)
+    asks_more = trait(params.share_asking_more_hours)
     prone = trait(params.share_sickness_prone)
     sigma = params.guidance_spread
     intensity = np.ones(n)
@@ -194,20 +220,34 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
     intensive = trait(params.share_intensive_guidance)
     exit_clock = np.full((n, len(EXIT_CLOCKS)), np.inf)
     exit_clock[ever] = rng.exponential(1.0, (m, len(EXIT_CLOCKS)))
+    # FACTS.md: of the ~7,500 households on bijstand for more than 3 years, "ruim
+    # 1,200" would like (more) work. Willing from the start (or from arriving on
+    # bijstand) with that share; the others may come to want work later, at a yearly
+    # rate (circumstances change: children grow up, health improves). Drawn for
+    # everyone, so the share can be checked against all long-term households.
+    willing_now = rng.random(n) < params.share_willing
+    onset = params.willing_onset_per_year
+    later = rng.exponential(1.0 / onset, n) * WEEKS_PER_YEAR if onset > 0 else np.full(n, np.inf)
+    arrived = np.maximum(bijstand_from, 0.0)
+    willing_from = np.where(willing_now, arrived, arrived + later)
+    willing_from = np.clip(np.ceil(willing_from), 0, NEVER).astype(np.int32)
 
     # Weighted random order of referral (Efraimidis & Spirakis 2006): the key log(u)/w
-    # ranks people as successive weighted draws without replacement would.
+    # ranks people as successive weighted draws without replacement would. The weight
+    # grows with promise: coaches put the most promising forward first.
     years_at_start = np.maximum(-bijstand_from[ever], 0.0) / WEEKS_PER_YEAR
     age_at_start = -birth_week[ever] / WEEKS_PER_YEAR
     weight = (
         np.where(woman[ever], params.referral_weight_women, 1.0)
         * np.where(kind[ever] == SINGLE_PARENT, params.referral_weight_single_parents, 1.0)
+        * np.where(kind[ever] == COUPLE, params.referral_weight_couples, 1.0)
         * np.where(age_at_start >= 45.0, params.referral_weight_age_45_plus, 1.0)
         * (
             1.0
             + params.referral_weight_per_year_on_benefit
             * np.maximum(years_at_start - params.eligible_min_years_on_benefit, 0.0)
         )
+        * np.exp(params.referral_selectivity * promise[ever])
     )
     referral_key = np.full(n, -np.inf)
     with np.errstate(divide="ignore"):
@@ -231,11 +271,14 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
         cannot_draw=cannot_draw,
         partner_draw=partner_draw,
         part_time_start=part_time,
+        asks_more_hours=asks_more,
         sickness_prone=prone,
         guidance_intensity=intensity,
         intensive_guidance=intensive,
         exit_clock=exit_clock,
         referral_key=referral_key,
+        promise=promise,
+        willing_from=willing_from,
         eligible_from=eligible_from,
         eligible_to=eligible_to,
     )

@@ -29,6 +29,7 @@ STREAMS = (
     "population",  # the synthetic population and every fate drawn up front
     "referral",  # how many candidates are referred each week
     "intake",  # which coaches hold the week's fraction of a conversation
+    "organisations",  # how much additional work each wijk organisation has
     "task_collection",  # how many tasks are collected each week
     "task_area",  # the wijk a task is collected in when nobody waits for one
     "task_hours",  # the hours of a collected task

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from sim import Params
 from sim.simulation import run_replicate
 from sim.streams import replicate_seeds
+
+REPO = Path(__file__).resolve().parents[1]
 
 # A small town: 1,500 households keep runs to a few milliseconds while every
 # mechanism (referral, intake, tasks, exits) still acts.

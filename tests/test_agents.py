@@ -100,15 +100,20 @@ def test_coach_room_follows_slots_and_activity(model):
     assert not coach.has_room()
 
 
-def test_wijk_organisation_supplies_tasks_up_to_its_potential(model):
+def test_wijk_organisation_offers_only_its_additional_work(model):
+    # No displacement (FACTS.md): 40 h of work nobody does now. Tasks of 8, 12 or 16 h
+    # are offered while they fit in what is left; below 8 h left, nothing more.
     organisation = WijkOrganisation(
         model,
         wijk=0,
-        potential=5,
+        additional_work=40.0,
         hour_levels=(8, 12, 16),
         hours_stream=named_streams(1)["task_hours"],
     )
-    hours = [organisation.offer_task() for _ in range(5)]
-    assert not organisation.can_offer_task()
-    assert organisation.tasks_supplied == 5
+    hours = []
+    while organisation.can_offer_task():
+        hours.append(organisation.offer_task())
+    assert sum(hours) <= 40
+    assert 40 - sum(hours) < 8
+    assert organisation.tasks_supplied == len(hours)
     assert set(hours) <= {8, 12, 16}

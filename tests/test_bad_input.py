@@ -300,9 +300,9 @@ CASES = [
                "params.covid_end", r"^covid_end \(2019-01-01\) is before covid_start \(2020-03-15\)$"),
     experiment("task hours crossed", NAME + "[params]\ntask_hours_min = 20\ntask_hours_max = 12\n",
                "params.task_hours_max", r"^task_hours_max \(12\) is below task_hours_min \(20\)$"),
-    experiment("more tasks than a wijk has",
-               NAME + "[params]\ntasks_per_participant_max = 9\ntasks_per_organisation = 1\norganisations_per_wijk = 2\n",
-               "params.tasks_per_participant_max", r"is more than the smallest wijk can have"),
+    experiment("additional work below the smallest task", NAME + "[params]\nadditional_work_hours = 4\n",
+               "params.additional_work_hours",
+               r"^additional_work_hours \(4\) is less than the smallest task \(task_hours_min = 8\)"),
     # --- year schedules and lump sums -----------------------------------------------------
     experiment("schedule nan in a year", NAME + "[params]\nceiling_growth_per_year = { 2022 = nan }\n",
                "params.ceiling_growth_per_year.2022", NOT_FINITE),
@@ -457,9 +457,10 @@ CASES = [
                "[sweep.parameters]\ncovid_factor = [0.1, 0.5]\n",
                "sweep.samples", r"^2 scenarios x 60,000 samples x 1 replicate is 120,000 runs"),
     experiment("sweep sample clashing with a scenario",
-               NAME + "[scenarios.b]\ntask_hours_max = 12\n[sweep]\nmethod = 'grid'\n[sweep.parameters]\ntask_hours_min = [8, 14]\n",
+               NAME + "[params]\npart_time_start_hours = 32\n[scenarios.b]\ntask_hours_max = 12\n"
+               "[sweep]\nmethod = 'grid'\n[sweep.parameters]\ntask_hours_min = [8, 16]\n",
                "scenarios.b.task_hours_max",
-               r"^task_hours_max \(12\) is below task_hours_min \(14\) \(a sweep sample in scenario 'b'\)$"),
+               r"^task_hours_max \(12\) is below task_hours_min \(16\) \(a sweep sample in scenario 'b'\)$"),
     # --- command-line options ----------------------------------------------------------------
     option("replications not a number", ["--replications", "abc"], "--replications",
            r"^invalid int value: 'abc' \(see basisbaan run --help\)$"),

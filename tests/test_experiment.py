@@ -108,8 +108,8 @@ def test_qmc_sweeps_stay_in_their_ranges_and_round_integers(method):
         ({"name": "x", "sweep": {"parameters": {"covid_factor": [0.1, 0.5]}}}, r"key 'sweep.samples': must be a whole number"),
         ({"name": "x", "sweep": {"method": "lhs", "samples": 2, "parameters": {"covid": [0.1, 0.5]}}}, r"key 'sweep.parameters.covid': unknown parameter"),
         ({"name": "a b"}, r"key 'name': 'a b' cannot be a file name: use 1 to 64 of the letters"),
-        ({"name": "x", "scenarios": {"b": {"task_hours_max": 12}}, "sweep": {"method": "grid", "parameters": {"task_hours_min": [8, 14]}}},
-         r"key 'scenarios.b.task_hours_max': task_hours_max \(12\) is below task_hours_min \(14\) \(a sweep sample in scenario 'b'\)"),
+        ({"name": "x", "params": {"part_time_start_hours": 32}, "scenarios": {"b": {"task_hours_max": 12}}, "sweep": {"method": "grid", "parameters": {"task_hours_min": [8, 16]}}},
+         r"key 'scenarios.b.task_hours_max': task_hours_max \(12\) is below task_hours_min \(16\) \(a sweep sample in scenario 'b'\)"),
     ],
 )  # fmt: skip
 def test_every_validation_error_names_the_key(data, pattern):

@@ -211,7 +211,7 @@ def test_binding_shares_add_up_and_match_the_weeks():
     assert sorted(widths) == pytest.approx(
         sorted([100 * (weeks == c).mean() for c in ("tasks", "ceiling")])
     )
-    assert "job ceiling most often" in fig.get_suptitle()
+    assert "jobs funded most often" in fig.get_suptitle()
 
 
 # --- map ------------------------------------------------------------------------------------

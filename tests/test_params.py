@@ -47,21 +47,23 @@ def test_unknown_key_suggests_the_closest_name():
             r"key 'covid_end': covid_end \(2019-01-01\) is before covid_start",
         ),
         (
-            {
-                "tasks_per_participant_max": 10,
-                "organisations_per_wijk": 1,
-                "tasks_per_organisation": 2,
-            },
-            r"key 'tasks_per_participant_max': tasks_per_participant_max \(10\) is more than "
-            r"the smallest wijk can have: 2 tasks",
+            {"additional_work_hours": 6},
+            r"key 'additional_work_hours': additional_work_hours \(6\) is less than the "
+            r"smallest task \(task_hours_min = 8\)",
         ),
         (
             {"task_hours_max": 4, "task_hours_min": 8},
             r"key 'task_hours_max': task_hours_max \(4\) is below task_hours_min",
         ),
         (
+            # Tasks of 10 h only: 32 contract hours cannot be made of whole tasks.
             {"task_hours_min": 10, "task_hours_max": 12},
-            r"key 'tasks_per_participant_max': .*the largest task \(3 x 10 h.*cannot fill",
+            r"key 'full_time_hours': full_time_hours \(32\) is not the sum of at most "
+            r"tasks_per_participant_max \(3\) tasks of 10 hours",
+        ),
+        (
+            {"part_time_start_hours": 20, "task_hours_min": 12, "task_hours_max": 16},
+            r"key 'part_time_start_hours': part_time_start_hours \(20\) is not the sum",
         ),
         (
             {"wijk_weights": {"Groningen-Noord": 1}},

@@ -7,6 +7,7 @@ composition and by_wijk rows of ``hand_results``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -84,6 +85,43 @@ def test_binding_table_whole_run_and_last_year(hand_results):
     whole = limits.shares_of(limits.binding_table(hand_results), "baseline", "whole")
     assert limits.top_constraint(whole) == ("ceiling", 0.5)
     assert limits.top_constraint({}) == ("candidates", pytest.approx(math.nan, nan_ok=True))
+
+
+def test_pool_table_is_the_median_pool_and_the_pooled_yield(hand_results):
+    # Two runs of one scenario, a row on 1 January of 2021 and 2022 and a last week.
+    dates = pd.to_datetime(["2020-03-01", "2021-01-01", "2022-01-01", "2022-06-01"])
+    rows = []
+    for replicate, pool, spoken, started in (
+        (0, [800, 700, 500, 450], [0, 100, 200, 230], [0, 30, 50, 60]),
+        (1, [820, 760, 600, 590], [0, 80, 200, 210], [0, 30, 60, 62]),
+    ):
+        rows.append(
+            pd.DataFrame(
+                {
+                    "scenario": "baseline",
+                    "sample": 0,
+                    "replicate": replicate,
+                    "date": dates,
+                    "willing_pool": pool,
+                    "spoken_cum": spoken,
+                    "started_cum": started,
+                }
+            )
+        )
+    results = dataclasses.replace(
+        hand_results, scenarios=("baseline",), timeseries=pd.concat(rows, ignore_index=True)
+    )
+    table = limits.pool_table(results).set_index("year")
+    # 1 Jan 2021: pools 700 and 760, median 730; no year before the start: no yield.
+    assert table.loc[2021, "pool"] == 730
+    assert math.isnan(table.loc[2021, "yield"])
+    # 1 Jan 2022: median of 500 and 600; in 2021 the runs spoke to 100 + 120 and
+    # started 20 + 30: a yield of 50 / 220.
+    assert table.loc[2022, "pool"] == 550
+    assert table.loc[2022, "yield"] == pytest.approx(50 / 220)
+    # Runs that did not keep the columns give an empty table.
+    bare = dataclasses.replace(results, timeseries=results.timeseries.drop(columns="willing_pool"))
+    assert limits.pool_table(bare).empty
 
 
 def test_lever_table(hand_results):

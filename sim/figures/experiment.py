@@ -196,9 +196,9 @@ def employed_fan(
 ) -> Figure:
     """Jobs filled over time per scenario: median, 50% and 90% of runs.
 
-    The job ceiling (median across runs) is dashed; observed counts of FACTS.md are black
-    markers: participants in a basisbaan (dots) and the first starters of June 2020
-    (open triangle).
+    The jobs funded (median across runs) are dashed and the council's target path dotted;
+    observed counts of FACTS.md are black markers: participants in a basisbaan (dots)
+    and the first starters of June 2020 (open triangle).
 
     Args:
         ts: weekly time series of one or more runs.
@@ -213,14 +213,26 @@ def employed_fan(
     ts = _tidy(ts)
     scenarios = _scenarios(ts)
     colours = scenario_colours(scenarios)
-    fig = new_figure(5.2)
+    fig = new_figure(6.0)
     ax = fig.add_subplot()
     for rank, name in enumerate(scenarios):
         _draw_fan(ax, _bands(ts[ts["scenario"] == name], "employed"), colours[name], name, rank)
-    _draw_ceilings(ax, ts, scenarios, colours, words)
+    levels = [("job_ceiling", "--")] + ([("job_target", ":")] if "job_target" in ts else [])
+    for column, style in levels:
+        _draw_levels(ax, ts, scenarios, colours, column, style)
     _draw_observed_counts(ax, words)
     handles, _ = ax.get_legend_handles_labels()
-    ax.legend(handles=[*handles, *_band_handles(FAN, words)], loc="upper left", fontsize=9)
+    # One legend entry per kind of line, in grey, below the plot so that it hides no data.
+    kinds = [
+        Line2D([], [], ls=style, color="grey", label=words[column]) for column, style in levels
+    ]
+    fig.legend(
+        handles=[*handles, *kinds, *_band_handles(FAN, words)],
+        loc="outside lower center",
+        ncol=4,
+        fontsize=8.5,
+        frameon=False,
+    )
     ax.set_xlabel(words["date"])
     ax.set_ylabel(words["employed_axis"])
     ax.set_ylim(bottom=0)
@@ -234,21 +246,27 @@ def employed_fan(
     return fig
 
 
-def _draw_ceilings(
-    ax: Axes, ts: pd.DataFrame, scenarios: list[str], colours: dict[str, str], words: Labels
+def _draw_levels(
+    ax: Axes,
+    ts: pd.DataFrame,
+    scenarios: list[str],
+    colours: dict[str, str],
+    column: str,
+    style: str,
 ) -> None:
-    """The median job ceiling: one grey line if all scenarios share it, else one each."""
+    """The median jobs funded or target: one grey line if all scenarios share it, else one each.
+
+    The lines carry no legend entry of their own: the legend explains the line style.
+    """
     curves = {
-        name: ts[ts["scenario"] == name].groupby("date")["job_ceiling"].median()
-        for name in scenarios
+        name: ts[ts["scenario"] == name].groupby("date")[column].median() for name in scenarios
     }
     first = curves[scenarios[0]]
     if all(curve.equals(first) for curve in curves.values()):
-        ax.plot(first.index, first, ls="--", color="grey", lw=1.2, label=words["job_ceiling"])
+        ax.plot(first.index, first, ls=style, color="grey", lw=1.2)
         return
     for name, curve in curves.items():
-        label = words.fill("ceiling_of", scenario=name)
-        ax.plot(curve.index, curve, ls="--", color=colours[name], lw=1.2, label=label)
+        ax.plot(curve.index, curve, ls=style, color=colours[name], lw=1.2, alpha=0.8)
 
 
 def _draw_observed_counts(ax: Axes, words: Labels) -> None:

@@ -35,8 +35,10 @@ LABELS: dict[str, dict[str, str]] = {
         "band_50": "50% of runs",
         # --- jobs filled over time -----------------------------------------------------
         "employed_axis": "participants in a basisbaan (jobs filled)",
-        "job_ceiling": "job ceiling",
-        "ceiling_of": "ceiling: {scenario}",
+        "job_ceiling": "jobs funded",
+        "ceiling_of": "funded: {scenario}",
+        "job_target": "council's target",
+        "target_of": "target: {scenario}",
         "observed_starters": "observed starters, Jun 2020 (FACTS.md)",
         "reach_never": "{target} jobs not reached by {end} (median {median})",
         "reach_few": "{target} jobs reached by {end} in only {share} of runs",
@@ -79,7 +81,7 @@ LABELS: dict[str, dict[str, str]] = {
         "net_cum_heading": "Net cost to the municipality by {day}",
         "net_cum_finding": "{scenario}: €{median} million (90% of runs €{low}–{high} million)",
         # --- binding constraints ---------------------------------------------------------
-        "constraint_ceiling": "job ceiling",
+        "constraint_ceiling": "jobs funded",
         "constraint_budget": "budget",
         "constraint_tasks": "no fitting tasks",
         "constraint_coaches": "intake coaches",
@@ -142,8 +144,10 @@ LABELS: dict[str, dict[str, str]] = {
         "band_90": "90% van de runs",
         "band_50": "50% van de runs",
         "employed_axis": "deelnemers in een basisbaan (ingevulde banen)",
-        "job_ceiling": "plafond aan banen",
-        "ceiling_of": "plafond: {scenario}",
+        "job_ceiling": "gefinancierde banen",
+        "ceiling_of": "gefinancierd: {scenario}",
+        "job_target": "doel van de raad",
+        "target_of": "doel: {scenario}",
         "observed_starters": "gemelde starters, jun 2020 (FACTS.md)",
         "reach_never": "{target} banen niet gehaald tot en met {end} (mediaan {median})",
         "reach_few": "{target} banen tot en met {end} in slechts {share} van de runs gehaald",
@@ -185,7 +189,7 @@ LABELS: dict[str, dict[str, str]] = {
         "net_cum_finding": (
             "{scenario}: €{median} miljoen (90% van de runs €{low}–{high} miljoen)"
         ),
-        "constraint_ceiling": "plafond aan banen",
+        "constraint_ceiling": "gefinancierde banen",
         "constraint_budget": "budget",
         "constraint_tasks": "geen passende taken",
         "constraint_coaches": "intakecoaches",

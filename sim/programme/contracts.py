@@ -62,7 +62,10 @@ class Contracts:
         """
         p, pop = self.p, self.people.population
         clocks = pop.exit_clock[person]
-        rates = (p.exit_regular_job, p.exit_sheltered_work, p.exit_self_employed, p.exit_quit)
+        # FACTS.md: the small group whose guidance stays intensive may belong in
+        # sheltered work; only they move there.
+        sheltered = p.exit_sheltered_work if pop.intensive_guidance[person] else 0.0
+        rates = (p.exit_regular_job, sheltered, p.exit_self_employed, p.exit_quit)
         years = [
             voluntary_exit_years(float(c), r, p.early_exit_factor, p.early_exit_years)
             for c, r in zip(clocks[:4], rates, strict=True)

@@ -27,37 +27,46 @@ from sim.streams import Stream
 class ReferralPool:
     """The eligible pool in referral order, derived once from a population.
 
-    ``by_rank`` lists the ever-eligible people best referral key first; ``entering``
-    their ranks in order of becoming eligible, and ``entered_by[week]`` how many of
-    them are eligible by then; ``eligible_base[week]`` counts the eligible. The heap
-    holds ranks as plain ints rather than tuples, which would cost garbage-collector
-    time (written for speed).
+    Only people who would like (more) work can be referred. ``by_rank`` lists them,
+    best referral key first; ``entering`` their ranks in order of becoming eligible,
+    and ``entered_by[week]`` how many of them are eligible by then.
+    ``eligible_base[week]`` counts everyone eligible, ``willing_base[week]`` the
+    willing among them. The heap holds ranks as plain ints rather than tuples, which
+    would cost garbage-collector time (written for speed).
     """
 
     by_rank: np.ndarray
     entering: list[int]
     entered_by: np.ndarray
     eligible_base: np.ndarray
+    willing_base: np.ndarray
 
     @classmethod
     def of(cls, pop: Population, horizon_weeks: int) -> ReferralPool:
-        """Index a population's eligibility windows and referral keys."""
-        ever = np.flatnonzero(pop.eligible_to > pop.eligible_from)
-        by_rank = ever[np.argsort(-pop.referral_key[ever], kind="stable")]
-        rank = np.empty(pop.size, np.int64)
-        rank[by_rank] = np.arange(len(ever))
-        order = ever[np.argsort(pop.eligible_from[ever], kind="stable")]
+        """Index a population's eligibility windows, willingness and referral keys."""
         weeks = horizon_weeks + 2
-        opens = np.bincount(np.minimum(pop.eligible_from[ever], weeks - 1), minlength=weeks)
-        closes = np.bincount(np.minimum(pop.eligible_to[ever], weeks - 1), minlength=weeks)
+        ever = np.flatnonzero(pop.eligible_to > pop.eligible_from)
+        # Referable from when they are both eligible and willing, until the window closes.
+        opens = np.maximum(pop.eligible_from, pop.willing_from)
+        willing = np.flatnonzero(opens < pop.eligible_to)
+        by_rank = willing[np.argsort(-pop.referral_key[willing], kind="stable")]
+        rank = np.empty(pop.size, np.int64)
+        rank[by_rank] = np.arange(len(willing))
+        order = willing[np.argsort(opens[willing], kind="stable")]
         return cls(
             by_rank=by_rank,
             entering=rank[order].tolist(),
-            entered_by=np.searchsorted(
-                pop.eligible_from[order], np.arange(horizon_weeks + 1), "right"
-            ),
-            eligible_base=np.cumsum(opens - closes),
+            entered_by=np.searchsorted(opens[order], np.arange(horizon_weeks + 1), "right"),
+            eligible_base=_in_window(pop.eligible_from[ever], pop.eligible_to[ever], weeks),
+            willing_base=_in_window(opens[willing], pop.eligible_to[willing], weeks),
         )
+
+
+def _in_window(opens: np.ndarray, closes: np.ndarray, weeks: int) -> np.ndarray:
+    """How many windows [opens, closes) are open in each week."""
+    opened = np.bincount(np.minimum(opens, weeks - 1), minlength=weeks)
+    closed = np.bincount(np.minimum(closes, weeks - 1), minlength=weeks)
+    return np.cumsum(opened - closed)
 
 
 class Referral:
@@ -89,13 +98,18 @@ class Referral:
         self._next_eligible = 0
         self._heap: list[int] = []
         # Referred people whose eligibility window closes in each week: the eligible
-        # count leaves them out until then.
+        # and willing counts leave them out until then.
         self._window_closes = np.zeros(len(pool.eligible_base), np.int64)
+        self._willing_window_opens = np.zeros(len(pool.eligible_base), np.int64)
+        self._willing_window_closes = np.zeros(len(pool.eligible_base), np.int64)
         self._in_window = 0
+        self._willing_in_window = 0
 
     def refer(self, week: int) -> None:
         """This week's referrals: about ``referrals_per_coach_week`` per recruiting coach."""
         self._in_window -= int(self._window_closes[week])
+        self._willing_in_window += int(self._willing_window_opens[week])
+        self._willing_in_window -= int(self._willing_window_closes[week])
         self.admit_eligible(week)
         recruiting = self.policy.intake_coaches[week]
         expected = self.p.referrals_per_coach_week * recruiting * self.policy.pace[week]
@@ -139,11 +153,25 @@ class Referral:
         else:
             self.waiting.append(candidate)
         self.referred_cum += 1
-        end = int(self.people.population.eligible_to[person])
-        if end < len(self._window_closes):
-            self._window_closes[end] += 1
+        # Leave the eligible (and the willing) pool counts until the window closes; a
+        # partner referred before they wanted work leaves the willing count when they
+        # would have joined it.
+        pop = self.people.population
+        end, willing_from = int(pop.eligible_to[person]), int(pop.willing_from[person])
+        last = len(self._window_closes) - 1
+        self._window_closes[min(end, last)] += 1
         self._in_window += 1
+        if willing_from < end:
+            self._willing_window_closes[min(end, last)] += 1
+            if willing_from <= week:
+                self._willing_in_window += 1
+            else:
+                self._willing_window_opens[min(willing_from, last)] += 1
 
     def eligible(self, week: int) -> int:
         """Eligible people on bijstand in ``week`` not (yet) referred."""
         return int(self._pool.eligible_base[week]) - self._in_window
+
+    def willing_pool(self, week: int) -> int:
+        """Eligible people in ``week`` who would like (more) work, not (yet) referred."""
+        return int(self._pool.willing_base[week]) - self._willing_in_window

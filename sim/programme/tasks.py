@@ -1,16 +1,22 @@
 """The task market: tasks collected from the wijk organisations, and who holds which.
 
 Tasks are collected ("opgehaald") from organisations in the wijken, first where
-candidates wait for tasks or participants lost one, up to what each organisation can
-offer without displacing paid work or volunteers. A candidate takes tasks from their
-own wijk first, then from the wijken near it, until their contract hours are filled;
-a task that stops fitting goes back to its organisation and is replaced by another in
-the same wijk (FACTS.md).
+candidates wait for tasks or participants lost one, up to the additional work each
+organisation has: work no paid staff or volunteer does (no displacement, FACTS.md). A
+candidate takes tasks from their own wijk first, then from the wijken near it, so
+that their tasks add up to their contract hours exactly, in as few tasks as will do
+(FACTS.md: most participants do 2 or 3 tasks for their ~32 hours); a task that stops
+fitting goes back to the wijk's free tasks (for someone else) and is replaced by another
+in the same wijk.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 
 import mesa
 import numpy as np
@@ -69,18 +75,26 @@ class TaskMarket:
         self.near = [list(areas) for areas in near]
         self._weights = np.asarray(weights, float)
         levels = task_hour_levels(p)
+        counts = organisations_per_area(p.organisations_per_wijk, weights)
+        # Additional work per organisation: lognormal around the mean (the mean kept).
+        sigma = p.additional_work_spread
+        work = p.additional_work_hours * np.exp(
+            streams.organisations.numpy.normal(-0.5 * sigma**2, sigma, sum(counts))
+        )
+        work = np.maximum(work, levels[0])  # every organisation has at least one task
+        first = np.cumsum([0, *counts])
         self.organisations = [
             [
                 WijkOrganisation(
                     host,
                     area,
-                    potential=p.tasks_per_organisation,
+                    additional_work=float(work[i]),
                     hour_levels=levels,
                     hours_stream=streams.hours,
                 )
-                for _ in range(count)
+                for i in range(first[area], first[area + 1])
             ]
-            for area, count in enumerate(organisations_per_area(p.organisations_per_wijk, weights))
+            for area in range(len(counts))
         ]
         # Free tasks per area, bucketed by hours (largest first), so that matching
         # looks at a handful of tasks, not all of them (written for speed).
@@ -93,13 +107,15 @@ class TaskMarket:
         self.task_wijk: list[int] = []  # by task: its area
         self.task_hours: list[int] = []  # by task: hours per week
         self.task_holder: list[int] = []  # by task: the person holding it, or -1
-        self.wanting: list[int] = []  # ready candidates who found no tasks last time
+        # ready candidates who found no tasks last time -> the contract hours they need
+        self.wanting: dict[int, float] = {}
         self.short: dict[int, int] = {}  # participants short of a task -> the task lost
         # Tasks that came free or were collected, per area: a search that failed is
         # tried again only once this changes near the person (written for speed).
         self._freed = [0] * len(self.near)
         self._full_areas: set[int] = set()
-        self._failed_search: dict[tuple[int, bool], int] = {}
+        # person -> (near, hours, slots, excluded) -> tasks freed nearby when it failed
+        self._failed_search: dict[int, dict[tuple[bool, int, int, int], int]] = {}
 
     # --- collection -------------------------------------------------------------------
     def collect_weekly(self, week: int) -> None:
@@ -112,30 +128,44 @@ class TaskMarket:
     def collect(self, count: int, *, buffer: bool = True) -> None:
         """Collect up to ``count`` tasks, first where people wait for one.
 
-        With ``buffer``, collection pauses while nobody waits and at least
-        ``free_task_buffer`` tasks are unused.
+        For someone waiting, the collector asks for a task of the hours they still need
+        (the largest task that fits in them), in their wijk or near it. With ``buffer``,
+        collection pauses while nobody waits and at least ``free_task_buffer`` tasks are
+        unused.
         """
-        wanted = self.wanting + list(self.short)
-        wijk_of = self.people.population.wijk
+        people = self.people
+        wanted = [(person, hours) for person, hours in self.wanting.items()] + [
+            (person, people.contract_hours[person] - people.task_hours[person])
+            for person in self.short
+        ]
+        wijk_of = people.population.wijk
         for i in range(count):
             if buffer and not wanted and self.free_count >= self.p.free_task_buffer:
                 return
-            area = int(wijk_of[wanted[i % len(wanted)]]) if wanted else self._draw_area()
-            self.collect_near(area)
+            if wanted:
+                person, hours = wanted[i % len(wanted)]
+                self.collect_near(int(wijk_of[person]), hours)
+            else:
+                self.collect_near(self._draw_area())
 
     def _draw_area(self) -> int:
         weights = self._weights
         u = self.streams.area.scalar.random() * weights.sum()
         return int(np.searchsorted(np.cumsum(weights), u, side="right"))
 
-    def collect_near(self, area: int) -> bool:
-        """Collect one task in ``area``, or in the nearest area with work left; False if none."""
+    def collect_near(self, area: int, hours_wanted: float = 0.0) -> bool:
+        """Collect one task in ``area``, or in the nearest area with work left; False if none.
+
+        ``hours_wanted`` asks for a task of the largest hours that fit in it (0: any).
+        """
+        fitting = [level for level in self._levels if level <= hours_wanted]
+        asked = fitting[0] if fitting else None  # levels are largest first
         for place in (area, *self.near[area]):
             if place in self._full_areas:
                 continue
             for organisation in self.organisations[place]:
                 if organisation.can_offer_task():
-                    hours = organisation.offer_task()
+                    hours = organisation.offer_task(asked)
                     task = len(self.task_wijk)
                     self.task_wijk.append(place)
                     self.task_hours.append(hours)
@@ -152,44 +182,51 @@ class TaskMarket:
     def find(
         self, person: int, hours_needed: float, slots: int, exclude: int = -1, near: bool = True
     ) -> list[int] | None:
-        """Free tasks to fill ``hours_needed`` with at most ``slots`` tasks, largest first.
+        """Free tasks whose hours add up to ``hours_needed`` exactly, at most ``slots`` of them.
 
         The person's own wijk is tried alone first, then (if ``near``) with the wijken
-        near it, own wijk first among tasks of equal hours. None when they cannot fill
-        the hours.
+        near it, own wijk first among tasks of equal hours. Of the combinations of task
+        hours that fit, the one with the fewest tasks, then the largest, is taken. None
+        when no combination of the free tasks fits.
         """
         wijk = int(self.people.population.wijk[person])
         options = ((wijk,), (wijk, *self.near[wijk])) if near else ((wijk,),)
+        needed = round(hours_needed)
+        key = (near, needed, slots, exclude)
         seen = sum(self._freed[area] for area in options[-1])
-        if self._failed_search.get((person, near)) == seen:
+        failed = self._failed_search.setdefault(person, {})
+        if failed.get(key) == seen:
             return None  # nothing came free nearby since the last search failed
         for areas in options:
-            chosen: list[int] = []
-            hours = 0
-            for level in self._levels:
-                for area in areas:
-                    for task in self.free[area][level]:
-                        if task == exclude:
-                            continue
-                        chosen.append(task)
-                        hours += level
-                        if hours >= hours_needed:
-                            return chosen
-                        if len(chosen) == slots:
-                            break
-                    if len(chosen) == slots:
-                        break
-                if len(chosen) == slots:
-                    break
-        self._failed_search[(person, near)] = seen
+            free = {
+                level: sum(len(self.free[area][level]) for area in areas) for level in self._levels
+            }
+            excluded = exclude >= 0 and self.task_holder[exclude] < 0
+            if excluded and self.task_wijk[exclude] in areas:
+                free[self.task_hours[exclude]] -= 1
+            for combination in _combinations(needed, slots, self._levels):
+                if all(free[level] >= n for level, n in combination.items()):
+                    return self._pick(areas, combination, exclude)
+        failed[key] = seen
         return None
+
+    def _pick(self, areas: Sequence[int], combination: Counter[int], exclude: int) -> list[int]:
+        chosen: list[int] = []
+        for level, count in combination.items():
+            for area in areas:
+                for task in self.free[area][level]:
+                    if count == 0:
+                        break
+                    if task != exclude:
+                        chosen.append(task)
+                        count -= 1
+        return chosen
 
     def take_up(self, participant: Recipient, tasks: list[int], week: int) -> None:
         """A starting participant takes up their tasks."""
-        person = participant.person
-        self._failed_search.pop((person, True), None)
         participant.tasks = list(tasks)
-        self._hold(person, tasks)
+        self._hold(participant.person, tasks)
+        self._failed_search.pop(participant.person, None)
 
     def _hold(self, person: int, tasks: list[int]) -> None:
         for task in tasks:
@@ -214,7 +251,7 @@ class TaskMarket:
             self._release(person, task)
         participant.tasks = []
         self.short.pop(person, None)
-        self._failed_search.pop((person, False), None)
+        self._failed_search.pop(person, None)
 
     # --- misfit and replacement --------------------------------------------------------
     def plan_misfit(self, person: int, week: int) -> None:
@@ -226,7 +263,7 @@ class TaskMarket:
             self.people.work_agenda.add(week + weeks, self.task_stops_fitting, person)
 
     def task_stops_fitting(self, person: int, week: int) -> None:
-        """A task stops fitting: it goes back to its organisation and is replaced."""
+        """A task stops fitting: it goes back to the wijk's free tasks and is replaced."""
         participant = self.people.participants[person]
         if participant.tasks:
             pick = self.streams.misfit_choice.scalar.randrange(len(participant.tasks))
@@ -242,19 +279,52 @@ class TaskMarket:
             self._replace(person)
 
     def _replace(self, person: int) -> None:
-        participant = self.people.participants[person]
-        p = self.p
-        missing = p.full_time_hours - self.people.task_hours[person]
-        if missing <= 0 or len(participant.tasks) >= p.tasks_per_participant_max:
+        """Find tasks in the own wijk for the contract hours no task covers.
+
+        FACTS.md: tasks that do not fit are replaced by others in the same wijk. When
+        the organisations there have no work left to offer, the wijken near it are
+        searched too (assumption: FACTS.md describes the practice while work was
+        ample). When the participant already holds as many tasks as they may, their
+        tasks are given back and a whole new set is sought instead.
+        """
+        participant, people = self.people.participants[person], self.people
+        missing = people.contract_hours[person] - people.task_hours[person]
+        if missing <= 0:
             self.short.pop(person, None)
             return
-        slots = p.tasks_per_participant_max - len(participant.tasks)
-        # FACTS.md: tasks that do not fit are replaced by others in the same wijk.
-        tasks = self.find(person, missing, slots, exclude=self.short.get(person, -1), near=False)
-        if tasks:
-            participant.tasks.extend(tasks)
-            self._hold(person, tasks)
+        slots = self.p.tasks_per_participant_max - len(participant.tasks)
+        lost = self.short.get(person, -1)
+        near = self._worked_out(int(people.population.wijk[person]))
+        if slots > 0:
+            tasks = self.find(person, missing, slots, exclude=lost, near=near)
+            if tasks:
+                participant.tasks.extend(tasks)
+                self._hold(person, tasks)
+                self.short.pop(person, None)
+        elif self._rearrange(participant, lost, near):
             self.short.pop(person, None)
+
+    def _rearrange(self, participant: Recipient, exclude: int, near: bool) -> bool:
+        """Give back every task and take a new set for the contract hours, if one fits."""
+        person, held = participant.person, participant.tasks
+        for task in held:
+            self._release(person, task)
+        hours = self.people.contract_hours[person]
+        tasks = self.find(person, hours, self.p.tasks_per_participant_max, exclude, near=near)
+        participant.tasks = list(tasks) if tasks else held
+        self._hold(person, participant.tasks)
+        return tasks is not None
+
+    def _worked_out(self, area: int) -> bool:
+        """Whether no organisation in ``area`` has work left to offer as a task."""
+        return area in self._full_areas or not any(
+            organisation.can_offer_task() for organisation in self.organisations[area]
+        )
+
+    def more_hours(self, person: int, week: int) -> None:
+        """A participant's contract hours went up: tasks are sought for the hours added."""
+        self.short[person] = -1
+        self._replace(person)
 
     def hours_short(self) -> float:
         """Contract hours of participants at work that no task covers this week."""
@@ -264,22 +334,30 @@ class TaskMarket:
         )
 
 
+@dataclass(frozen=True, slots=True)
 class TaskStreams:
     """The random streams of the task market, one per process."""
 
-    __slots__ = ("area", "collection", "hours", "misfit_choice", "misfit_timing")
+    organisations: Stream  # the additional work of each organisation
+    collection: Stream  # how many tasks are collected each week
+    area: Stream  # the wijk of a task collected when nobody waits
+    hours: Stream  # the hours of a collected task
+    misfit_timing: Stream  # the time until a task stops fitting
+    misfit_choice: Stream  # which task it is
 
-    def __init__(
-        self,
-        *,
-        collection: Stream,
-        area: Stream,
-        hours: Stream,
-        misfit_timing: Stream,
-        misfit_choice: Stream,
-    ):
-        self.collection = collection
-        self.area = area
-        self.hours = hours
-        self.misfit_timing = misfit_timing
-        self.misfit_choice = misfit_choice
+
+@cache
+def _combinations(hours: int, slots: int, levels: tuple[int, ...]) -> tuple[Counter[int], ...]:
+    """The ways to make ``hours`` from at most ``slots`` tasks of the given hour levels.
+
+    Fewest tasks first, then the largest tasks first; computed once per need.
+    """
+    found = [
+        combination
+        for count in range(1, slots + 1)
+        for combination in itertools.combinations_with_replacement(
+            sorted(levels, reverse=True), count
+        )
+        if sum(combination) == hours
+    ]
+    return tuple(Counter(combination) for combination in found)

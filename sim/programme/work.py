@@ -1,7 +1,8 @@
 """Work and guidance: contract hours, sickness absence, and on-the-job guidance.
 
-Participants start at full-time hours or lower and move up (FACTS.md: some start with
-fewer hours and ask for more); the sickness-prone among them report sick in spells,
+Participants start at full-time hours or lower, and some of those who start lower ask
+for more after a while (FACTS.md: average ~32 h/week; some start with fewer hours and
+ask for more); the sickness-prone among them report sick in spells,
 paid as Dutch employers continue wages; a work coach of one of the four guiding
 organisations guides each of them, about 2.5 h/week in the range 1-5, slowly less with
 tenure, but for a small group it stays intensive (FACTS.md).
@@ -10,6 +11,7 @@ tenure, but for a small group it stays intensive (FACTS.md).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import mesa
 
@@ -34,11 +36,23 @@ class Work:
         people: the programme's people.
         onset: the stream of the time until a sickness-prone participant reports sick.
         spell: the stream of the length of a sickness spell.
+        more_hours: what the programme does when a participant's hours go up (the
+            task market finds tasks for the hours added).
     """
 
-    def __init__(self, host: mesa.Model, p: Params, people: People, onset: Stream, spell: Stream):
+    def __init__(
+        self,
+        host: mesa.Model,
+        p: Params,
+        people: People,
+        *,
+        onset: Stream,
+        spell: Stream,
+        more_hours: Callable[[int, int], None],
+    ):
         self.p, self.people = p, people
         self._onset, self._spell = onset, spell
+        self._more_hours = more_hours
         self.guiding_organisations = [
             GuidingOrganisation(host) for _ in range(p.guiding_organisations)
         ]
@@ -59,16 +73,23 @@ class Work:
         self._weighted = 0.0
 
     # --- starting and leaving -------------------------------------------------------
+    def starting_hours(self, person: int) -> float:
+        """The contract hours a candidate starts with."""
+        p, pop = self.p, self.people.population
+        part_time = bool(pop.part_time_start[person])
+        if part_time and pop.asks_more_hours[person] and p.hours_ramp_weeks == 0:
+            part_time = False  # asks for full-time hours from the start
+        return p.part_time_start_hours if part_time else p.full_time_hours
+
     def start(self, participant: Recipient, week: int) -> None:
         """A participant starts: contract hours, a work coach, and their first sick report."""
         p, people = self.p, self.people
         person = participant.person
-        part_time = bool(people.population.part_time_start[person]) and p.hours_ramp_weeks > 0
-        hours = p.part_time_start_hours if part_time else p.full_time_hours
+        hours = self.starting_hours(person)
         people.contract_hours[person] = hours
         self.contract_hours_total += hours
         min(self.guiding_organisations, key=lambda g: g.participants).take_on(participant)
-        if part_time:
+        if hours < p.full_time_hours and people.population.asks_more_hours[person]:
             people.work_agenda.add(week + p.hours_ramp_weeks, self._full_hours, person)
         if people.population.sickness_prone[person]:
             onset = week + self._onset.weeks_until(p.sickness_onset_per_week)
@@ -95,6 +116,7 @@ class Work:
         self.contract_hours_total += more
         if people.sick[person]:
             self.sick_hours += more
+        self._more_hours(person, week)
 
     # --- the week -------------------------------------------------------------------
     def tally(self, week: int, hours_short: float) -> None:

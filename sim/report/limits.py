@@ -1,8 +1,10 @@
 """Section 2 of the report: what limits growth?
 
 The intake funnel at the end of the run, which constraint held new starts back (over
-the whole run and in its last year) and, per scenario, the lever to pull. Tables:
-:func:`funnel_table`, :func:`binding_table`, :func:`lever_table`; words: :data:`WORDS`
+the whole run and in its last year), the pool of candidates the coaches draw from and
+the yield of the intake year by year, and, per scenario, the lever to pull. Tables:
+:func:`funnel_table`, :func:`binding_table`, :func:`pool_table`, :func:`lever_table`;
+words: :data:`WORDS`
 and the names of constraints, levers and rejection reasons in :data:`LABELS`; markup:
 ``templates/limits.html.j2``.
 """
@@ -46,7 +48,7 @@ WORDS: dict[str, dict[str, str]] = {
         "intro": (
             "Every week the model records which constraint held new starts back: too few "
             "candidates, too few intake coaches, too few tasks in the wijken, the jobs "
-            "ceiling or the budget. The one that holds most often is the lever to pull."
+            "jobs funded or the budget. The one that holds most often is the lever to pull."
         ),
         "fig_funnel_title": "Instroom: how many of those spoken to start",
         "funnel_finding": "{scenario}: {started} of {spoken} spoken to started ({share})",
@@ -78,21 +80,32 @@ WORDS: dict[str, dict[str, str]] = {
         "binding_note": (
             "Whole run: from summary.csv (mean over runs). Last year: the year up to the "
             "end of the run, where the lever matters now. When several constraints hold in "
-            "the same week the model records the first of: ceiling, budget, tasks, coaches, "
-            "candidates. Selected candidates who wait for tasks count against the ceiling, "
-            "so a shortage of tasks can show as the ceiling."
+            "the same week the model records the first of: jobs funded, budget, tasks, "
+            "coaches, candidates. Selected candidates who wait for tasks count against the "
+            "jobs funded, so a shortage of tasks can show as the jobs funded."
         ),
         "whole_run": "whole run",
         "last_year": "last year",
+        "pool_table": "The pool of candidates, and the yield of the intake",
+        "pool_note": (
+            "Median over runs. Pool: people on bijstand who meet the criteria, would like "
+            "(more) work and have not been referred yet, on 1 January (FACTS.md: 'ruim "
+            "1,200' of ~7,500 long-term households want work). Yield: of those spoken to in "
+            "the year before, the share who started (pooled over runs). Coaches refer the "
+            "most promising first, so the yield falls as the pool is worked."
+        ),
+        "new_year": "1 January",
+        "pool": "pool",
+        "yield": "yield",
         "lever": "Lever",
         "lever_advice": "{scenario}: in the last year mostly {constraint} — {lever}.",
         "lever_full": (
             "{scenario}: with {jobs} of {ceiling} jobs filled the programme is at its target "
-            "size; the ceiling holds by design, there is no lever to pull."
+            "size; the jobs funded hold by design, there is no lever to pull."
         ),
         "tasks_hidden": (
             "Note: in {year} on average {waiting} selected candidates waited for tasks, "
-            "taking places under the ceiling: tasks held growth back more than the record "
+            "taking places among the jobs funded: tasks held growth back more than the record "
             "shows — collect more tasks in the wijken."
         ),
     },
@@ -100,8 +113,9 @@ WORDS: dict[str, dict[str, str]] = {
         "heading": "2. Wat remt de groei?",
         "intro": (
             "Het model houdt elke week bij wat nieuwe starters tegenhield: te weinig "
-            "kandidaten, te weinig intakecoaches, te weinig taken in de wijken, het plafond "
-            "aan banen of het budget. Wat het vaakst remt, is de knop om aan te draaien."
+            "kandidaten, te weinig intakecoaches, te weinig taken in de wijken, de "
+            "gefinancierde banen of het budget. Wat het vaakst remt, is de knop om aan te "
+            "draaien."
         ),
         "fig_funnel_title": "Instroom: hoeveel gesproken kandidaten starten",
         "funnel_finding": (
@@ -135,21 +149,35 @@ WORDS: dict[str, dict[str, str]] = {
         "binding_note": (
             "Hele run: uit summary.csv (gemiddelde over de runs). Laatste jaar: het jaar tot "
             "het eind van de run, waar de knop nu telt. Als in dezelfde week meerdere "
-            "beperkingen gelden, noteert het model de eerste van: plafond, budget, taken, "
-            "coaches, kandidaten. Geselecteerde kandidaten die op taken wachten tellen mee "
-            "voor het plafond, dus een tekort aan taken kan als plafond verschijnen."
+            "beperkingen gelden, noteert het model de eerste van: gefinancierde banen, "
+            "budget, taken, coaches, kandidaten. Geselecteerde kandidaten die op taken wachten "
+            "tellen mee voor de gefinancierde banen, dus een tekort aan taken kan als de "
+            "gefinancierde banen verschijnen."
         ),
         "whole_run": "hele run",
         "last_year": "laatste jaar",
+        "pool_table": "De pool van kandidaten, en de opbrengst van de intake",
+        "pool_note": (
+            "Mediaan over de runs. Pool: mensen in de bijstand die aan de criteria voldoen, "
+            "(meer) willen werken en nog niet zijn aangemeld, op 1 januari (FACTS.md: 'ruim "
+            "1.200' van ~7.500 langdurige huishoudens willen werken). Opbrengst: van de "
+            "gesproken kandidaten in het jaar ervoor, het aandeel dat startte (over de runs "
+            "samen). Coaches melden de meest kansrijken eerst aan, dus de opbrengst daalt "
+            "naarmate de pool wordt uitgeput."
+        ),
+        "new_year": "1 januari",
+        "pool": "pool",
+        "yield": "opbrengst",
         "lever": "Knop",
         "lever_advice": "{scenario}: in het laatste jaar vooral {constraint} — {lever}.",
         "lever_full": (
             "{scenario}: met {jobs} van {ceiling} banen ingevuld heeft het programma zijn "
-            "beoogde omvang; het plafond remt zoals bedoeld, er is geen knop om aan te draaien."
+            "beoogde omvang; de gefinancierde banen remmen zoals bedoeld, er is geen knop om "
+            "aan te draaien."
         ),
         "tasks_hidden": (
             "Let op: in {year} wachtten gemiddeld {waiting} geselecteerde kandidaten op "
-            "taken, op plaatsen onder het plafond: taken remden de groei meer dan de "
+            "taken, op gefinancierde plaatsen: taken remden de groei meer dan de "
             "registratie laat zien — haal meer taken op in de wijken."
         ),
     },
@@ -158,17 +186,19 @@ WORDS: dict[str, dict[str, str]] = {
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         # constraints
-        "ceiling": "the jobs ceiling",
+        "ceiling": "the jobs funded",
         "budget": "the budget",
         "tasks": "too few tasks in the wijken",
         "coaches": "too few intake coaches",
         "candidates": "too few candidates",
         # levers
-        "lever_ceiling": "raise the ceiling: allow more jobs a year",
+        "lever_ceiling": "fund more jobs a year",
         "lever_budget": "raise the budget",
         "lever_tasks": "collect more tasks: talk with more wijk organisations",
         "lever_coaches": "add intake coaches",
-        "lever_candidates": "refer more candidates to the intake",
+        "lever_candidates": (
+            "widen the pool: reach more people who want work, or widen the criteria"
+        ),
         # rejection reasons
         "paid_work": "still a prospect of paid work",
         "health": "physical limitations too great",
@@ -176,16 +206,18 @@ LABELS: dict[str, dict[str, str]] = {
         "other": "cannot or dare not take the step",
     },
     "nl": {
-        "ceiling": "het plafond aan banen",
+        "ceiling": "de gefinancierde banen",
         "budget": "het budget",
         "tasks": "te weinig taken in de wijken",
         "coaches": "te weinig intakecoaches",
         "candidates": "te weinig kandidaten",
-        "lever_ceiling": "verhoog het plafond: sta meer banen per jaar toe",
+        "lever_ceiling": "financier meer banen per jaar",
         "lever_budget": "verhoog het budget",
         "lever_tasks": "haal meer taken op: spreek meer wijkorganisaties",
         "lever_coaches": "zet meer intakecoaches in",
-        "lever_candidates": "meld meer kandidaten aan voor de intake",
+        "lever_candidates": (
+            "vergroot de pool: bereik meer mensen die willen werken, of verruim de criteria"
+        ),
         "paid_work": "nog perspectief op betaald werk",
         "health": "fysieke beperkingen te groot",
         "volunteering": "houdt liever het huidige vrijwilligerswerk",
@@ -237,6 +269,47 @@ def binding_table(results: Results) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows, columns=["scenario", "constraint", "whole", "last_year"])
+
+
+def pool_table(results: Results) -> pd.DataFrame:
+    """The pool of willing candidates on 1 January, and the intake's yield the year before.
+
+    Returns:
+        A row per scenario and year: ``pool``, the median over runs of the willing pool
+        in the last week ending on or before 1 January of ``year``, and ``yield``, of all
+        people spoken to in the year before (all runs together), the share who started
+        (NaN for the first year). Empty when the runs did not keep ``willing_pool``,
+        ``spoken_cum`` and ``started_cum``.
+    """
+    columns = ["scenario", "year", "pool", "yield"]
+    if not results.has("willing_pool", "spoken_cum", "started_cum"):
+        return pd.DataFrame(columns=columns)
+    ts = results.timeseries
+    first, last = results.start.year + 1, results.end.year
+    rows = []
+    for year in range(first, last + 1):
+        upto = ts[ts["date"] <= pd.Timestamp(year, 1, 1)]
+        at_new_year = upto.groupby(RUN_KEYS, sort=False)[
+            ["willing_pool", "spoken_cum", "started_cum"]
+        ].last()
+        year_before = ts[ts["date"] <= pd.Timestamp(year - 1, 1, 1)]
+        before = year_before.groupby(RUN_KEYS, sort=False)[["spoken_cum", "started_cum"]].last()
+        for scenario, mine in at_new_year.groupby(level="scenario", sort=False):
+            spoken = started = float("nan")
+            if len(before):
+                prior = before.xs(scenario, level="scenario")
+                now = mine.droplevel("scenario")
+                spoken = float((now["spoken_cum"] - prior["spoken_cum"]).sum())
+                started = float((now["started_cum"] - prior["started_cum"]).sum())
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "year": year,
+                    "pool": float(mine["willing_pool"].median()),
+                    "yield": started / spoken if spoken else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
 
 
 def top_constraint(shares: Mapping[str, float]) -> tuple[str, float]:
@@ -386,4 +459,6 @@ def section(ctx: Context) -> Markup:
         constraints=CONSTRAINTS,
         binding=binding.set_index(["scenario", "constraint"]).to_dict("index"),
         levers=lever_table(r).to_dict("index"),
+        pool=pool_table(r).set_index(["year", "scenario"]).to_dict("index"),
+        pool_years=sorted(pool_table(r)["year"].unique().tolist()),
     )

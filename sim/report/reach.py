@@ -40,8 +40,9 @@ WORDS: dict[str, dict[str, str]] = {
         "reach_none": "250 jobs not reached by {end} in any run",
         "fig_employed_title": "Jobs filled over time",
         "cap_employed_fan": (
-            "Lines: median of the runs; bands: 50% and 90% of runs; dashed: the jobs "
-            "ceiling; black markers: counts the municipality reported (FACTS.md)."
+            "Lines: median of the runs; bands: 50% and 90% of runs; dashed: the jobs funded "
+            "(a budget year at a time); dotted: the council's target (at least +50 a year up "
+            "to 250); black markers: counts the municipality reported (FACTS.md)."
         ),
         "fig_p250_title": "Chance that 250 jobs are filled by the end of each year",
         "p250_finding": "{scenario}: {share} by the end of {year}",
@@ -87,8 +88,10 @@ WORDS: dict[str, dict[str, str]] = {
         "reach_none": "250 basisbanen in geen enkele run gehaald vóór {end}",
         "fig_employed_title": "Ingevulde basisbanen in de tijd",
         "cap_employed_fan": (
-            "Lijnen: mediaan van de runs; banden: 50% en 90% van de runs; gestreept: het "
-            "plafond aan banen; zwarte punten: aantallen die de gemeente meldde (FACTS.md)."
+            "Lijnen: mediaan van de runs; banden: 50% en 90% van de runs; gestreept: de "
+            "gefinancierde banen (per begrotingsjaar); gestippeld: het doel van de raad "
+            "(minimaal +50 per jaar tot 250); zwarte punten: aantallen die de gemeente meldde "
+            "(FACTS.md)."
         ),
         "fig_p250_title": "Kans dat er aan het eind van elk jaar 250 basisbanen zijn",
         "p250_finding": "{scenario}: {share} aan het eind van {year}",

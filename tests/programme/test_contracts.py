@@ -74,9 +74,13 @@ def test_permanent_contracts_wait_for_2023_when_the_tenure_comes_earlier():
 )
 def test_each_voluntary_clock_rings_with_its_own_reason(ring, reason):
     # Every rate is 0.1 a year with no early dip: a clock of 0.5 rings after 5 years.
+    # The participant is in the intensive-guidance group, the only one that can move to
+    # sheltered work.
     rates = {f"exit_{name}": 0.1 for name in EXIT_CLOCKS[:4]}
     host, people, part, left = contracts(
-        params={**rates, "early_exit_factor": 1.0}, exit_clock=clocks(**{ring: 0.5})
+        params={**rates, "early_exit_factor": 1.0},
+        exit_clock=clocks(**{ring: 0.5}),
+        intensive_guidance=[True],
     )
     people.start(Recipient(host, 0, 0), week=0)
     part.start(0, 0)
@@ -85,6 +89,18 @@ def test_each_voluntary_clock_rings_with_its_own_reason(ring, reason):
     assert left == []
     people.contract_agenda.run(due)
     assert left == [(0, reason, due)]
+
+
+def test_only_the_intensive_guidance_group_moves_to_sheltered_work():
+    # FACTS.md: the small group whose guidance stays intensive may belong in sheltered
+    # work. The same early-ringing clock sends one of them there, not the other.
+    host, people, part, _ = contracts(
+        2, exit_clock=clocks(sheltered_work=0.01) * 2, intensive_guidance=[True, False]
+    )
+    for person in (0, 1):
+        people.start(Recipient(host, person, 0), week=0)
+    assert part.exit_plan(0, 0)[1] is ExitReason.SHELTERED_WORK
+    assert part.exit_plan(1, 0)[1] is ExitReason.RETIREMENT
 
 
 def test_retirement_comes_at_state_pension_age():

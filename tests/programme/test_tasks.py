@@ -9,20 +9,25 @@ from sim.programme.tasks import TaskMarket, TaskStreams, organisations_per_area
 
 from .tiny import NEAR_IN_A_ROW, setting, stream
 
-# One organisation per wijk with 4 tasks of 16 h: a participant needs exactly two
-# tasks for the 32 contract hours, so every choice can be worked out by hand.
+# One organisation per wijk with 64 h of additional work, all in tasks of 16 h: it
+# offers exactly 4 tasks, and a participant needs exactly two for 32 contract hours
+# (one for a part-time start of 16 h), so every choice can be worked out by hand.
 ONE_KIND = {
     "organisations_per_wijk": 1,
-    "tasks_per_organisation": 4,
+    "additional_work_hours": 64.0,
+    "additional_work_spread": 0.0,
     "task_hours_min": 16,
     "task_hours_max": 16,
+    "part_time_start_hours": 16.0,
 }
 
 
 def market(wijk=(0, 0, 2, 1, 1), **params):
     host, p, people, policy = setting(len(wijk), {**ONE_KIND, **params}, wijk=list(wijk))
     s = stream()
-    streams = TaskStreams(collection=s, area=s, hours=s, misfit_timing=s, misfit_choice=s)
+    streams = TaskStreams(
+        organisations=s, collection=s, area=s, hours=s, misfit_timing=s, misfit_choice=s
+    )
     tasks = TaskMarket(
         host, p, people, policy, near=NEAR_IN_A_ROW, weights=[1, 1, 1], streams=streams
     )
@@ -32,6 +37,7 @@ def market(wijk=(0, 0, 2, 1, 1), **params):
 def start(host, people, tasks, person, chosen, week=0):
     candidate = Recipient(host, person, week)
     people.start(candidate, week)
+    people.contract_hours[person] = 32
     tasks.take_up(candidate, chosen, week)
     return candidate
 
@@ -65,8 +71,8 @@ def test_a_candidate_with_no_tasks_at_home_takes_them_from_a_near_wijk():
 
 
 def test_tasks_are_never_more_than_the_organisations_can_offer_without_displacement():
-    _, _, tasks = market(tasks_per_organisation=3)
-    # Wijk 0's one organisation offers 3 tasks; the 4th comes from wijk 1 (near), and
+    _, _, tasks = market(additional_work_hours=48.0)
+    # Wijk 0's one organisation has 48 h: 3 tasks; the 4th comes from wijk 1 (near), and
     # once wijken 0 and 1 are full, nothing near wijk 0 is left.
     placed = [tasks.collect_near(0) for _ in range(7)]
     assert placed == [True] * 6 + [False]
@@ -76,7 +82,7 @@ def test_tasks_are_never_more_than_the_organisations_can_offer_without_displacem
 
 def test_collection_goes_first_where_people_wait_for_tasks():
     _, _, tasks = market(free_task_buffer=0)
-    tasks.wanting = [2]  # person 2 lives in wijk 2
+    tasks.wanting = {2: 32.0}  # person 2 lives in wijk 2 and needs 32 h
     tasks.collect(3)
     assert tasks.task_wijk == [2, 2, 2]
 
@@ -113,7 +119,7 @@ def test_a_task_that_stops_fitting_is_replaced_in_the_own_wijk_only():
     tasks.task_stops_fitting(0, week=5)
     assert len(candidate.tasks) == 1
     assert 0 in tasks.short
-    assert tasks.hours_short() == pytest.approx(0.0)  # contract hours not set here
+    assert tasks.hours_short() == pytest.approx(16.0)  # 32 h under contract, 16 h of tasks
     # A task comes free in wijk 0: the replacement is found.
     tasks.collect_near(0)
     tasks.replace_lost()

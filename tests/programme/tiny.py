@@ -25,8 +25,8 @@ WEEKS = 600
 
 def population(n: int = 5, **columns: object) -> Population:
     """``n`` people, by default: single men aged 50, on bijstand for 10 years, eligible
-    from week 0 on, living in wijk 0, with no trait that stops selection, never leaving
-    (infinite exit clocks), referred in the order of their number."""
+    and willing from week 0 on, living in wijk 0, with no trait that stops selection,
+    never leaving (infinite exit clocks), referred in the order of their number."""
     years = WEEKS_PER_YEAR
     values: dict[str, object] = {
         "household": np.arange(n, dtype=np.int32),
@@ -46,11 +46,14 @@ def population(n: int = 5, **columns: object) -> Population:
         "cannot_draw": np.full(n, 0.99),
         "partner_draw": np.full(n, 0.99),
         "part_time_start": np.zeros(n, bool),
+        "asks_more_hours": np.zeros(n, bool),
         "sickness_prone": np.zeros(n, bool),
         "guidance_intensity": np.ones(n),
         "intensive_guidance": np.zeros(n, bool),
         "exit_clock": np.full((n, len(EXIT_CLOCKS)), np.inf),
         "referral_key": -np.arange(n, dtype=float),
+        "promise": np.zeros(n),
+        "willing_from": np.zeros(n, np.int32),
         "eligible_from": np.zeros(n, np.int32),
         "eligible_to": np.full(n, NEVER, np.int32),
     }
