@@ -17,12 +17,12 @@ number means the same value in every year.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -30,7 +30,13 @@ from pydantic import (
     model_validator,
 )
 
-from sim.config.checks import check_keys, is_number, validation_error
+from sim.config.checks import (
+    InputTable,
+    check_keys,
+    is_number,
+    shown,
+    validation_error,
+)
 
 # ConfigError lives with the other input checks; importing it from here keeps working.
 from sim.config.errors import ConfigError as ConfigError
@@ -47,10 +53,16 @@ LAST_YEAR = 2100
 # ---------------------------------------------------------------------------
 
 
+def _finite(value: Any) -> bool:
+    return is_number(value) and math.isfinite(value)
+
+
 def _to_schedule(value: Any) -> dict[int, float]:
     if isinstance(value, bool):
-        raise ValueError("expected a number or a table {year = value}, got a boolean")
+        raise ValueError("expected a number or a table {year = value}, not true or false")
     if is_number(value):
+        if not _finite(value):
+            raise ValueError("must be a finite number or a table {year = value}")
         return {FIRST_YEAR: float(value)}
     if not isinstance(value, Mapping) or not value:
         raise ValueError("expected a number or a non-empty table {year = value}")
@@ -62,8 +74,8 @@ def _to_schedule(value: Any) -> dict[int, float]:
             raise ValueError(f"year '{year}' is not a whole year such as 2024") from None
         if not FIRST_YEAR <= y <= LAST_YEAR:
             raise ValueError(f"year {y} is outside {FIRST_YEAR}..{LAST_YEAR}")
-        if not is_number(amount):
-            raise ValueError(f"value for {y} must be a number, got {amount!r}")
+        if not _finite(amount):
+            raise ValueError(f"value for {y} must be a finite number, got {shown(amount)}")
         schedule[y] = float(amount)
     return dict(sorted(schedule.items()))
 
@@ -109,8 +121,10 @@ def _to_lump_sums(value: Any) -> dict[dt.date, float]:
             d = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
         except ValueError:
             raise ValueError(f"'{day}' is not a date such as 2023-10-01") from None
-        if not is_number(amount) or amount < 0:
-            raise ValueError(f"amount for {d} must be a number of euros >= 0, got {amount!r}")
+        if not _finite(amount) or amount < 0:
+            raise ValueError(
+                f"amount for {d} must be a finite number of euros >= 0, got {shown(amount)}"
+            )
         sums[d] = float(amount)
     return dict(sorted(sums.items()))
 
@@ -198,8 +212,12 @@ def P(  # noqa: N802 (short, as it opens every registry line)
 _F22 = "FACTS.md (2022 letter)"
 
 
-class Params(BaseModel):
-    """The parameter registry. ``Params()`` is the baseline; see the module docstring."""
+class Params(InputTable):
+    """The parameter registry. ``Params()`` is the baseline; see the module docstring.
+
+    As an :class:`~sim.config.checks.InputTable`, every number is finite and a boolean
+    is not a number, in every field, those added later included.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 

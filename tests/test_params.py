@@ -38,7 +38,7 @@ def test_unknown_key_suggests_the_closest_name():
             r"key 'referrals_per_coach_week'.*greater than or equal to 0",
         ),
         ({"share_women": 1.5}, r"key 'share_women'.*less than or equal to 1"),
-        ({"households": "many"}, r"key 'households'.*valid integer"),
+        ({"households": "many"}, r"key 'households': must be a number, not text in quotes"),
         ({"intake_coaches": {"2020": -2}}, r"key 'intake_coaches'.*at least 0"),
         ({"intake_coaches": {"twenty": 2}}, r"key 'intake_coaches'.*not a whole year"),
         ({"subsidies": {"autumn": 5}}, r"key 'subsidies'.*not a date"),
@@ -110,3 +110,40 @@ def test_dates_and_lump_sums_parse_from_text():
     p = Params.from_mapping({"subsidies": {"2024-01-15": 1000}, "covid_end": "2021-06-30"})
     assert p.subsidies == {dt.date(2024, 1, 15): 1000.0}
     assert p.covid_end == dt.date(2021, 6, 30)
+
+
+# Every field of the registry, those added later included: the plain-value rules of
+# sim.config.checks.InputTable hold for each, by its type.
+_KINDS = {name: Params.model_fields[name].annotation for name in Params.names()}
+
+
+@pytest.mark.parametrize("name", [n for n, kind in _KINDS.items() if kind in (int, float)])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), True, False, "1"])
+def test_a_number_field_takes_no_nan_inf_boolean_or_text(name, value):
+    with pytest.raises(ConfigError, match=rf"^x.toml: key 'params.{name}': must be "):
+        Params.from_mapping({name: value}, source="x.toml", where="params")
+
+
+@pytest.mark.parametrize("name", [n for n, kind in _KINDS.items() if kind is dt.date])
+@pytest.mark.parametrize("value", [0, 20_000, 1.5, True])
+def test_a_date_field_takes_no_number(name, value):
+    with pytest.raises(ConfigError, match=rf"key '{name}': must be a date such as|got true"):
+        Params.from_mapping({name: value}, source="x.toml")
+
+
+@pytest.mark.parametrize("name", [n for n, kind in _KINDS.items() if kind is bool])
+@pytest.mark.parametrize("value", [0, 1, "yes", "true"])
+def test_a_flag_takes_only_true_or_false(name, value):
+    with pytest.raises(ConfigError, match=rf"key '{name}': must be true or false, not "):
+        Params.from_mapping({name: value}, source="x.toml")
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, kind in _KINDS.items() if kind == dict[int, float]]
+)  # the year schedules
+@pytest.mark.parametrize(
+    "value", [float("nan"), float("inf"), {"2024": float("nan")}, {"2024": True}]
+)
+def test_a_year_schedule_takes_no_nan_inf_or_boolean(name, value):
+    with pytest.raises(ConfigError, match=rf"key '{name}(\.2024)?': "):
+        Params.from_mapping({name: value}, source="x.toml")

@@ -7,7 +7,9 @@ message always has the same shape::
     FILE: key 'KEY': WHAT IS WRONG (got VALUE)
 
 where ``FILE`` is the file (or the command-line flag) and ``KEY`` the dotted path of
-the key inside it; either may be absent when the fault is the whole file.
+the key inside it; either may be absent when the fault is the whole file. The message
+is always one line: a newline, a NUL or another control character in a file name, a
+key or a value is shown escaped (as backslash-n), never printed.
 """
 
 from __future__ import annotations
@@ -33,7 +35,14 @@ class ConfigError(ValueError):
         self.key = key
         where = f"{source}: " if source else ""
         what = f"key '{key}': " if key else ""
-        super().__init__(f"{where}{what}{message}")
+        super().__init__(one_line(f"{where}{what}{message}"))
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters escaped (as backslash-n, backslash-x00): one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class FieldError(ValueError):
