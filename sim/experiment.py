@@ -98,6 +98,8 @@ ALWAYS_KEPT = (
     "subsidies_eur",
     "job_target",
     "willing_pool",
+    "supplements_eur",
+    "exit_regular_job_cum",
 )
 DEFAULT_SEED = 20200301
 DEFAULT_REPLICATES = 20

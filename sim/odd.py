@@ -22,7 +22,7 @@ import math
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from sim.params import Params, registry
 from sim.wijken import Area
@@ -119,6 +119,8 @@ def allowed(name: str) -> str:
             high = meta.le
         schedule = schedule or _schedule_bounds(meta)
     annotation = field.annotation
+    if get_origin(annotation) is Literal:
+        return "one of " + ", ".join(f"'{choice}'" for choice in get_args(annotation))
     if annotation is bool:
         return "true or false"
     if annotation is dt.date:

@@ -11,25 +11,18 @@ border or being the closest area across a main road or canal.
 
 from __future__ import annotations
 
-import math
-from typing import Annotated
+from pydantic import ConfigDict, Field
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-
-
-def _finite(value: float) -> float:
-    if not math.isfinite(value):
-        raise ValueError(f"must be a finite number, got {value!r}")
-    return value
+from sim.config.checks import InputTable
 
 
-class Area(BaseModel):
+class Area(InputTable):
     """One area of a municipality (a wijk or a village)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(min_length=1, max_length=80)
-    weight: Annotated[float, AfterValidator(_finite)] = Field(ge=0)
+    weight: float = Field(ge=0)
     near: tuple[str, ...] = ()
     tile: tuple[int, int] | None = None
 

@@ -74,7 +74,13 @@ def test_unknown_key_suggests_the_closest_name():
             r"key 'areas': area 'A' has no neighbours",
         ),
         (
-            {"areas": [{"name": "A", "weight": 1, "near": ["B"]}, {"name": "B", "weight": 1, "near": ["C"]}, {"name": "C", "weight": 0, "near": ["B"]}]},
+            {
+                "areas": [
+                    {"name": "A", "weight": 1, "near": ["B"]},
+                    {"name": "B", "weight": 1, "near": ["C"]},
+                    {"name": "C", "weight": 0, "near": ["B"]},
+                ]
+            },
             r"key 'areas': area 'A' is near 'B' but 'B' does not list 'A': neighbours are mutual",
         ),
         (

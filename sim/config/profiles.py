@@ -110,8 +110,8 @@ def profile_path(reference: str, *, relative_to: Path | None = None) -> Path:
 
 def load_profile(path: str | Path) -> Profile:
     """Read and validate a municipality profile (errors name the file and the key)."""
-    data, source = read_toml(path)
-    return parse_profile(data, source=source)
+    data, _ = read_toml(path)
+    return parse_profile(data, source=str(path))
 
 
 def parse_profile(data: dict[str, Any], *, source: str) -> Profile:

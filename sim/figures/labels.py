@@ -106,6 +106,9 @@ LABELS: dict[str, dict[str, str]] = {
         # --- figures of summarised tables (the report's) ---------------------------------
         "p250_axis": "by 31 December of year",
         "p250_share_axis": "runs with the target filled (%)",
+        "per_participant_year_axis": (
+            "net cost per participant-year (EUR; bars: median, 90% of runs)"
+        ),
         "payers_axis": "€ million over {start}–{end} (cost +, saving −)",
         "composition_axis": "share of the group (%)",
         "eligible_bars": "eligible (everyone who could take part)",
@@ -214,6 +217,9 @@ LABELS: dict[str, dict[str, str]] = {
         "wijk_source": "; gemelde aantallen van 1 jan 2022 uit FACTS.md",
         "p250_axis": "op 31 december van het jaar",
         "p250_share_axis": "runs met het doel ingevuld (%)",
+        "per_participant_year_axis": (
+            "nettokosten per deelnemersjaar (EUR; balken: mediaan, 90% van de runs)"
+        ),
         "payers_axis": "€ miljoen over {start}–{end} (kosten +, besparing −)",
         "composition_axis": "aandeel van de groep (%)",
         "eligible_bars": "doelgroep (iedereen die mee kon doen)",

@@ -12,7 +12,7 @@ Names in the tables (groups, parties) arrive already in that language.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -218,4 +218,55 @@ def net_cost_against_budget(
     ax.set_ylabel(words["budget_axis"])
     ax.grid(axis="y", alpha=0.3)
     ax.legend(frameon=False, fontsize=8, ncols=2)
+    return titled(fig, title)
+
+
+def cost_against_other_places(
+    table: pd.DataFrame,
+    colours: Mapping[str, str],
+    *,
+    title: str,
+    comparators: Sequence[tuple[str, float, float]],
+    lang: str = "en",
+) -> Figure:
+    """Net cost per participant-year per scenario, beside the figures of other places.
+
+    Args:
+        table: one row per scenario (index) with ``per_year`` (EUR, the median over
+            runs) and ``low`` and ``high`` (the 5th and 95th percentiles).
+        colours: scenario -> colour.
+        title: the finding, in words.
+        comparators: (label, low, high) of other places in EUR per participant-year; a
+            band where low < high, else a line. Drawn grey and named as other places.
+        lang: the language of the axis words (``"en"`` or ``"nl"``).
+    """
+    words = labels(lang)
+    scenarios = list(table.index)
+    fig = new_figure(1.6 + 0.45 * len(scenarios) + 0.25 * len(comparators))
+    ax = fig.add_subplot()
+    rows = np.arange(len(scenarios))
+    values = table["per_year"].to_numpy(dtype=float)
+    errors = np.vstack(
+        [values - table["low"].to_numpy(dtype=float), table["high"].to_numpy(dtype=float) - values]
+    )
+    ax.barh(
+        rows, values, color=[colours[s] for s in scenarios], xerr=np.maximum(errors, 0),
+        capsize=3, height=0.6,
+    )  # fmt: skip
+    for i, value in enumerate(values):
+        ax.text(value, i - 0.38, f" €{value / 1000:.1f}k", va="bottom", fontsize=8)
+    for k, (label, low, high) in enumerate(comparators):
+        if high > low:
+            ax.axvspan(low, high, color="#bbbbbb", alpha=0.35, lw=0)
+        ax.axvline((low + high) / 2, ls=(0, (4, 2 + k)), color="#555555", lw=1.0)
+        ax.text(
+            (low + high) / 2, len(scenarios) - 0.4 + 0.35 * k, f" {label}", fontsize=7.5,
+            color="#333333", va="bottom",
+        )  # fmt: skip
+    ax.set_yticks(rows, scenarios)
+    ax.invert_yaxis()
+    ax.set_ylim(len(scenarios) - 0.4 + 0.35 * len(comparators) + 0.3, -0.6)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(words["per_participant_year_axis"])
+    ax.grid(axis="x", alpha=0.3)
     return titled(fig, title)

@@ -16,9 +16,9 @@ import pandas as pd
 from markupsafe import Markup
 
 from sim.figures.experiment import cost_per_year, cumulative_net_cost
-from sim.figures.summaries import cost_by_payer, net_cost_against_budget
+from sim.figures.summaries import cost_against_other_places, cost_by_payer, net_cost_against_budget
 from sim.report.context import Context
-from sim.report.formats import format_millions, format_number
+from sim.report.formats import format_jobs, format_millions, format_number
 from sim.report.results import RUN_KEYS, Results
 from sim.timeline import WEEKS_PER_YEAR
 
@@ -37,6 +37,20 @@ SAVINGS = ("contributions", "benefits_saved", "subsidies")  # shown as negative
 # Items every run records; the supplements came with the designs (older results lack
 # them, and they are zero in the contract design).
 REQUIRED_ITEMS = tuple(v for k, v in COST_ITEMS.items() if k != "supplements")
+# Other places, for comparison only (FACTS.md, "Other places"): name, low, high in EUR per
+# participant-year. Measured elsewhere and otherwise: shown beside the model, never fitted.
+COMPARATORS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    "en": (
+        ("Amstelveen 2021: €20,000 net per job-year", 20_000.0, 20_000.0),
+        ("Marienthal (AT): €29,841 per participant-year", 29_841.0, 29_841.0),
+        ("France TZCLD: €11,300-13,700 net per FTE-year", 11_300.0, 13_700.0),
+    ),
+    "nl": (
+        ("Amstelveen 2021: €20.000 netto per baanjaar", 20_000.0, 20_000.0),
+        ("Marienthal (AT): €29.841 per deelnemersjaar", 29_841.0, 29_841.0),
+        ("Frankrijk TZCLD: €11.300-13.700 netto per fte-jaar", 11_300.0, 13_700.0),
+    ),
+}
 PARTIES = ("municipality", "national", "wijk_organisations", "subsidy_providers")
 # The rows of the cost year table: (words, summary.csv measure; None: from the years table).
 COST_YEAR_ROWS = (
@@ -103,6 +117,25 @@ WORDS: dict[str, dict[str, str]] = {
             "budget's."
         ),
         "party": "Party",
+        "comparison_heading": "Per participant and per outflow, beside other places",
+        "fig_comparison_title": "Net cost per participant-year, beside other places",
+        "comparison_finding": (
+            "{scenario}: €{per_year} a participant-year; {outflow} left for a regular job"
+        ),
+        "cap_comparison": (
+            "Bars: the median over runs of the net cost per participant-year, with 90% of "
+            "runs; grey lines and band: other places (FACTS.md), measured elsewhere and "
+            "otherwise, for orientation only."
+        ),
+        "c_started": "started",
+        "c_regular_job": "left for a regular job",
+        "c_per_year": "net cost per participant-year",
+        "c_per_outflow": "net cost per outflow to a regular job",
+        "comparison_note": (
+            "Medians over runs, over the whole run. Net cost: the municipality's and the "
+            "benefit budget's positions together. Per outflow: the net cost over the run "
+            "divided by the participants who left for a regular job."
+        ),
         "payers_assumption": (
             "Assumption (the report's reading of FACTS.md): the municipality bears wages, "
             "employer cost (Thermiek BV), begeleiding by the guiding organisations and its own "
@@ -193,6 +226,25 @@ WORDS: dict[str, dict[str, str]] = {
             "het landelijke uitkeringsbudget."
         ),
         "party": "Partij",
+        "comparison_heading": "Per deelnemer en per uitstroom, naast andere plaatsen",
+        "fig_comparison_title": "Nettokosten per deelnemersjaar, naast andere plaatsen",
+        "comparison_finding": (
+            "{scenario}: €{per_year} per deelnemersjaar; {outflow} uitgestroomd naar regulier werk"
+        ),
+        "cap_comparison": (
+            "Balken: de mediaan over de runs van de nettokosten per deelnemersjaar, met 90% "
+            "van de runs; grijze lijnen en band: andere plaatsen (FACTS.md), elders en anders "
+            "gemeten, alleen ter oriëntatie."
+        ),
+        "c_started": "gestart",
+        "c_regular_job": "uitgestroomd naar regulier werk",
+        "c_per_year": "nettokosten per deelnemersjaar",
+        "c_per_outflow": "nettokosten per uitstroom naar regulier werk",
+        "comparison_note": (
+            "Medianen over de runs, over de hele run. Nettokosten: de posities van de "
+            "gemeente en het uitkeringsbudget samen. Per uitstroom: de nettokosten over de "
+            "run gedeeld door de deelnemers die naar regulier werk uitstroomden."
+        ),
         "payers_assumption": (
             "Aanname (de lezing van FACTS.md in dit rapport): de gemeente draagt het loon, de "
             "werkgeverskosten (Thermiek BV), de begeleiding door de begeleidende organisaties en "
@@ -391,6 +443,36 @@ def cost_by_party(costs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def comparison_table(results: Results) -> pd.DataFrame:
+    """Per scenario: participants, outflow to regular work, and net cost per year and outflow.
+
+    Returns:
+        A row per scenario (index): ``started`` and ``regular_job`` (medians over runs
+        at the end: everyone who started, and those who left for a regular job),
+        ``per_year`` (the median over runs of the net cost per participant-year), with
+        ``low`` and ``high`` (its 5th and 95th percentiles), and ``per_outflow`` (the
+        median over runs of the net cost per outflow to a regular job; NaN where the
+        median run has none).
+    """
+    costs = run_costs(results)
+    ends = results.end_values(["started_cum", "exit_regular_job_cum"])
+    runs = costs.merge(ends, on=[k for k in RUN_KEYS if k in costs and k in ends])
+    per_year = runs["cost_net_eur"] / runs["job_years"].where(runs["job_years"] > 0)
+    outflow = runs["exit_regular_job_cum"]
+    per_outflow = runs["cost_net_eur"] / outflow.where(outflow > 0)
+    table = runs.assign(per_year=per_year, per_outflow=per_outflow).groupby("scenario")
+    return pd.DataFrame(
+        {
+            "started": table["started_cum"].median(),
+            "regular_job": table["exit_regular_job_cum"].median(),
+            "per_year": table["per_year"].median(),
+            "low": table["per_year"].quantile(0.05),
+            "high": table["per_year"].quantile(0.95),
+            "per_outflow": table["per_outflow"].median(),
+        }
+    ).reindex(results.scenarios)
+
+
 def payers_table(costs: pd.DataFrame) -> pd.DataFrame:
     """Each party's position over the run, per scenario: mean over runs.
 
@@ -567,10 +649,36 @@ def section(ctx: Context) -> Markup:
             ),
             w["cap_cost_by_payer"],
         )
+        if r.has("started_cum", "exit_regular_job_cum"):
+            values.update(_comparison_part(ctx, w))
     else:
         values["items"] = ctx.missing(*REQUIRED_ITEMS)
     values.update(_budget_part(ctx, w))
     return ctx.render("costs.html.j2", w, LABELS, **values)
+
+
+def _comparison_part(ctx: Context, w: Mapping[str, str]) -> dict[str, object]:
+    """The net cost per participant-year and per outflow, beside other places."""
+    table = comparison_table(ctx.results)
+    comparators = COMPARATORS[ctx.lang]
+    findings = [
+        w["comparison_finding"].format(
+            scenario=s,
+            per_year=format_number(float(table.loc[s, "per_year"]), ctx.lang),
+            outflow=format_jobs(float(table.loc[s, "regular_job"]), ctx.lang),
+        )
+        for s in ctx.scenarios
+    ]
+    figure = ctx.figure(
+        "cost_against_other_places",
+        w["fig_comparison_title"],
+        findings,
+        lambda: cost_against_other_places(
+            table, ctx.colours, title="", comparators=comparators, lang=ctx.lang
+        ),
+        w["cap_comparison"],
+    )
+    return {"comparison": table.to_dict("index"), "comparison_figure": figure}
 
 
 def _budget_part(ctx: Context, w: Mapping[str, str]) -> dict[str, object]:
