@@ -529,6 +529,6 @@ def test_net_cost_per_participant_year_and_other_places(tiny_results, report_en)
     fig = cost_against_other_places(
         table, colours, title="", comparators=COMPARATORS["en"], lang="en"
     )
-    drawn = " ".join(text.get_text() for text in fig.axes[0].texts)
+    drawn = " ".join(text.get_text() for legend in fig.legends for text in legend.get_texts())
     for place in ("Amstelveen", "Marienthal", "TZCLD"):
         assert place in drawn

@@ -109,6 +109,7 @@ LABELS: dict[str, dict[str, str]] = {
         "per_participant_year_axis": (
             "net cost per participant-year (EUR; bars: median, 90% of runs)"
         ),
+        "other_places": "other places (FACTS.md; measured elsewhere and otherwise)",
         "payers_axis": "€ million over {start}–{end} (cost +, saving −)",
         "composition_axis": "share of the group (%)",
         "eligible_bars": "eligible (everyone who could take part)",
@@ -220,6 +221,7 @@ LABELS: dict[str, dict[str, str]] = {
         "per_participant_year_axis": (
             "nettokosten per deelnemersjaar (EUR; balken: mediaan, 90% van de runs)"
         ),
+        "other_places": "andere plaatsen (FACTS.md; elders en anders gemeten)",
         "payers_axis": "€ miljoen over {start}–{end} (kosten +, besparing −)",
         "composition_axis": "aandeel van de groep (%)",
         "eligible_bars": "doelgroep (iedereen die mee kon doen)",

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from sim.figures.labels import labels
@@ -242,7 +243,7 @@ def cost_against_other_places(
     """
     words = labels(lang)
     scenarios = list(table.index)
-    fig = new_figure(1.6 + 0.45 * len(scenarios) + 0.25 * len(comparators))
+    fig = new_figure(1.8 + 0.45 * len(scenarios) + 0.22 * len(comparators))
     ax = fig.add_subplot()
     rows = np.arange(len(scenarios))
     values = table["per_year"].to_numpy(dtype=float)
@@ -254,19 +255,28 @@ def cost_against_other_places(
         capsize=3, height=0.6,
     )  # fmt: skip
     for i, value in enumerate(values):
-        ax.text(value, i - 0.38, f" €{value / 1000:.1f}k", va="bottom", fontsize=8)
+        ax.text(value, i + 0.05, f"  €{value / 1000:.1f}k", va="center", fontsize=8)
+    handles = []
     for k, (label, low, high) in enumerate(comparators):
+        dash = (0, (4, 1 + 2 * k))
         if high > low:
             ax.axvspan(low, high, color="#bbbbbb", alpha=0.35, lw=0)
-        ax.axvline((low + high) / 2, ls=(0, (4, 2 + k)), color="#555555", lw=1.0)
+        ax.axvline((low + high) / 2, ls=dash, color="#555555", lw=1.0)
+        handles.append(Line2D([], [], ls=dash, color="#555555", label=label))
+        # The place's name over its line (the legend below gives the figure in full).
         ax.text(
-            (low + high) / 2, len(scenarios) - 0.4 + 0.35 * k, f" {label}", fontsize=7.5,
-            color="#333333", va="bottom",
+            (low + high) / 2, 1.01, label.split(":")[0], transform=ax.get_xaxis_transform(),
+            ha="center", va="bottom", fontsize=7, color="#333333",
         )  # fmt: skip
     ax.set_yticks(rows, scenarios)
     ax.invert_yaxis()
-    ax.set_ylim(len(scenarios) - 0.4 + 0.35 * len(comparators) + 0.3, -0.6)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(words["per_participant_year_axis"])
     ax.grid(axis="x", alpha=0.3)
+    ax.margins(x=0.08)
+    # Other places in a legend below the plot: named, apart from the model's bars.
+    fig.legend(
+        handles=handles, loc="outside lower center", ncol=1, fontsize=8, frameon=False,
+        title=words["other_places"], title_fontsize=8,
+    )  # fmt: skip
     return titled(fig, title)

@@ -129,5 +129,8 @@ def gompertz_years(clock: float, age: float, at_50: float, doubling: float) -> f
     if at_50 <= 0:
         return math.inf
     scale = at_50 * doubling / math.log(2.0)
-    now = 2.0 ** ((age - 50.0) / doubling)
-    return 50.0 + doubling * math.log2(now + clock / scale) - age
+    doublings = (age - 50.0) / doubling
+    if doublings > 1_000:
+        return 0.0  # a hazard beyond any bound (a doubling time of days): at once
+    now = 2.0**doublings
+    return max(50.0 + doubling * math.log2(now + clock / scale) - age, 0.0)
