@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from sim.dashboard.levers import ANNOUNCED, CHOSEN
 from sim.experiment import Experiment, RunSpec
 from sim.forecast import forecast_experiment, forecast_table, p250_table
 from sim.report.results import Results
@@ -43,8 +44,6 @@ from sim.runner import execute, prepare_worker
 from sim.store import TABLES, ResultStore, to_parquet_bytes
 from sim.summary import summarise
 
-ANNOUNCED = "announced"
-CHOSEN = "chosen"
 CACHED_RUNS = 4_000  # about 60 kB a run: a few hundred MB at most
 POLL_SECONDS = 0.05  # how often a waiting stream looks whether it was cancelled
 

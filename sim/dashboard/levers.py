@@ -40,8 +40,12 @@ from typing import Any
 from pydantic import AfterValidator
 
 from sim.config.errors import ConfigError
+from sim.experiment import Experiment
 from sim.params import FIRST_YEAR, Params, ScheduleRange, in_force
+from sim.report.formats import toml_value
 
+ANNOUNCED = "announced"  # the policy's scenario the levers start from
+CHOSEN = "chosen"
 FIRST_LEVER_YEAR = 2023
 LAST_LEVER_YEAR = 2030
 LEVER_YEARS = tuple(range(FIRST_LEVER_YEAR, LAST_LEVER_YEAR + 1))
@@ -289,3 +293,47 @@ def _outside(value: float, low: float | None, high: float | None, *, strict: boo
 
 def _plain(value: float | None) -> str:
     return "" if value is None else f"{value:,.10g}".replace(",", "\u202f")
+
+
+def experiment_text(
+    name: str, policy: Experiment, chosen: Mapping[str, Any], draws: int, description: str = ""
+) -> str:
+    """The comparison as an experiment file that ``basisbaan run`` reads unchanged.
+
+    Self-contained: the policy's base parameters, seed and horizon, its announced
+    scenario and the chosen one (the chosen overrides on top of the announced).
+
+    Args:
+        name: the experiment's name (a folder name: results go to ``results/NAME/``).
+        policy: the growth scenarios the dashboard compares with.
+        chosen: the chosen scenario's overrides (:func:`overrides`).
+        draws: the replicates (the dashboard's posterior draws).
+        description: what the levers were chosen for.
+    """
+    announced = policy.scenarios[ANNOUNCED]
+    lines = [
+        "# Saved from the basisbaan dashboard: the announced policy and the levers chosen.",
+        "# Run it with `basisbaan run FILE`, or from the posterior draws as the dashboard",
+        f"# does with `basisbaan forecast --policy FILE --draws {draws}`.",
+        f"name = {toml_value(name)}",
+        f"description = {toml_value(description or 'Levers chosen on the dashboard.')}",
+        f"seed = {policy.seed}",
+        f"replicates = {draws}",
+        f"until = {policy.until.isoformat()}",
+        "",
+        "[params]",
+        *(f"{key} = {toml_value(value)}" for key, value in policy.base.items()),
+        "",
+        f"[scenarios.{ANNOUNCED}]",
+        f"description = {toml_value(policy.scenario_descriptions.get(ANNOUNCED, ''))}",
+        *(f"{key} = {toml_value(value)}" for key, value in announced.items()),
+        "",
+        f"[scenarios.{CHOSEN}]",
+        f"description = {toml_value('The levers chosen on the dashboard.')}",
+        *(
+            f"{key} = {toml_value(value)}"
+            for key, value in {**announced, **chosen}.items()
+            if value is not None
+        ),
+    ]
+    return "\n".join(lines) + "\n"
