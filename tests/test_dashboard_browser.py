@@ -179,9 +179,11 @@ def test_a_lever_out_of_range_and_the_language_switch(page, tmp_path):
 def test_one_run_up_close_steps_week_by_week(page, server, tmp_path):
     url, _ = server
     page.goto(url + "/run")
-    page.wait_for_selector("text=Step", timeout=120_000)
+    step = page.get_by_role("button", name="Step", exact=True)
+    step.wait_for(timeout=120_000)
+    page.wait_for_selector(".up-close-week", timeout=120_000)
     first = page.inner_text(".up-close-week")
-    page.click("text=Step")
+    step.click()
     page.wait_for_function(
         "text => document.querySelector('.up-close-week').innerText !== text",
         arg=first,
