@@ -16,6 +16,7 @@ draw's tables in the page process:
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -33,6 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     policy = load_experiment(_resolve_config(None, POLICY)).with_settings(until="2030-12-31")
     posterior = load_posterior(None)
+    load0 = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     started = time.perf_counter()
     engine = Engine(args.workers)
     engine.start()
@@ -52,6 +54,8 @@ def main() -> None:
         summary.append(time.perf_counter() - clock)
     engine.close()
     cold_s = [c[0] for c in cold]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average before/while timing: {load0} / {load} on {os.cpu_count()} cores")
     print(
         f"{args.draws} draws to 2030-12-31, median of {args.repeats} (min-max):\n"
         f"  cold, both scenarios:            {_stats(cold_s)}\n"
@@ -62,7 +66,7 @@ def main() -> None:
 
 def _fresh(engine: Engine, workers: int | None) -> Engine:
     """A warm engine with an empty cache (the workers stay)."""
-    engine._cache.clear()
+    engine.forget()
     return engine
 
 

@@ -33,7 +33,7 @@ BLOCKS = (
 """The answers, in the page's order."""
 
 
-FIRST = 2  # the blocks drawn while draws still arrive: jobs filled, chance of 250
+FIRST = 1  # the blocks drawn while draws still arrive: jobs filled over time
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,11 @@ class Engine:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def forget(self) -> None:
+        """Drop every finished run (for benchmarks)."""
+        with self._lock:
+            self._cache.clear()
+
     def cached(self, spec: RunSpec, outputs: tuple[str, ...]) -> RunTables | None:
         """The tables of a run already done, if any."""
         with self._lock:

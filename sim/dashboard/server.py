@@ -80,6 +80,12 @@ def serve(
         dashboard.ENGINE.workers = workers
     print(f"basisbaan dashboard: starting {dashboard.ENGINE.workers} worker processes ...")
     dashboard.ENGINE.start()
+    print(
+        f"basisbaan dashboard: computing the announced policy ({dashboard.DEFAULT_DRAWS} "
+        "posterior draws), so that the page answers at once ...",
+        flush=True,
+    )
+    dashboard.warm_up()
     shown = f"[{host}]" if ":" in host else host
     print(f"basisbaan dashboard: open http://{shown}:{port}/ (Ctrl-C stops it)", flush=True)
     try:
