@@ -161,7 +161,11 @@ def test_a_lever_out_of_range_and_the_language_switch(page, tmp_path):
 
     page.click(".lang-en")
     page.wait_for_selector("text=Levers", timeout=60_000)
-    assert "must be between 0 and" in page.inner_text(".error-coaches_by_year")
+    page.wait_for_function(
+        "() => document.querySelector('.error-coaches_by_year').innerText"
+        ".includes('must be between 0 and')",
+        timeout=60_000,
+    )
     coaches.fill("2")
     coaches.press("Enter")
     page.wait_for_selector(".status-done", timeout=ANSWER_SECONDS * 1000)
@@ -199,3 +203,27 @@ def assert_local(page) -> None:
     outside = [url for url in page.requests if not url.startswith(LOCAL)]
     assert page.requests
     assert outside == []
+
+
+def test_save_as_experiment_and_open_report(page, browser, server):
+    from sim.experiment import load_experiment
+
+    url, out = server
+    page.wait_for_selector(".status-done", timeout=ANSWER_SECONDS * 1000)
+    page.click(".save-experiment")
+    page.wait_for_selector(".note", timeout=60_000)
+    saved = sorted(out.glob("dashboard_*.toml"))
+    assert saved, page.inner_text(".note")
+    experiment = load_experiment(saved[-1])
+    assert set(experiment.scenarios) == {"announced", "chosen"}
+
+    page.click(".open-report")
+    link = page.wait_for_selector("a.report-link", timeout=ANSWER_SECONDS * 1000)
+    href = link.get_attribute("href")
+    assert href is not None
+    assert href.endswith("/report.html")
+    report = browser.new_page()
+    report.goto(url + href)
+    assert "chosen" in report.inner_text("body")
+    report.close()
+    assert_local(page)

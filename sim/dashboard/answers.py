@@ -4,8 +4,9 @@ Each answer is a figure block of the report (:mod:`sim.report`): jobs filled ove
 with the observed counts and the target, the chance of 250 by the end of each year,
 what limits growth over time, cost per year, who pays, and participants per wijk, each
 titled with its finding sentences in the page's language. Beside them the dashboard
-shows two numbers of its own: the chance of 250 in the last year, and the difference
-from the announced policy draw by draw (common random numbers make it sharp).
+shows two numbers of its own: the chance of 250 by the end of the year in which the
+scenarios differ most in it, and the difference from the announced policy draw by draw
+(common random numbers make it sharp).
 """
 
 from __future__ import annotations
@@ -42,15 +43,15 @@ class Answers:
 
     Attributes:
         draws: the draws finished in both scenarios.
-        chances: shown scenario name -> the chance of 250 jobs by the end of ``last_year``.
-        last_year: the last year of the runs.
+        chances: shown scenario name -> the chance of 250 jobs by the end of ``year``.
+        year: the year the chances differ most (the last year when they never do).
         difference: the draw-by-draw difference in words.
         blocks: figure blocks drawn so far, by the name of their function in :data:`BLOCKS`.
     """
 
     draws: int
     chances: dict[str, float]
-    last_year: int
+    year: int
     difference: str
     blocks: dict[str, FigureBlock | Missing] = field(default_factory=dict)
 
@@ -70,12 +71,14 @@ def numbers(comparison: Comparison, lang: str) -> tuple[Context, Answers]:
     if results is None:
         raise ValueError("no draw has finished in both scenarios yet")
     p250 = reach.p250_table(results)
-    last = int(p250["year"].max())
-    at_last = p250[p250["year"] == last].set_index("scenario")["probability"]
+    by_year = p250.pivot_table(index="year", columns="scenario", values="probability")
+    gap = (by_year[results.scenarios[1]] - by_year[results.scenarios[0]]).abs()
+    # The year the chances differ most; the last year when they never differ.
+    year = int(gap.idxmax()) if gap.max() > 0 else int(by_year.index.max())
     return Context(results, lang), Answers(
         draws=len(comparison.complete()),
-        chances={s: float(at_last.get(s, 0.0)) for s in results.scenarios},
-        last_year=last,
+        chances={s: float(by_year.loc[year, s]) for s in results.scenarios},
+        year=year,
         difference=difference_sentence(results, lang),
     )
 

@@ -98,6 +98,7 @@ progress = solara.reactive((0, 0, 0.0))  # draws done, draws wanted, seconds
 snapshot: solara.Reactive[Comparison | None] = solara.reactive(None)
 shown: solara.Reactive[answering.Answers | None] = solara.reactive(None)
 note = solara.reactive("")
+report_file: solara.Reactive[Path | None] = solara.reactive(None)
 
 
 def words() -> dict[str, str]:
@@ -197,8 +198,15 @@ def LeverPanel(errors: dict[str, str]) -> None:
             on_value=lambda v: set_lever(target_year=int(v)),
             disabled=not lv.grow_to_target,
         )
-        solara.Text(f"{w['target_year']} {lv.target_year}", classes=["target-year"])
-        solara.Text(w["target_help"].format(start=start), style={"font-size": "0.8rem"})
+        solara.Text(
+            f"{w['target_year']} {lv.target_year}",
+            classes=["target-year"],
+            style={"display": "block"},
+        )
+        solara.Text(
+            w["target_help"].format(start=start),
+            style={"font-size": "0.8rem", "display": "block"},
+        )
         if lv.grow_to_target:
             _Shown(lv.replace(growth_by_year=lv.growth(start)), w["growth_by_year"])
         else:
@@ -292,11 +300,14 @@ def save_experiment(chosen: dict[str, Any]) -> Path:
     return path
 
 
-def open_report(comparison: Comparison) -> Path:
-    """Write the comparison's results directory and its report; returns the report."""
+@solara.lab.task
+def open_report(comparison: Comparison, language: str) -> None:
+    """Write the comparison's results directory and its report (in a thread), then say where."""
     stamp = dt.datetime.now().strftime("%Y%m%d_%H%M%S")
     directory = comparison.write(out_dir() / f"report_{stamp}")
-    return write_report(directory, lang=lang.value)
+    path = write_report(directory, lang=language)
+    note.value = WORDS[language]["report_written"].format(path=path)
+    report_file.value = path
 
 
 @solara.component
@@ -382,7 +393,7 @@ def AnswersView() -> None:
         for name, chance in answers.chances.items():
             with solara.Card(margin=0, classes=["chance"]):
                 solara.Text(
-                    w["chance"].format(year=answers.last_year) + f" ({name})",
+                    w["chance"].format(year=answers.year) + f" ({name})",
                     style={"font-size": "0.85rem"},
                 )
                 solara.HTML(
@@ -413,8 +424,9 @@ def Actions(chosen: dict[str, Any], valid: bool) -> None:
         if current is None or len(current.complete()) < current.draws:
             note.value = w["report_wait"]
             return
-        path = open_report(current)
-        note.value = w["report_written"].format(path=path)
+        note.value = ""
+        report_file.value = None
+        open_report(current, lang.value)
 
     with solara.Row(style={"flex-wrap": "wrap"}):
         solara.Button(
@@ -424,19 +436,20 @@ def Actions(chosen: dict[str, Any], valid: bool) -> None:
         solara.Button(
             w["report"],
             on_click=report,
-            disabled=not valid or not total or done < total,
+            disabled=not valid or not total or done < total or open_report.pending,
             classes=["open-report"],
         )
+    if open_report.pending:
+        solara.ProgressLinear(True)
     if note.value:
         solara.Info(note.value, classes=["note"])
-        path = note.value.split(": ", 1)[-1].split(" ")[0]
-        if path.endswith(".html"):
-            url = f"{REPORTS_URL}/{Path(path).relative_to(out_dir()).as_posix()}"
-            solara.HTML(
-                tag="a",
-                unsafe_innerHTML=w["report_link"],
-                attributes={"href": url, "target": "_blank", "class": "report-link"},
-            )
+    if report_file.value is not None:
+        url = f"{REPORTS_URL}/{report_file.value.relative_to(out_dir()).as_posix()}"
+        solara.HTML(
+            tag="a",
+            unsafe_innerHTML=w["report_link"],
+            attributes={"href": url, "target": "_blank", "class": "report-link"},
+        )
 
 
 @solara.component
