@@ -74,9 +74,37 @@ def server(tmp_path_factory):
         assert process.poll() is None, (out / "server.log").read_text()
         time.sleep(0.5)
     yield url, out
+    workers = children(process.pid)
     process.terminate()
-    process.wait(timeout=30)
+    process.wait(timeout=60)
     log.close()
+    # Stopped by a signal, the dashboard shuts its worker processes down too.
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not [pid for pid in workers if alive(pid)]
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (an exited one not yet reaped by its new parent does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc; none elsewhere)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 @pytest.fixture(scope="module")

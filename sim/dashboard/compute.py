@@ -20,12 +20,15 @@ sections read.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
 import dataclasses
 import hashlib
 import io
 import json
 import multiprocessing as mp
 import os
+import signal
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
@@ -46,6 +49,7 @@ from sim.summary import summarise
 
 CACHED_RUNS = 4_000  # about 60 kB a run: a few hundred MB at most
 POLL_SECONDS = 0.05  # how often a waiting stream looks whether it was cancelled
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 RunTables = dict[str, pd.DataFrame]
 """One run's tables, as :data:`sim.store.TABLES` names them."""
@@ -103,6 +107,21 @@ def _warm() -> int:
     return os.getpid()
 
 
+def start_worker() -> None:
+    """Start a worker: ask the system to stop it when the dashboard stops, then prepare it.
+
+    A dashboard stopped by a signal does not always get to shut its pool down; on Linux
+    the worker then gets SIGTERM from the kernel instead of waiting forever.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):
+            pass
+    prepare_worker()
+
+
 class Engine:
     """A pool of worker processes that runs comparisons and keeps their finished runs.
 
@@ -122,7 +141,7 @@ class Engine:
             # Spawned workers: forking a process that holds server threads can deadlock.
             self._pool = cf.ProcessPoolExecutor(
                 max_workers=self.workers,
-                initializer=prepare_worker,
+                initializer=start_worker,
                 mp_context=mp.get_context("spawn"),
             )
             for future in [self._pool.submit(_warm) for _ in range(self.workers)]:

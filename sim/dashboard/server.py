@@ -12,6 +12,7 @@ unless told otherwise, with a warning.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -88,7 +89,14 @@ def serve(
     dashboard.warm_up()
     shown = f"[{host}]" if ":" in host else host
     print(f"basisbaan dashboard: open http://{shown}:{port}/ (Ctrl-C stops it)", flush=True)
+    # uvicorn stops on SIGTERM and then raises the signal again: handled here as an exit,
+    # so that the worker processes are shut down rather than left behind.
+    signal.signal(signal.SIGTERM, _exit)
     try:
         uvicorn.run(asgi, host=host, port=port, log_level="warning")
     finally:
         dashboard.ENGINE.close()
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
