@@ -171,20 +171,31 @@ def YearInputs(name: str, label: str, error: str | None, disabled: bool = False)
 
 
 @solara.component
+def NumberLever(
+    name: str, label: str, errors: dict[str, str], disabled: bool = False, whole: bool = False
+) -> None:
+    """A lever that is one number, with what is wrong with it below."""
+    value = getattr(levers.value, name)
+    field = solara.InputInt if whole else solara.InputFloat
+    field(
+        label,
+        value=value,
+        on_value=setter(name, int if whole else float),
+        disabled=disabled,
+        classes=[f"lever-{name}"],
+    )
+    if name in errors:
+        solara.Error(errors[name], dense=True, classes=[f"error-{name}"])
+
+
+@solara.component
 def LeverPanel(errors: dict[str, str]) -> None:
     """Every lever, grouped as the programme is run."""
     w = words()
     lv = levers.value
     start = announced().job_ceiling_experiment
     with solara.Card(w["target_heading"], margin=0):
-        solara.InputInt(
-            w["target_jobs"],
-            value=lv.target_jobs,
-            on_value=setter("target_jobs", int),
-            classes=["lever-target_jobs"],
-        )
-        if "target_jobs" in errors:
-            solara.Error(errors["target_jobs"], dense=True, classes=["error-target_jobs"])
+        NumberLever("target_jobs", w["target_jobs"], errors, whole=True)
         solara.Switch(
             label=w["grow_to_target"],
             value=lv.grow_to_target,
@@ -211,38 +222,20 @@ def LeverPanel(errors: dict[str, str]) -> None:
             _Shown(lv.replace(growth_by_year=lv.growth(start)), w["growth_by_year"])
         else:
             YearInputs("growth_by_year", w["growth_by_year"], errors.get("growth_by_year"))
-    with solara.Card(w["coaches_heading"], margin=0):
-        solara.Switch(
-            label=w["coaches_follow"],
-            value=lv.coaches_follow_jobs,
-            on_value=lambda v: set_lever(coaches_follow_jobs=v),
-        )
-        solara.InputFloat(
-            w["jobs_per_coach"],
-            value=lv.jobs_per_coach,
-            on_value=setter("jobs_per_coach", float),
-            disabled=not lv.coaches_follow_jobs,
-            classes=["lever-jobs_per_coach"],
-        )
-        if "jobs_per_coach" in errors:
-            solara.Error(errors["jobs_per_coach"], dense=True, classes=["error-jobs_per_coach"])
-        YearInputs("coaches_by_year", w["coaches_by_year"], errors.get("coaches_by_year"))
-    with solara.Card(w["tasks_heading"], margin=0):
-        solara.Switch(
-            label=w["tasks_follow"],
-            value=lv.tasks_follow_jobs,
-            on_value=lambda v: set_lever(tasks_follow_jobs=v),
-        )
-        solara.InputFloat(
-            w["tasks_per_100"],
-            value=lv.tasks_per_100_jobs,
-            on_value=setter("tasks_per_100_jobs", float),
-            disabled=not lv.tasks_follow_jobs,
-            classes=["lever-tasks_per_100_jobs"],
-        )
-        if "tasks_per_100_jobs" in errors:
-            solara.Error(errors["tasks_per_100_jobs"], dense=True)
-        YearInputs("tasks_by_year", w["tasks_by_year"], errors.get("tasks_by_year"))
+    FollowingLever(
+        w["coaches_heading"],
+        ("coaches_follow_jobs", w["coaches_follow"]),
+        ("jobs_per_coach", w["jobs_per_coach"]),
+        ("coaches_by_year", w["coaches_by_year"]),
+        errors,
+    )
+    FollowingLever(
+        w["tasks_heading"],
+        ("tasks_follow_jobs", w["tasks_follow"]),
+        ("tasks_per_100_jobs", w["tasks_per_100"]),
+        ("tasks_by_year", w["tasks_by_year"]),
+        errors,
+    )
     with solara.Card(w["money_heading"], margin=0):
         YearInputs(
             "contributions_by_year", w["contributions_by_year"], errors.get("contributions_by_year")
@@ -253,14 +246,7 @@ def LeverPanel(errors: dict[str, str]) -> None:
             on_value=lambda v: set_lever(budget_eur_per_year=5_000_000.0 if v else None),
         )
         if lv.budget_eur_per_year is not None:
-            solara.InputFloat(
-                w["budget"],
-                value=lv.budget_eur_per_year,
-                on_value=setter("budget_eur_per_year", float),
-                classes=["lever-budget_eur_per_year"],
-            )
-            if "budget_eur_per_year" in errors:
-                solara.Error(errors["budget_eur_per_year"], dense=True)
+            NumberLever("budget_eur_per_year", w["budget"], errors)
         YearInputs("subsidies_by_year", w["subsidies_by_year"], errors.get("subsidies_by_year"))
     with solara.Card(w["draws"], margin=0):
         solara.SliderInt(
@@ -273,6 +259,30 @@ def LeverPanel(errors: dict[str, str]) -> None:
         )
         solara.Text(f"{w['draws']}: {draws.value}")
         solara.Text(w["draws_help"], style={"font-size": "0.8rem"})
+
+
+@solara.component
+def FollowingLever(
+    heading: str,
+    follow: tuple[str, str],
+    rate: tuple[str, str],
+    by_year: tuple[str, str],
+    errors: dict[str, str],
+) -> None:
+    """Capacity that follows the jobs funded at a rate, or a schedule by year.
+
+    Each of ``follow``, ``rate`` and ``by_year`` is the lever's name and its label.
+    """
+    lv = levers.value
+    following = bool(getattr(lv, follow[0]))
+    with solara.Card(heading, margin=0):
+        solara.Switch(
+            label=follow[1],
+            value=following,
+            on_value=lambda v: set_lever(**{follow[0]: v}),
+        )
+        NumberLever(rate[0], rate[1], errors, disabled=not following)
+        YearInputs(by_year[0], by_year[1], errors.get(by_year[0]))
 
 
 @solara.component
