@@ -19,6 +19,7 @@ import argparse
 import os
 import statistics
 import time
+from pathlib import Path
 
 from sim.calibration.fit import load_posterior
 from sim.cli import POLICY, _resolve_config
@@ -56,11 +57,17 @@ def main() -> None:
     cold_s = [c[0] for c in cold]
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"load average before/while timing: {load0} / {load} on {os.cpu_count()} cores")
+    workers = engine.workers
+    cold_cpu, moved_cpu = CPU[0::2], CPU[1::2]
     print(
         f"{args.draws} draws to 2030-12-31, median of {args.repeats} (min-max):\n"
         f"  cold, both scenarios:            {_stats(cold_s)}\n"
         f"  lever moved, announced cached:   {_stats(moved)}\n"
-        f"  runs to the report's tables:     {_stats(summary)}"
+        f"  runs to the report's tables:     {_stats(summary)}\n"
+        f"workers' processor time (the wall time on {workers} idle cores is at least this / "
+        f"{workers}):\n"
+        f"  cold, both scenarios:            {_stats(cold_cpu)}\n"
+        f"  lever moved, announced cached:   {_stats(moved_cpu)}"
     )
 
 
@@ -72,12 +79,30 @@ def _fresh(engine: Engine, workers: int | None) -> Engine:
 
 def _time(engine: Engine, experiment, keep: bool = False):
     comparison = Comparison(experiment)
+    cpu = _worker_cpu(engine)
     clock = time.perf_counter()
     for spec, tables in engine.stream(experiment):
         comparison.add(spec, tables)
     seconds = time.perf_counter() - clock
+    CPU.append(_worker_cpu(engine) - cpu)
     assert len(comparison.complete()) == experiment.replicates
     return (seconds, comparison)
+
+
+CPU: list[float] = []  # the workers' processor seconds of each timing, in order
+
+
+def _worker_cpu(engine: Engine) -> float:
+    """Processor seconds the engine's workers have used (Linux /proc; 0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in engine.worker_pids():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return total
 
 
 def _stats(values: list[float]) -> str:

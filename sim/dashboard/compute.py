@@ -147,6 +147,11 @@ class Engine:
             for future in [self._pool.submit(_warm) for _ in range(self.workers)]:
                 future.result()
 
+    def worker_pids(self) -> list[int]:
+        """The process ids of the workers (none before :meth:`start`)."""
+        pool = self._pool
+        return list(pool._processes) if pool is not None and pool._processes else []
+
     def close(self) -> None:
         """Stop the workers."""
         if self._pool is not None:
