@@ -359,7 +359,7 @@ def posterior_frame(history: pyabc.History, cal: Calibration) -> pd.DataFrame:
     posterior["weight"] = w / w.sum()
     posterior.attrs = {
         "calibration": cal.name,
-        "config": _repo_relative(cal.source),
+        "config": repo_relative(cal.source),
         "fingerprint": cal.fingerprint(),
         "seed": cal.seed,
         "fixed": json.loads(json.dumps(cal.fixed, default=str)),
@@ -368,7 +368,8 @@ def posterior_frame(history: pyabc.History, cal: Calibration) -> pd.DataFrame:
     return posterior
 
 
-def _repo_relative(path: str | Path) -> str:
+def repo_relative(path: str | Path) -> str:
+    """A path inside the repository relative to its root (others as given)."""
     resolved = Path(path).resolve()
     return str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(path)
 

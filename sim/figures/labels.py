@@ -117,6 +117,14 @@ LABELS: dict[str, dict[str, str]] = {
         "budget_line": "budget {scenario}",
         # --- calibration -----------------------------------------------------------------
         "ppc_axis": "value (count or share)",
+        "validation_panel": "{quantity} on {date}: observed {value} (black line)",
+        "share_parameters": "parameters (posterior)",
+        "share_implementation": "implementation of the policy",
+        "share_chance": "chance (who comes, who leaves)",
+        "variance_axis": "share of the variance (sd above the bar)",
+        "validation_axis": (
+            "forecast: 95% (thin), 80% and 50% (thick) intervals and median (open dot)"
+        ),
         "ppc_observed": "observed",
         "ppc_interval": "90% predictive interval",
         "posterior": "posterior",
@@ -228,6 +236,14 @@ LABELS: dict[str, dict[str, str]] = {
         "budget_axis": "€ miljoen per jaar",
         "budget_line": "budget {scenario}",
         "ppc_axis": "waarde (aantal of aandeel)",
+        "validation_panel": "{quantity} op {date}: waargenomen {value} (zwarte lijn)",
+        "share_parameters": "parameters (posterior)",
+        "share_implementation": "uitvoering van het beleid",
+        "share_chance": "toeval (wie komt, wie gaat)",
+        "variance_axis": "aandeel van de variantie (sd boven de staaf)",
+        "validation_axis": (
+            "prognose: 95% (dun), 80% en 50% (dik) intervallen en mediaan (open punt)"
+        ),
         "ppc_observed": "waargenomen",
         "ppc_interval": "90%-voorspelinterval",
         "posterior": "posterior",
