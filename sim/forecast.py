@@ -154,6 +154,10 @@ def posterior_provenance(path: str | Path, posterior: pd.DataFrame) -> dict[str,
         "posterior_sha256": digest,
         "calibration": attrs.get("calibration"),
         "calibration_created": attrs.get("created"),
+        # The day the calibration's figures end and the counts among them: figures after
+        # that day are new to this forecast (basisbaan validate).
+        "observed_until": attrs.get("observed_until"),
+        "observed": attrs.get("observed"),
     }
 
 

@@ -178,7 +178,7 @@ def run_calibration(
     abc = pyabc.ABCSMC(
         models=cal.simulator(),
         parameter_priors=prior_distribution(cal.free),
-        distance_function=Distance(cal.targets),
+        distance_function=abc_distance(cal),
         population_size=cal.abc.population_size,
         sampler=sampler,
         eps=pyabc.QuantileEpsilon(alpha=cal.abc.epsilon_quantile),
@@ -193,7 +193,7 @@ def run_calibration(
         if resume:
             history = abc.load(url, abc_id)
         else:
-            history = abc.new(url, cal.targets.observed())
+            history = abc.new(url, {t.name: float(t.value) for t in cal.targets.fit})
             abc_id = int(history.id)
             runs[str(abc_id)] = {
                 "fingerprint": cal.fingerprint(),
@@ -233,6 +233,8 @@ def run_calibration(
              "final_epsilon": final_epsilon}
         )  # fmt: skip
         save_posterior(posterior, posterior_file)
+        diagnostics_file = posterior_file.with_name("diagnostics.json")
+        write_diagnostics(diagnostics_file, abc_diagnostics(cal, posterior, populations))
         draws = posterior_predictive(cal, posterior, scheduler=client, workers=count)
     except OperationalError as error:
         raise _history_fault(error, database) from error
@@ -260,6 +262,34 @@ def run_calibration(
         final_epsilon=final_epsilon,
         resumed=resume,
         ppc=table,
+    )
+
+
+def abc_distance(cal: Calibration) -> Any:
+    """The distance the calibration file asks for (:class:`DistanceSettings`)."""
+    settings = cal.distance
+    if settings.kind == "sum_of_squares":
+        return Distance(cal.targets)
+    import pyabc
+    from pyabc.distance import scale
+    from pyabc.predictor import LinearPredictor
+
+    scale_function = {
+        "mad": scale.median_absolute_deviation,
+        "rmsd": scale.root_mean_square_deviation,
+        "std": scale.standard_deviation,
+    }[settings.scale]
+    if settings.kind == "adaptive":
+        return pyabc.AdaptivePNormDistance(
+            p=2, scale_function=scale_function, max_scale_weight_ratio=settings.max_weight_ratio
+        )
+    return pyabc.InfoWeightedPNormDistance(
+        p=2,
+        predictor=LinearPredictor(),
+        scale_function=scale_function,
+        fit_info_ixs=set(settings.info_generations),
+        max_scale_weight_ratio=settings.max_weight_ratio,
+        max_info_weight_ratio=settings.max_weight_ratio,
     )
 
 
@@ -359,6 +389,10 @@ def posterior_frame(history: pyabc.History, cal: Calibration) -> pd.DataFrame:
     posterior["weight"] = w / w.sum()
     posterior.attrs = {
         "calibration": cal.name,
+        # What was known when the calibration was made: the day its figures end and the
+        # counts among them (a forecast records both; `basisbaan validate` reads them).
+        "observed_until": cal.targets.observed_until.isoformat(),
+        "observed": cal.targets.counts(),
         "config": repo_relative(cal.source),
         "fingerprint": cal.fingerprint(),
         "seed": cal.seed,
@@ -482,6 +516,99 @@ def weighted_quantiles(values: Any, weights: Any, levels: Any) -> np.ndarray:
     x, w = x[order], w[order]
     cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
     return np.interp(np.asarray(levels, float), cdf, x)
+
+
+# ---------------------------------------------------------------------------
+# Diagnostics
+# ---------------------------------------------------------------------------
+
+
+def effective_sample_size(weights: Any) -> float:
+    """Kish's effective sample size of weighted particles: (sum w)^2 / sum w^2."""
+    w = np.asarray(weights, float)
+    return float(w.sum() ** 2 / (w**2).sum()) if w.sum() > 0 else 0.0
+
+
+def weighted_correlations(posterior: pd.DataFrame, names: Sequence[str]) -> dict[str, Any]:
+    """The weighted Pearson correlations of the free parameters, as nested dicts."""
+    columns = [
+        posterior[n].map(lambda v: v.toordinal() if isinstance(v, dt.date) else v).to_numpy(float)
+        for n in names
+    ]
+    cov = np.cov(np.vstack(columns), aweights=posterior["weight"].to_numpy(float))
+    sd = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(sd, sd)
+    return {
+        a: {b: round(float(corr[i, j]), 4) for j, b in enumerate(names)}
+        for i, a in enumerate(names)
+    }
+
+
+def abc_diagnostics(
+    cal: Calibration, posterior: pd.DataFrame, populations: pd.DataFrame
+) -> dict[str, Any]:
+    """What a reviewer checks first: size, effective sample, how far each prior moved.
+
+    ``parameters``: per free parameter its prior bounds and posterior 5/50/95% quantiles
+    (registry values: dates as dates) and ``shrinkage``, one minus the posterior 90%
+    width over the prior width (0: nothing learnt).
+    """
+    weights = posterior["weight"].to_numpy(float)
+    parameters = {}
+    for p in cal.free:
+        numbers = np.array([p.to_number(v) for v in posterior[p.name]], float)
+        q05, q50, q95 = weighted_quantiles(numbers, weights, [0.05, 0.5, 0.95])
+        low, high = p.bounds_as_values()
+        parameters[p.name] = {
+            "prior_low": _json_value(low),
+            "prior_high": _json_value(high),
+            **{
+                key: _json_value(p.to_value(v) if p.kind == "date" else float(v))
+                for key, v in (("q05", q05), ("q50", q50), ("q95", q95))
+            },
+            "shrinkage": round(1.0 - (q95 - q05) / (p.high - p.low), 4),
+        }
+    ess = effective_sample_size(weights)
+    return {
+        "calibration": cal.name,
+        "fingerprint": cal.fingerprint(),
+        "created": posterior.attrs.get("created"),
+        "simulations": int(populations["samples"].sum()),
+        "particles": len(posterior),
+        "generations": len(populations),
+        "epsilon_final": float(populations["epsilon"].iloc[-1]),
+        "ess_final": round(ess, 2),
+        "ess_share_final": round(ess / len(posterior), 4),
+        "fitted_targets": [t.name for t in cal.targets.fit],
+        "checked_targets": [t.name for t in cal.targets if t.use == "check"],
+        "parameters": parameters,
+        "correlations": weighted_correlations(posterior, [p.name for p in cal.free]),
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return round(float(value), 6)
+
+
+def write_diagnostics(path: str | Path, diagnostics: Mapping[str, Any]) -> Path:
+    """Write ``diagnostics.json``, keeping its ``sbc`` section when there is one.
+
+    The simulation-based calibration (:mod:`sim.calibration.sbc`) writes that section.
+    """
+    path = Path(path)
+    existing: dict[str, Any] = {}
+    if path.exists():
+        try:
+            existing = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            existing = {}
+    merged = {**dict(diagnostics), "sbc": existing.get("sbc")}
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+    return path
 
 
 # ---------------------------------------------------------------------------
