@@ -1,4 +1,4 @@
-"""The command line: ``basisbaan run | calibrate | forecast | validate | report | bench``.
+"""The command line: ``basisbaan run | calibrate | sbc | forecast | validate | report | bench``.
 
 Every failure is one line on standard error, never a traceback (``--debug`` shows it):
 
@@ -177,6 +177,18 @@ def _parser() -> argparse.ArgumentParser:
         resume_hint="finished generations are kept in the history: add --resume to continue",
     )
 
+    sbc = command("sbc", "simulation-based calibration: does the calibration cover the truth?")
+    sbc.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG")
+    sbc.add_argument("--datasets", type=int, help="synthetic data sets (default: the [sbc] table)")
+    sbc.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                     help="data sets calibrated at once (default: all cores)")  # fmt: skip
+    sbc.add_argument("--resume", action="store_true", help="skip the data sets already done")
+    sbc.add_argument("--out", type=Path, default=Path("results/calibration"))
+    sbc.set_defaults(
+        command=_sbc,
+        resume_hint="finished data sets are kept in sbc.partial.csv: add --resume to continue",
+    )
+
     forecast = command("forecast", "the path to 250 jobs from the posterior")
     forecast.add_argument("--policy", type=Path, default=None, help="experiment file of scenarios")
     forecast.add_argument("--until", default="2030-12-31", help="last date (default 2030-12-31)")
@@ -282,6 +294,32 @@ def _say_run(name: str, report: Any, out: Path) -> None:
         _Output.say(f"  redone, as a part was missing or damaged: {len(keys)} run(s)")
         for damage in report.redone:
             _Output.say(f"    {damage}")
+
+
+def _sbc(args: argparse.Namespace) -> int:
+    from sim.calibration.fit import DEFAULT_CONFIG as CALIBRATION
+    from sim.calibration.sbc import check_calibration
+
+    _check_workers(args.workers)
+    if args.datasets is not None:
+        whole_number(args.datasets, at_least=2, source="--datasets")
+    result = check_calibration(
+        _resolve_config(args.config, CALIBRATION),
+        out_dir=args.out,
+        datasets=args.datasets,
+        workers=args.workers,
+        resume=args.resume,
+    )
+    section = result.section
+    _Output.say(
+        f"simulation-based calibration: {section['datasets']} data sets in "
+        f"{result.seconds:.0f} s; the truth inside its 50% interval "
+        f"{section['coverage50']:.0%} of the time, inside its 90% interval "
+        f"{section['coverage90']:.0%} (a calibrated method: 50% and 90%)"
+    )
+    for path in result.files:
+        _Output.say(f"  {path}")
+    return 0
 
 
 def _calibrate(args: argparse.Namespace) -> int:

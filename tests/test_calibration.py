@@ -25,6 +25,7 @@ from sim.calibration.settings import (
     inflow_matters,
     load_calibration,
     parse_calibration,
+    prior_distribution,
     window_params,
 )
 from sim.calibration.targets import Distance, load_targets, parse_targets, summary_statistics
@@ -390,14 +391,35 @@ def test_inflow_is_skipped_only_where_it_cannot_reach_the_targets():
 def test_simulator_is_reproducible_and_seeds_differ_between_parameters():
     cal = load_calibration(HANZE)
     simulator = cal.simulator()
-    numbers = {p.name: (p.low + p.high) / 2 for p in cal.free}
-    first = simulator(numbers)
-    assert simulator(numbers) == first
+    particle = {p.name: 0.0 for p in cal.free}  # probit scale: 0 is the prior's middle
+    numbers = {p.name: float(p.from_sampler(0.0)) for p in cal.free}
+    assert numbers == pytest.approx({p.name: (p.low + p.high) / 2 for p in cal.free})
+    first = simulator(particle)
+    assert simulator(particle) == first
     assert first[SEED_KEY] == evaluation_seed(cal.seed, numbers)
     # The fitted targets only: the checked ones are the predictive check's.
     assert set(first) == {t.name for t in cal.targets.fit} | {SEED_KEY}
-    other = simulator({**numbers, "covid_factor": numbers["covid_factor"] + 1e-9})
+    other = simulator({**particle, "covid_factor": 1e-9})
     assert other[SEED_KEY] != first[SEED_KEY]
+
+
+def test_the_sampler_scale_is_the_uniform_prior_of_the_file():
+    """pyabc's standard normal on the probit scale is the file's uniform on low..high."""
+    from scipy import stats
+
+    cal = load_calibration(HANZE)
+    prior = prior_distribution(cal.free)
+    rng = np.random.default_rng(5)
+    for p in cal.free:
+        z = stats.norm.rvs(size=20_000, random_state=rng)
+        numbers = p.from_sampler(z)
+        assert p.low < numbers.min()
+        assert numbers.max() < p.high
+        # Kolmogorov-Smirnov against the uniform on the prior's range; 1e-3 is the chance
+        # of refusing a correct mapping on this fixed seed's draws.
+        assert stats.kstest(numbers, stats.uniform(p.low, p.high - p.low).cdf).pvalue > 1e-3
+        assert np.allclose(p.to_sampler(numbers[:100]), z[:100])
+        assert prior[p.name].distribution.dist.name == "norm"
 
 
 def test_weighted_quantiles():
@@ -618,5 +640,5 @@ def test_calibration_runs_do_not_keep_their_models_alive():
     simulator = cal.simulator()
     before = models_alive()
     for shift in range(3):
-        simulator({p.name: p.low + (shift + 1) * (p.high - p.low) / 4 for p in cal.free})
+        simulator({p.name: shift - 1.0 for p in cal.free})
     assert models_alive() == before

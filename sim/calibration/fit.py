@@ -154,7 +154,6 @@ def run_calibration(
         calibration: an already validated calibration (e.g. on pseudo-data) to use instead
             of reading ``config_path``; the path still names it in messages.
     """
-    import pyabc
     from sqlalchemy.exc import OperationalError
 
     cal = calibration or load_calibration(config_path)
@@ -175,19 +174,7 @@ def run_calibration(
 
     count = workers or cal.abc.workers or os.cpu_count() or 1
     sampler, label, client = _sampler(scheduler, count)
-    abc = pyabc.ABCSMC(
-        models=cal.simulator(),
-        parameter_priors=prior_distribution(cal.free),
-        distance_function=abc_distance(cal),
-        population_size=cal.abc.population_size,
-        sampler=sampler,
-        eps=pyabc.QuantileEpsilon(alpha=cal.abc.epsilon_quantile),
-        transitions=(
-            pyabc.LocalTransition()
-            if cal.abc.transition == "local"
-            else pyabc.MultivariateNormalTransition()
-        ),
-    )
+    abc = abc_smc(cal, sampler)
     url = f"sqlite:///{database.resolve()}"
     try:
         if resume:
@@ -262,6 +249,25 @@ def run_calibration(
         final_epsilon=final_epsilon,
         resumed=resume,
         ppc=table,
+    )
+
+
+def abc_smc(cal: Calibration, sampler: Any) -> pyabc.ABCSMC:
+    """Pyabc's ABC-SMC of a calibration: its model, priors, distance, epsilon, proposals."""
+    import pyabc
+
+    return pyabc.ABCSMC(
+        models=cal.simulator(),
+        parameter_priors=prior_distribution(cal.free),
+        distance_function=abc_distance(cal),
+        population_size=cal.abc.population_size,
+        sampler=sampler,
+        eps=pyabc.QuantileEpsilon(alpha=cal.abc.epsilon_quantile),
+        transitions=(
+            pyabc.LocalTransition(scaling=cal.abc.transition_scaling)
+            if cal.abc.transition == "local"
+            else pyabc.MultivariateNormalTransition(scaling=cal.abc.transition_scaling)
+        ),
     )
 
 
@@ -382,7 +388,7 @@ def posterior_frame(history: pyabc.History, cal: Calibration) -> pd.DataFrame:
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     columns: dict[str, Any] = {}
     for p in cal.free:
-        values = frame[p.name].to_numpy(float)
+        values = p.from_sampler(frame[p.name].to_numpy(float))
         columns[p.name] = [p.to_value(v) for v in values] if p.kind != "float" else values
     posterior = pd.DataFrame(columns)
     w = np.asarray(weights, float)

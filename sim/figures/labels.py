@@ -130,6 +130,13 @@ LABELS: dict[str, dict[str, str]] = {
         "posterior": "posterior",
         "prior": "prior",
         "registry_default": "registry default",
+        "sbc_heading": (
+            "Simulation-based calibration: where the true value falls in its posterior "
+            "({datasets} synthetic data sets); coverage of the 50% interval {coverage50:.0%}, "
+            "of the 90% interval {coverage90:.0%}"
+        ),
+        "sbc_rank": "rank of the truth in the posterior (0-1)",
+        "sbc_band": "99% band of a uniform rank",
         "marginals_heading": (
             "Posterior marginals ({name}; {particles} particles, weighted); x-axis spans the prior"
         ),
@@ -249,6 +256,13 @@ LABELS: dict[str, dict[str, str]] = {
         "posterior": "posterior",
         "prior": "prior",
         "registry_default": "standaardwaarde van het register",
+        "sbc_heading": (
+            "Simulatie-gebaseerde kalibratie: waar de ware waarde in de posterior valt "
+            "({datasets} synthetische datasets); dekking 50%-interval {coverage50:.0%}, "
+            "90%-interval {coverage90:.0%}"
+        ),
+        "sbc_rank": "rang van de ware waarde in de posterior (0-1)",
+        "sbc_band": "99%-band van een uniforme rang",
         "marginals_heading": (
             "Marginale posteriors ({name}; {particles} deeltjes, gewogen); de x-as beslaat de prior"
         ),
