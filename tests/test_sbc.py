@@ -122,7 +122,7 @@ def test_the_small_calibration_covers_the_truth_as_often_as_it_says(checked):
 
 
 def test_sbc_writes_its_table_diagnostics_and_figure(checked):
-    result, folder = checked
+    _, folder = checked
     table = pd.read_csv(folder / "sbc.csv")
     assert list(table.columns) == list(sbc.SBC_COLUMNS)
     assert table["rank"].between(0, 1).all()

@@ -307,7 +307,7 @@ def sbc_ranks(table: pd.DataFrame, lang: str = "en", *, bins: int = 5) -> Figure
         ranks = table.loc[table["parameter"] == name, "rank"].to_numpy(float)
         ax.axhspan(low, high, color="lightgrey", label=words["sbc_band"])
         ax.axhline(datasets / bins, color="grey", linewidth=0.8)
-        ax.hist(ranks, bins=edges, color=BAND, alpha=0.85, edgecolor="white")
+        ax.hist(ranks, bins=list(edges), color=BAND, alpha=0.85, edgecolor="white")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, max(high, np.histogram(ranks, edges)[0].max()) + 1)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))

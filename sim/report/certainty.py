@@ -261,8 +261,8 @@ def section(ctx: Context) -> Markup:
     validation = validation_rows(ctx.results)
     validation_figure_block = None
     origin = (ctx.results.manifest.get("forecast") or {}).get("observed_until", "2023-03-31")
-    if validation:
-        scored = ctx.results.validation
+    scored = ctx.results.validation
+    if validation and scored is not None:
         validation_figure_block = ctx.figure(
             "validation",
             w["fig_validation_title"].format(
