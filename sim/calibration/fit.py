@@ -232,9 +232,18 @@ def run_calibration(
     ppc_path = out / "ppc.csv"
     table.to_csv(ppc_path, index=False)
     draws.drop(columns=[f"series_{c}" for c in PPC_SERIES]).to_parquet(out / "ppc_draws.parquet")
+    # The committed copy beside the posterior: a forecast's report on a fresh checkout
+    # shows the predictive check of the posterior it drew from.
+    beside = posterior_file.parent / "ppc.csv"
+    temporary = beside.with_name(".ppc.csv.tmp")
+    table.to_csv(temporary, index=False)
+    os.replace(temporary, beside)
     written: list[Path] = []
     if figures:
         written = save_figures(cal, posterior, table, draws, populations, out / "figures")
+        written += save_figures(
+            cal, posterior, table, draws, populations, posterior_file.parent / "figures"
+        )
     return CalibrationResult(
         name=cal.name,
         database=database,
