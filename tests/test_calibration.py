@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import math
 from pathlib import Path
 
@@ -642,3 +643,20 @@ def test_calibration_runs_do_not_keep_their_models_alive():
     for shift in range(3):
         simulator({p.name: shift - 1.0 for p in cal.free})
     assert models_alive() == before
+
+
+def test_the_committed_diagnostics_describe_the_committed_posterior():
+    """calibration/diagnostics.json (issue: its schema) matches posterior.parquet and hanze.toml."""
+    diagnostics = json.loads((REPO / "calibration" / "diagnostics.json").read_text("utf-8"))
+    cal = load_calibration(HANZE)
+    posterior = load_posterior(REPO / "calibration" / "posterior.parquet")
+    assert diagnostics["simulations"] >= 50_000  # the issue's size of calibration
+    assert diagnostics["particles"] == len(posterior) == cal.abc.population_size
+    assert diagnostics["fingerprint"] == posterior.attrs["fingerprint"] == cal.fingerprint()
+    assert set(diagnostics["parameters"]) == set(cal.names) == set(diagnostics["correlations"])
+    for name, row in diagnostics["parameters"].items():
+        assert row["q05"] <= row["q50"] <= row["q95"], name
+    assert 0 < diagnostics["ess_final"] <= diagnostics["particles"]
+    sbc = diagnostics["sbc"]
+    assert sbc["datasets"] >= 20  # the issue's least number of synthetic data sets
+    assert 0 <= sbc["coverage50"] <= sbc["coverage90"] <= 1
