@@ -36,6 +36,10 @@ def indented() -> list[str]:
 
 SETUP_AND_RUN = "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/basisbaan run"
 CI = "bash .ci/run"
+DASHBOARD = (
+    ".venv/bin/basisbaan dashboard [--port 8765] [--host 127.0.0.1] [--lang nl|en] "
+    "[--out results/dashboard]"
+)
 ERROR_LINE = (
     "basisbaan: my_experiment.toml: key 'scenarios.faster.covid_factor': Input should be less "
     "than or equal to 1 (got 1.5)"
@@ -44,7 +48,7 @@ ERROR_LINE = (
 
 def test_every_code_block_of_the_readme_is_tested():
     (synopsis,) = [block for block in indented() if block.startswith("basisbaan run [CONFIG]")]
-    assert indented() == [SETUP_AND_RUN, CI, synopsis, ERROR_LINE]
+    assert indented() == [SETUP_AND_RUN, CI, synopsis, ERROR_LINE, DASHBOARD]
     assert len(fenced("python")) == 2
     assert len(fenced("toml")) == 1
     assert len(re.findall(r"```", README)) == 2 * 3, "a fenced block without a test"
