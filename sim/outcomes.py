@@ -351,15 +351,23 @@ class WeeklyRecord:
         self.rows.append(tuple([report(model) for report in self._reporters]))
         self.by_wijk.append(employed_by_wijk(model))
 
-    def frame(self) -> pd.DataFrame:
-        """The rows as a DataFrame, one column per outcome, index = week."""
+    def frame(self, leading: dict[str, object] | None = None) -> pd.DataFrame:
+        """The rows as a DataFrame, one column per outcome, index = week.
+
+        ``leading`` columns (such as the date and the seed) come first, in one
+        construction with the outcomes (written for speed: inserting them afterwards
+        moved every column again).
+        """
         # Column by column: numbers through numpy, labels as lists, which gives the
         # dtypes ``DataFrame.from_records`` infers at a fifth of its cost (written for
         # speed: from_records converts every value through an object array).
         columns = zip(*self.rows, strict=True)
         return pd.DataFrame(
             {
-                name: np.array(values) if isinstance(values[0], int | float) else list(values)
-                for name, values in zip(OUTCOMES, columns, strict=True)
+                **(leading or {}),
+                **{
+                    name: np.array(values) if isinstance(values[0], int | float) else list(values)
+                    for name, values in zip(OUTCOMES, columns, strict=True)
+                },
             }
         )

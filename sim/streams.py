@@ -43,6 +43,9 @@ STREAMS = (
 NEVER_WEEKS = 10**6  # beyond any horizon
 
 
+# The key of a name never changes: hashed once per process, not for every stream of
+# every model (written for speed).
+@functools.lru_cache(maxsize=1024)
 def stable_key(name: str) -> int:
     """A 32-bit key for ``name`` that is the same in every process and Python version."""
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "little")
