@@ -330,9 +330,15 @@ class TaskMarket:
 
     def _worked_out(self, area: int) -> bool:
         """Whether no organisation in ``area`` has work left to offer as a task."""
-        return area in self._full_areas or not any(
-            organisation.can_offer_task() for organisation in self.organisations[area]
-        )
+        if area in self._full_areas:
+            return True
+        if any(organisation.can_offer_task() for organisation in self.organisations[area]):
+            return False
+        # Work offered never comes back, so a worked-out area stays so: remembered, not
+        # asked of every organisation again each week a participant is short of a task
+        # (written for speed; collection skips the area as it would have found it full).
+        self._full_areas.add(area)
+        return True
 
     def more_hours(self, person: int, week: int) -> None:
         """A participant's contract hours went up: tasks are sought for the hours added."""
