@@ -9,13 +9,13 @@ Reports, in one run of the script:
   T1 / (2 x T2);
 - the peak memory of the coordinating process for 1,000 and 10,000 runs (flat means
   the results go to disk, not into a list). These runs stop at ``--memory-until``
-  (a few weeks), so that 10,000 of them fit in minutes: the coordinator's work per run
+  (one week), so that 10,000 of them fit in minutes: the coordinator's work per run
   (receiving the parts, writing them, the index) does not depend on the weeks run;
 - the 1-minute load average before and after, and the cores: the machine is shared,
   so the figures are only comparable with others measured under the same load.
 
     python -m scripts.bench_experiment [--replicates 200] [--skip-one-worker]
-        [--memory-runs 1000 10000] [--memory-until 2020-03-29]
+        [--memory-runs 1000 10000] [--memory-until 2020-03-08]
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def main() -> None:
     parser.add_argument("--skip-one-worker", action="store_true")
     parser.add_argument("--skip-command", action="store_true")
     parser.add_argument("--memory-runs", type=int, nargs="*", default=[1000, 10000])
-    parser.add_argument("--memory-until", type=dt.date.fromisoformat, default="2020-03-29")
+    parser.add_argument("--memory-until", type=dt.date.fromisoformat, default="2020-03-08")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores; load average (1 min) {load_before:.1f} at the start")
