@@ -31,6 +31,7 @@ import io
 import json
 import os
 import subprocess
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -398,7 +399,8 @@ def read_table(directory: str | Path, table: str, columns: list[str] | None = No
         except (OSError, pa.ArrowException) as error:
             raise DamagedResultsError(_damaged(file, str(error).split("\n", 1)[0])) from None
 
-    shared = _SHARED_READS[-1] if _SHARED_READS else None
+    stack = _shared_stack()
+    shared = stack[-1] if stack else None
     key = (str(directory.resolve()), table, tuple(columns) if columns is not None else None)
     if shared is not None and key in shared:
         return shared[key].to_pandas()
@@ -419,8 +421,16 @@ def read_table(directory: str | Path, table: str, columns: list[str] | None = No
     return whole.to_pandas()
 
 
-# Stack of the tables read within ``shared_reads`` blocks (see there).
-_SHARED_READS: list[dict[tuple[str, str, tuple[str, ...] | None], pa.Table]] = []
+# Stacks of the tables read within ``shared_reads`` blocks (see there), one per thread:
+# a block in one thread (the dashboard writes its report in a thread) never hands an
+# older read to another.
+_SHARED_READS = threading.local()
+
+
+def _shared_stack() -> list[dict[tuple[str, str, tuple[str, ...] | None], pa.Table]]:
+    if not hasattr(_SHARED_READS, "stack"):
+        _SHARED_READS.stack = []
+    return _SHARED_READS.stack
 
 
 @contextlib.contextmanager
@@ -433,11 +443,12 @@ def shared_reads() -> Iterator[None]:
     every part file and its checksum (written for speed). Outside such a block every
     read checks every part, so a part damaged since is always found.
     """
-    _SHARED_READS.append({})
+    stack = _shared_stack()
+    stack.append({})
     try:
         yield
     finally:
-        _SHARED_READS.pop()
+        stack.pop()
 
 
 def _damaged(path: Path, reason: str) -> str:
