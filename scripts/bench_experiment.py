@@ -1,16 +1,31 @@
 """Benchmark of an experiment run: 5 scenarios x 200 replicates to 2030-12-31.
 
-Reports wall time on 1 and 2 workers, the parallel efficiency T1 / (2 x T2), and the
-peak memory of the coordinating process for a small and a large run (flat means the
-results go to disk, not into a list). Also times the speed anchors of shared/bench in
-the same run, so the ratios can be compared across machines.
+Reports, in one run of the script:
+
+- the whole command ``basisbaan run experiments/growth_scenarios.toml --replications 200
+  --workers 2`` (a subprocess, timed from outside: start-up, runs, summary, figures,
+  report), with the runs' share as the command itself reports it;
+- wall time of the runs alone on 1 and 2 workers, and the parallel efficiency
+  T1 / (2 x T2);
+- the peak memory of the coordinating process for 1,000 and 10,000 runs (flat means
+  the results go to disk, not into a list). These runs stop at ``--memory-until``
+  (one week), so that 10,000 of them fit in minutes: the coordinator's work per run
+  (receiving the parts, writing them, the index) does not depend on the weeks run;
+- the 1-minute load average before and after, and the cores: the machine is shared,
+  so the figures are only comparable with others measured under the same load.
 
     python -m scripts.bench_experiment [--replicates 200] [--skip-one-worker]
+        [--memory-runs 1000 10000] [--memory-until 2020-03-08]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -22,15 +37,20 @@ from sim.experiment import load_experiment
 from sim.runner import run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
+EXPERIMENT = ROOT / "experiments" / "growth_scenarios.toml"
+SCENARIOS = 5  # in growth_scenarios.toml
 
 
-def timed_run(replicates: int, workers: int) -> tuple[float, float, int, float]:
-    """Seconds, peak parent memory (MB), runs and CPU seconds (coordinator and workers)."""
-    experiment = load_experiment(ROOT / "experiments" / "growth_scenarios.toml").with_settings(
-        replicates=replicates
-    )
+def timed_run(
+    replicates: int, workers: int, until: dt.date | None = None
+) -> tuple[float, float, int, float, float]:
+    """Seconds, peak parent memory (MB), runs, CPU seconds (coordinator and workers), and
+    the parent's memory (MB) before the runs."""
+    experiment = load_experiment(EXPERIMENT).with_settings(replicates=replicates)
+    if until is not None:
+        experiment = experiment.with_settings(until=until)
     process = psutil.Process()
-    peak = process.memory_info().rss
+    peak = before = process.memory_info().rss
     done = threading.Event()
 
     def sample() -> None:
@@ -50,7 +70,23 @@ def timed_run(replicates: int, workers: int) -> tuple[float, float, int, float]:
         seconds = time.perf_counter() - started
     done.set()
     watcher.join()
-    return seconds, peak / 2**20, report.runs_done, _cpu_seconds(process) - cpu_before
+    cpu = _cpu_seconds(process) - cpu_before
+    return seconds, peak / 2**20, report.runs_done, cpu, before / 2**20
+
+
+def whole_command(replicates: int, workers: int) -> tuple[float, float | None]:
+    """Seconds of the whole ``basisbaan run`` command, and of its runs as it reports them."""
+    with tempfile.TemporaryDirectory() as directory:
+        command = [
+            sys.executable, "-m", "sim.cli", "run", str(EXPERIMENT),
+            "--replications", str(replicates), "--workers", str(workers),
+            "--out", str(Path(directory) / "run"),
+        ]  # fmt: skip
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+        seconds = time.perf_counter() - started
+    runs = re.search(r"runs in ([0-9.]+) s", done.stdout)
+    return seconds, float(runs.group(1)) if runs else None
 
 
 def _cpu_seconds(process: psutil.Process) -> float:
@@ -64,23 +100,39 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--replicates", type=int, default=200)
     parser.add_argument("--skip-one-worker", action="store_true")
+    parser.add_argument("--skip-command", action="store_true")
+    parser.add_argument("--memory-runs", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--memory-until", type=dt.date.fromisoformat, default="2020-03-08")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} cores; load average (1 min) {load_before:.1f} at the start")
 
-    _, small_peak, small_runs, _ = timed_run(max(args.replicates // 8, 2), 2)
-    two_seconds, two_peak, runs, cpu = timed_run(args.replicates, 2)
+    if not args.skip_command:
+        seconds, runs_seconds = whole_command(args.replicates, 2)
+        runs_part = f" (runs {runs_seconds:.1f} s)" if runs_seconds is not None else ""
+        print(
+            f"whole command, {SCENARIOS * args.replicates} runs on 2 workers: "
+            f"{seconds:.1f} s{runs_part}"
+        )
+
+    two_seconds, _, runs, cpu, _ = timed_run(args.replicates, 2)
     print(f"2 workers: {runs} runs in {two_seconds:.1f} s ({runs / two_seconds:.1f} runs/s)")
     print(
         f"CPU time of coordinator and workers: {cpu:.1f} s ({1000 * cpu / runs:.0f} ms a run): "
         f"{cpu / 2:.1f} s of wall time on two otherwise idle cores"
     )
-    print(
-        f"parent peak memory: {small_peak:.0f} MB for {small_runs} runs, "
-        f"{two_peak:.0f} MB for {runs} runs"
-    )
     if not args.skip_one_worker:
-        one_seconds, _, _, _ = timed_run(args.replicates, 1)
+        one_seconds, *_ = timed_run(args.replicates, 1)
         efficiency = one_seconds / (2 * two_seconds)
         print(f"1 worker: {one_seconds:.1f} s; parallel efficiency {efficiency:.0%}")
+
+    for total in args.memory_runs:
+        seconds, peak, runs, _, before = timed_run(max(total // SCENARIOS, 1), 2, args.memory_until)
+        print(
+            f"coordinator peak memory: {peak:.0f} MB ({before:.0f} MB before) for {runs} runs "
+            f"to {args.memory_until} (2 workers, {seconds:.0f} s)"
+        )
+    print(f"load average (1 min) {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

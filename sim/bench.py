@@ -1,29 +1,41 @@
-"""Speed benchmark of one replicate, against the shared speed anchors in the same run."""
+"""Speed benchmarks of one run, against the shared speed anchors timed in the same run.
+
+Two runs are timed, each over fresh seeds (so every run draws its population, as a
+calibration does): one replicate to 2030-12-31, and one simulation to the calibration
+horizon 2023-03-31. The numpy anchor of ``shared/bench`` is timed between them, several
+times, so that the ratios compare medians taken under the same load of the machine.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import os
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sim.model import BasisbaanModel
 from sim.params import Params
-from sim.simulation import DEFAULT_UNTIL, simulate
+from sim.simulation import DEFAULT_UNTIL, run_replicate, simulate
 from sim.timeline import weeks_until
+
+CALIBRATION_UNTIL = dt.date(2023, 3, 31)  # the last calibration target (sim.calibration)
 
 
 @dataclass(frozen=True)
 class BenchResult:
-    """Timings of one replicate from 2020-03-01 to 2030-12-31."""
+    """Timings of one kind of run (seconds over ``runs`` seeds)."""
 
     median_seconds: float
     min_seconds: float
     recipients: int
     weeks: int
+    runs: int = 0
 
     @property
     def ns_per_recipient_week(self) -> float:
@@ -31,25 +43,40 @@ class BenchResult:
         return self.median_seconds / (self.recipients * self.weeks) * 1e9
 
 
-def bench_replicate(repeats: int = 15, params: Params | None = None) -> BenchResult:
-    """Time ``simulate`` (model, population, time series) over ``repeats`` seeds."""
-    params = params or Params()
-    simulate(params, seed=0)  # warm up imports and caches
-    gc.freeze()  # as the experiment workers do (sim.runner.prepare_worker)
+def recipients_at_start(params: Params | None = None) -> int:
+    """People on bijstand on 1 March 2020 (the anchors simulate as many)."""
+    pop = BasisbaanModel(params or Params(), rng=0).population
+    return int(((pop.bijstand_from <= 0) & (pop.bijstand_to > 0)).sum())
+
+
+def _timed(run: Callable[[int], object], repeats: int, first_seed: int = 1) -> list[float]:
     times = []
-    for seed in range(1, repeats + 1):
+    for seed in range(first_seed, first_seed + repeats):
         started = time.perf_counter()
-        simulate(params, seed=seed)
+        run(seed)
         times.append(time.perf_counter() - started)
-    model = BasisbaanModel(params, rng=0)
-    pop = model.population
-    on_bijstand = int(((pop.bijstand_from <= 0) & (pop.bijstand_to > 0)).sum())
+    return times
+
+
+def _result(times: list[float], recipients: int, until: dt.date) -> BenchResult:
     return BenchResult(
         median_seconds=statistics.median(times),
         min_seconds=min(times),
-        recipients=on_bijstand,
-        weeks=weeks_until(DEFAULT_UNTIL) + 1,
+        recipients=recipients,
+        weeks=weeks_until(until) + 1,
+        runs=len(times),
     )
+
+
+def bench_replicate(
+    repeats: int = 15, params: Params | None = None, until: dt.date = DEFAULT_UNTIL
+) -> BenchResult:
+    """Time ``simulate`` (model, population, time series) over ``repeats`` seeds."""
+    params = params or Params()
+    simulate(params, seed=0, until=until)  # warm up imports and caches
+    gc.freeze()  # as the experiment workers do (sim.runner.prepare_worker)
+    times = _timed(lambda seed: simulate(params, seed=seed, until=until), repeats)
+    return _result(times, recipients_at_start(params), until)
 
 
 def time_anchor(script: Path, recipients: int, weeks: int) -> float:
@@ -61,3 +88,55 @@ def time_anchor(script: Path, recipients: int, weeks: int) -> float:
         check=True,
     )
     return float(out.stdout.strip().splitlines()[-1])
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One replicate and one calibration-horizon run, against the numpy anchor."""
+
+    replicate: BenchResult
+    calibration: BenchResult
+    anchor_seconds: tuple[float, ...]  # the numpy anchor, each time it was timed
+    load_average: tuple[float, float]  # 1-minute load before and after
+
+    @property
+    def anchor_median(self) -> float:
+        """Median seconds of the numpy anchor."""
+        return statistics.median(self.anchor_seconds)
+
+    def ratio(self, result: BenchResult) -> float:
+        """A run's median seconds over the anchor's median."""
+        return result.median_seconds / self.anchor_median
+
+
+def compare_with_anchor(anchors: Path, repeats: int = 15, rounds: int = 3) -> Comparison:
+    """Time both runs in ``rounds`` rounds, the numpy anchor before each and at the end.
+
+    Each round times ``repeats / rounds`` seeds of each run (new seeds every round).
+    """
+    params = Params()
+    load_before = os.getloadavg()[0]
+    recipients = recipients_at_start(params)
+    weeks = weeks_until(DEFAULT_UNTIL) + 1
+    script = anchors / "numpy_bound.py"
+    for until in (DEFAULT_UNTIL, CALIBRATION_UNTIL):
+        run_replicate(params, seed=0, until=until)  # warm up imports and caches
+    gc.freeze()
+    per_round = max(1, -(-repeats // rounds))
+    full: list[float] = []
+    horizon: list[float] = []
+    anchor: list[float] = []
+    for round_ in range(rounds):
+        first = 1 + round_ * per_round
+        anchor.append(time_anchor(script, recipients, weeks))
+        full += _timed(lambda seed: run_replicate(params, seed, DEFAULT_UNTIL), per_round, first)
+        horizon += _timed(  # other seeds: each draws its population, as in a calibration
+            lambda seed: run_replicate(params, seed, CALIBRATION_UNTIL), per_round, 10**6 + first
+        )
+    anchor.append(time_anchor(script, recipients, weeks))
+    return Comparison(
+        replicate=_result(full, recipients, DEFAULT_UNTIL),
+        calibration=_result(horizon, recipients, CALIBRATION_UNTIL),
+        anchor_seconds=tuple(anchor),
+        load_average=(load_before, os.getloadavg()[0]),
+    )

@@ -63,6 +63,9 @@ class BasisbaanModel(mesa.Model):
         self.streams = streams = named_streams(self.seed)
         self.population, pool = _population(p, self.seed, streams["population"].numpy)
         self.policy = policy = policy_timeline(p, HORIZON_WEEKS)
+        # The jobs funded, read several times a week: a list, as reading a numpy item
+        # costs about ten times a list's (written for speed).
+        self._job_ceiling = policy.job_ceiling.tolist()
         self.week = 0
 
         # The programme's parts, each owning its state; `people` is what they share.
@@ -147,7 +150,7 @@ class BasisbaanModel(mesa.Model):
 
     def _admission_held_back(self, planned: float) -> str | None:
         week = self.week
-        if planned > self.policy.job_ceiling[week] + 1e-9:
+        if planned > self._job_ceiling[week] + 1e-9:
             # Candidates stuck waiting for tasks fill the planned places: then tasks,
             # not the ceiling, hold the next admissions back.
             return "tasks" if self.tasks.wanting else "ceiling"
@@ -160,7 +163,7 @@ class BasisbaanModel(mesa.Model):
 
         Returns what held starts back: the ceiling, the budget, or tasks.
         """
-        p, ceiling = self.p, self.policy.job_ceiling[week]
+        p, ceiling = self.p, self._job_ceiling[week]
         held: set[str] = set()
         self.tasks.wanting = {}
         for candidate in list(self.intake.selected):

@@ -69,15 +69,13 @@ def run_replicate(
     model = BasisbaanModel(params, rng=seed)
     for _ in range(weeks_until(end)):
         model.step()
-    frame = model.record.frame()
-    weeks = np.arange(len(frame))
+    weeks = np.arange(len(model.record.rows))
     dates = pd.to_datetime(PROGRAMME_START) + pd.to_timedelta(7 * weeks, unit="D")
     by_wijk_counts = np.array(model.record.by_wijk, dtype=np.int64)
+    frame = model.record.frame(
+        {"date": dates, "replicate": np.int64(replicate), "seed": np.int64(model.seed)}
+    )
     frame["binding_constraint"] = frame["binding_constraint"].astype("string")
-    frame.insert(0, "seed", np.int64(model.seed))
-    frame.insert(0, "replicate", np.int64(replicate))
-    frame.insert(0, "date", dates)
-    frame = frame.reset_index(drop=True)
     by_wijk = pd.DataFrame(
         {
             "date": np.repeat(dates, len(model.p.areas)),

@@ -20,6 +20,7 @@ from sim.store import (
     StoreError,
     load_results,
     read_table,
+    shared_reads,
 )
 
 SMALL = {
@@ -166,3 +167,24 @@ def test_inspect_writes_nothing(tmp_path):
     out = tmp_path / "new"
     assert ResultStore(out, small()).inspect() == (set(), [])
     assert not out.exists()
+
+
+def test_a_table_is_sorted_by_scenario_replicate_and_date_as_pandas_sorts_it(finished):
+    ts = read_table(finished, "timeseries")
+    order = ["scenario", "sample", "replicate", "date"]
+    expected = ts.sample(frac=1, random_state=0).sort_values(order, kind="stable")
+    pd.testing.assert_frame_equal(ts, expected.reset_index(drop=True))
+    assert ts["scenario"].iloc[0] == "a"
+
+
+def test_within_shared_reads_a_table_is_read_once_and_outside_every_read_checks(copy):
+    first = read_table(copy, "runs")
+    with shared_reads():
+        inside = read_table(copy, "runs")
+        middle_overwritten(part(copy, "runs", KEYS[0]))
+        again = read_table(copy, "runs")  # the table already read: no second pass
+        again.loc[0, "replicate"] = 99  # a fresh frame each time: nobody shares a change
+        pd.testing.assert_frame_equal(read_table(copy, "runs"), inside)
+    pd.testing.assert_frame_equal(inside, first)
+    with pytest.raises(DamagedResultsError, match=r"runs\.parquet"):
+        read_table(copy, "runs")

@@ -27,6 +27,9 @@ class Accounting:
 
     def __init__(self, p: Params, people: People, policy: PolicyTimeline):
         self.p, self.people, self.policy = p, people, policy
+        # The levers read each week, as lists (written for speed: see Referral).
+        self._contributions = policy.contributions_per_job_year.astype(float).tolist()
+        self._subsidy = policy.subsidy.tolist()
         self.first_year = 0  # participants in their first year
         self.costs = WeekCosts(0, 0, 0, 0, 0, 0, 0)
         self._accounted_employed = 0  # participants in last week's accounts
@@ -52,8 +55,8 @@ class Accounting:
             employed=self.people.employed,
             contract_hours=contract_hours,
             first_year=self.first_year,
-            contributions_per_job_year=float(self.policy.contributions_per_job_year[week]),
-            subsidy=float(self.policy.subsidy[week]),
+            contributions_per_job_year=self._contributions[week],
+            subsidy=self._subsidy[week],
         )
 
     def over_budget(self, week: int, more: float) -> bool:
@@ -72,6 +75,6 @@ class Accounting:
             self._accounted_employed * full_time_wage_cost(p) / WEEKS_PER_YEAR if paid else 0.0
         )
         committed = (c.gross - c.wages + full_time_wages - c.benefits_saved) * WEEKS_PER_YEAR
-        marginal = net_cost_first_year(p, self.policy.contributions_per_job_year[week])
+        marginal = net_cost_first_year(p, self._contributions[week])
         added = self.people.employed - self._accounted_employed + more
         return committed + added * marginal > budget + 1e-6

@@ -44,6 +44,9 @@ class Intake:
     ):
         self.host, self.p, self.people, self.policy = host, p, people, policy
         self._conversations = conversations
+        # The levers read each week, as lists (written for speed: see Referral).
+        self._coaches = policy.intake_coaches.tolist()
+        self._pace = policy.pace.tolist()
         self.coaches: list[Coach] = []
         self.selected: list[Recipient] = []  # selected, not yet started
         self.spoken_cum = 0
@@ -56,7 +59,7 @@ class Intake:
 
     def staff(self, week: int) -> None:
         """Match the number of active coaches to the policy for this week."""
-        wanted = int(self.policy.intake_coaches[week])
+        wanted = self._coaches[week]
         while len(self.coaches) < wanted:
             self.coaches.append(Coach(self.host))
         for i, coach in enumerate(self.coaches):
@@ -100,7 +103,7 @@ class Intake:
         stream stays in step between scenarios with different numbers of coaches.
         """
         u = self._conversations.scalar.random()
-        planned = self.p.conversations_per_coach_week * self.policy.pace[week]
+        planned = self.p.conversations_per_coach_week * self._pace[week]
         whole, fraction = int(planned), planned - int(planned)
         partners: list[int] = []
         for i, coach in enumerate(self.coaches):

@@ -43,27 +43,30 @@ Event = Callable[[int, int], None]  # (person, week)
 class Agenda:
     """What happens to whom in which week: week -> the events due, in the order added.
 
-    An event belongs to the spell of work it was planned in (the participant's start
-    week): when the participant has left by then, it lapses. Planning events when they
-    are decided, instead of checking every participant every week, is what keeps a
-    week cheap (written for speed).
+    An event belongs to the spell of work it was planned in: when the participant has
+    left by then, it lapses. Planning events when they are decided, instead of checking
+    every participant every week, is what keeps a week cheap (written for speed).
     """
 
     __slots__ = ("_due", "_people")
 
     def __init__(self, people: People):
-        self._due: defaultdict[int, list[tuple[Event, int, int]]] = defaultdict(list)
+        self._due: defaultdict[int, list[tuple[Event, int, Recipient | None]]] = defaultdict(list)
         self._people = people
 
     def add(self, week: int, action: Event, person: int) -> None:
         """Plan ``action(person, week)`` for the participant's current spell."""
-        self._due[week].append((action, person, int(self._people.start_week[person])))
+        # The spell is the participant's agent: a person who starts again is a new
+        # agent. Comparing agents avoids reading two numpy items per event (written
+        # for speed).
+        spell = self._people.participants.get(person)
+        self._due[week].append((action, person, spell))
 
     def run(self, week: int) -> None:
         """Carry out this week's events; those of a participant who has left lapse."""
-        stage, start_week = self._people.stage, self._people.start_week
+        participants = self._people.participants
         for action, person, spell in self._due.pop(week, ()):
-            if stage[person] == EMPLOYED and start_week[person] == spell:
+            if spell is not None and participants.get(person) is spell:
                 action(person, week)
 
 

@@ -32,14 +32,16 @@ class ReferralPool:
     and ``entered_by[week]`` how many of them are eligible by then.
     ``eligible_base[week]`` counts everyone eligible, ``willing_base[week]`` the
     willing among them. The heap holds ranks as plain ints rather than tuples, which
-    would cost garbage-collector time (written for speed).
+    would cost garbage-collector time, and the columns the weekly loop reads one item
+    at a time are Python lists, as reading a numpy item costs about ten times a list's
+    (both written for speed).
     """
 
-    by_rank: np.ndarray
+    by_rank: list[int]
     entering: list[int]
-    entered_by: np.ndarray
-    eligible_base: np.ndarray
-    willing_base: np.ndarray
+    entered_by: list[int]
+    eligible_base: list[int]
+    willing_base: list[int]
 
     @classmethod
     def of(cls, pop: Population, horizon_weeks: int) -> ReferralPool:
@@ -53,20 +55,21 @@ class ReferralPool:
         rank = np.empty(pop.size, np.int64)
         rank[by_rank] = np.arange(len(willing))
         order = willing[np.argsort(opens[willing], kind="stable")]
+        entered_by = np.searchsorted(opens[order], np.arange(horizon_weeks + 1), "right")
         return cls(
-            by_rank=by_rank,
+            by_rank=by_rank.tolist(),
             entering=rank[order].tolist(),
-            entered_by=np.searchsorted(opens[order], np.arange(horizon_weeks + 1), "right"),
+            entered_by=entered_by.tolist(),
             eligible_base=_in_window(pop.eligible_from[ever], pop.eligible_to[ever], weeks),
             willing_base=_in_window(opens[willing], pop.eligible_to[willing], weeks),
         )
 
 
-def _in_window(opens: np.ndarray, closes: np.ndarray, weeks: int) -> np.ndarray:
+def _in_window(opens: np.ndarray, closes: np.ndarray, weeks: int) -> list[int]:
     """How many windows [opens, closes) are open in each week."""
     opened = np.bincount(np.minimum(opens, weeks - 1), minlength=weeks)
     closed = np.bincount(np.minimum(closes, weeks - 1), minlength=weeks)
-    return np.cumsum(opened - closed)
+    return np.cumsum(opened - closed).tolist()
 
 
 class Referral:
@@ -97,29 +100,32 @@ class Referral:
         self._pool = pool
         self._next_eligible = 0
         self._heap: list[int] = []
+        # The levers read each week, as lists (written for speed, as in ReferralPool).
+        self._coaches = policy.intake_coaches.tolist()
+        self._pace = policy.pace.tolist()
         # Referred people whose eligibility window closes in each week: the eligible
         # and willing counts leave them out until then.
-        self._window_closes = np.zeros(len(pool.eligible_base), np.int64)
-        self._willing_window_opens = np.zeros(len(pool.eligible_base), np.int64)
-        self._willing_window_closes = np.zeros(len(pool.eligible_base), np.int64)
+        self._window_closes = [0] * len(pool.eligible_base)
+        self._willing_window_opens = [0] * len(pool.eligible_base)
+        self._willing_window_closes = [0] * len(pool.eligible_base)
         self._in_window = 0
         self._willing_in_window = 0
 
     def refer(self, week: int) -> None:
         """This week's referrals: about ``referrals_per_coach_week`` per recruiting coach."""
-        self._in_window -= int(self._window_closes[week])
-        self._willing_in_window += int(self._willing_window_opens[week])
-        self._willing_in_window -= int(self._willing_window_closes[week])
+        self._in_window -= self._window_closes[week]
+        self._willing_in_window += self._willing_window_opens[week]
+        self._willing_in_window -= self._willing_window_closes[week]
         self.admit_eligible(week)
-        recruiting = self.policy.intake_coaches[week]
-        expected = self.p.referrals_per_coach_week * recruiting * self.policy.pace[week]
+        recruiting = self._coaches[week]
+        expected = self.p.referrals_per_coach_week * recruiting * self._pace[week]
         arrivals = self._arrivals.poisson(expected)
         room = self.p.referral_queue_max - len(self.waiting)
         self.refer_best(min(arrivals, max(room, 0)), week)
 
     def admit_eligible(self, week: int) -> None:
         """Put people who became eligible by ``week`` into the referral heap."""
-        end = int(self._pool.entered_by[week])
+        end = self._pool.entered_by[week]
         if week == 0:
             self._heap = self._pool.entering[:end]
             heapq.heapify(self._heap)
@@ -138,8 +144,9 @@ class Referral:
 
     def _next_candidate(self, week: int) -> int:
         stage, eligible_to = self.people.stage, self.people.population.eligible_to
-        while self._heap:
-            person = int(self._pool.by_rank[heapq.heappop(self._heap)])
+        by_rank, heap = self._pool.by_rank, self._heap
+        while heap:
+            person = by_rank[heapq.heappop(heap)]
             if stage[person] == POOL and eligible_to[person] > week:
                 return person
         return -1
@@ -170,8 +177,8 @@ class Referral:
 
     def eligible(self, week: int) -> int:
         """Eligible people on bijstand in ``week`` not (yet) referred."""
-        return int(self._pool.eligible_base[week]) - self._in_window
+        return self._pool.eligible_base[week] - self._in_window
 
     def willing_pool(self, week: int) -> int:
         """Eligible people in ``week`` who would like (more) work, not (yet) referred."""
-        return int(self._pool.willing_base[week]) - self._willing_in_window
+        return self._pool.willing_base[week] - self._willing_in_window

@@ -12,6 +12,7 @@ in the same wijk.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import Counter
 from collections.abc import Sequence
@@ -116,11 +117,16 @@ class TaskMarket:
         self._full_areas: set[int] = set()
         # person -> (near, hours, slots, excluded) -> tasks freed nearby when it failed
         self._failed_search: dict[int, dict[tuple[bool, int, int, int], int]] = {}
+        # What each week and each collected task reads, worked out once, as lists
+        # (written for speed: reading a numpy item costs about ten times a list's).
+        self._acquisition = policy.task_acquisition.tolist()
+        self._weights_total = float(self._weights.sum())
+        self._weights_cumulative = np.cumsum(self._weights).tolist()
 
     # --- collection -------------------------------------------------------------------
     def collect_weekly(self, week: int) -> None:
         """Collect new tasks from wijk organisations while few tasks are unused."""
-        expected = self.policy.task_acquisition[week]
+        expected = self._acquisition[week]
         if expected <= 0:
             return
         self.collect(self.streams.collection.poisson(expected))
@@ -133,6 +139,8 @@ class TaskMarket:
         collection pauses while nobody waits and at least ``free_task_buffer`` tasks are
         unused.
         """
+        if count <= 0:
+            return  # nothing to collect: skip listing who waits (written for speed)
         people = self.people
         wanted = [(person, hours) for person, hours in self.wanting.items()] + [
             (person, people.contract_hours[person] - people.task_hours[person])
@@ -149,9 +157,8 @@ class TaskMarket:
                 self.collect_near(self._draw_area())
 
     def _draw_area(self) -> int:
-        weights = self._weights
-        u = self.streams.area.scalar.random() * weights.sum()
-        return int(np.searchsorted(np.cumsum(weights), u, side="right"))
+        u = self.streams.area.scalar.random() * self._weights_total
+        return bisect.bisect_right(self._weights_cumulative, u)
 
     def collect_near(self, area: int, hours_wanted: float = 0.0) -> bool:
         """Collect one task in ``area``, or in the nearest area with work left; False if none.
@@ -198,14 +205,20 @@ class TaskMarket:
         if failed.get(key) == seen:
             return None  # nothing came free nearby since the last search failed
         for areas in options:
-            free = {
-                level: sum(len(self.free[area][level]) for area in areas) for level in self._levels
-            }
+            # Free tasks by hours in these areas; loops rather than nested generators
+            # (written for speed: matching runs this for every ready candidate).
+            free = dict.fromkeys(self._levels, 0)
+            for area in areas:
+                for level, tasks in self.free[area].items():
+                    free[level] += len(tasks)
             excluded = exclude >= 0 and self.task_holder[exclude] < 0
             if excluded and self.task_wijk[exclude] in areas:
                 free[self.task_hours[exclude]] -= 1
             for combination in _combinations(needed, slots, self._levels):
-                if all(free[level] >= n for level, n in combination.items()):
+                for level, n in combination.items():
+                    if free[level] < n:
+                        break
+                else:
                     return self._pick(areas, combination, exclude)
         failed[key] = seen
         return None
@@ -317,9 +330,15 @@ class TaskMarket:
 
     def _worked_out(self, area: int) -> bool:
         """Whether no organisation in ``area`` has work left to offer as a task."""
-        return area in self._full_areas or not any(
-            organisation.can_offer_task() for organisation in self.organisations[area]
-        )
+        if area in self._full_areas:
+            return True
+        if any(organisation.can_offer_task() for organisation in self.organisations[area]):
+            return False
+        # Work offered never comes back, so a worked-out area stays so: remembered, not
+        # asked of every organisation again each week a participant is short of a task
+        # (written for speed; collection skips the area as it would have found it full).
+        self._full_areas.add(area)
+        return True
 
     def more_hours(self, person: int, week: int) -> None:
         """A participant's contract hours went up: tasks are sought for the hours added."""
