@@ -565,7 +565,9 @@ draws = 10
 @pytest.fixture(scope="module")
 def recovered(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("recovery")
-    cal, path = _recovery_calibration(tmp, population=100, budget=700)
+    # 1,200 simulations: on the probit scale with local proposals, 700 left the posterior
+    # of cannot_take_step at 64% of its prior; the check below asks for under 60%.
+    cal, path = _recovery_calibration(tmp, population=100, budget=1_200)
     result = run_calibration(
         path,
         calibration=cal,
@@ -580,7 +582,7 @@ def recovered(tmp_path_factory):
 def test_recovery_posterior_covers_the_true_parameters(recovered):
     cal, result, _ = recovered
     posterior = load_posterior(result.posterior_path)
-    assert result.total_simulations >= 700
+    assert result.total_simulations >= 1_200
     for name, truth in TRUTH.items():
         low, high = weighted_quantiles(posterior[name], posterior["weight"], [0.05, 0.95])
         assert low <= truth <= high, (name, low, high)
