@@ -248,7 +248,13 @@ def _run(args: argparse.Namespace) -> int:
         reserve_bytes=0 if args.no_figures else OUTPUTS_BYTES,
     )
     _say_run(experiment.name, report, out)
-    for path in write_outputs(out, figures=not args.no_figures):
+    if experiment.is_analysis:
+        from sim.analysis import write_analysis
+
+        written = write_analysis(out, experiment, figures=not args.no_figures)
+    else:
+        written = write_outputs(out, figures=not args.no_figures)
+    for path in written:
         _Output.say(f"  {path}")
     return 0
 
