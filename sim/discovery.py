@@ -17,7 +17,10 @@ implements it for scenario discovery (Bryant and Lempert 2010; Kwakkel 2017), pe
 the input space down to boxes where the condition holds in most runs. Of each box's
 peeling trajectory :func:`discover` keeps the box that covers the most of the cases of
 interest while at least ``min_density`` of the runs in it meet the condition (the
-densest box when none does), then looks for the next box among the runs left. Each
+densest box when none does), then looks for the next box among the runs left. When
+the condition holds in most runs anyway, a box must do better than that: its density
+must also be at least halfway from the share of all runs meeting the condition to 1
+(:func:`density_needed`), or it would tell nothing apart. Each
 box is reported with its *coverage* (the share of all runs meeting the condition that
 fall in it) and its *density* (the share of the runs in it that meet the condition),
 and the inputs it restricts, with their limits. Nothing here is hand-written: EMA
@@ -239,6 +242,7 @@ def discover(discovery: Discovery, x: pd.DataFrame, y: np.ndarray) -> Boxes:
     if y.all() or not y.any():
         # Nothing to tell apart: the condition holds in every run, or in none.
         return Boxes(empty, pd.DataFrame(columns=summary_columns), ranges, len(y), int(y.sum()))
+    needed = density_needed(discovery.min_density, float(y.mean()))
     prim = _prim()
     with _quiet():
         algorithm = prim.Prim(
@@ -255,7 +259,8 @@ def discover(discovery: Discovery, x: pd.DataFrame, y: np.ndarray) -> Boxes:
             if box is None:
                 break
             trajectory = box.peeling_trajectory
-            dense = trajectory[trajectory["density"] >= discovery.min_density]
+            restricting = trajectory[trajectory["res_dim"] > 0]
+            dense = restricting[restricting["density"] >= needed]
             if not len(dense) and number > 1:
                 break  # a later box is kept only when it is dense enough
             if len(dense):
@@ -264,7 +269,7 @@ def discover(discovery: Discovery, x: pd.DataFrame, y: np.ndarray) -> Boxes:
                 order = dense.sort_values(["coverage", "res_dim"], ascending=[False, True])
                 chosen = int(order.index[0])
             else:
-                chosen = int(trajectory["density"].idxmax())
+                chosen = int((restricting if len(restricting) else trajectory)["density"].idxmax())
             box.select(chosen)  # the next box is sought among the runs outside this one
             point = trajectory.loc[chosen]
             limits = box.box_lims[chosen]
@@ -303,6 +308,15 @@ def discover(discovery: Discovery, x: pd.DataFrame, y: np.ndarray) -> Boxes:
     return Boxes(
         table, pd.DataFrame(summary, columns=summary_columns), ranges, len(y), int(y.sum())
     )
+
+
+def density_needed(min_density: float, base: float) -> float:
+    """The density a box must reach: ``min_density``, and halfway from ``base`` to 1.
+
+    ``base`` is the share of all runs meeting the condition; a box no denser than that
+    tells nothing apart.
+    """
+    return max(min_density, (1.0 + base) / 2.0)
 
 
 def _prim() -> Any:
