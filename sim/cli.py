@@ -158,6 +158,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="results directory (default: results/<name>/)")
     run.add_argument("--seed", type=int, help="master seed (overrides the file's)")
     run.add_argument("--replications", type=int, help="replicates per scenario")
+    run.add_argument("--samples", type=int,
+                     help="draw a sampled sweep or an analysis's design at this size "
+                     "(Morris trajectories, Sobol' base samples, sweep samples)")  # fmt: skip
     run.add_argument("--until", help="last date, e.g. 2030-12-31")
     run.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     run.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT")
@@ -236,7 +239,7 @@ def _run(args: argparse.Namespace) -> int:
     max_runs = _check_max_runs(args.max_runs)
     experiment = load_experiment(
         _resolve_config(args.config), max_runs=max_runs, replicates=args.replications
-    ).with_settings(seed=args.seed, until=args.until)
+    ).with_settings(seed=args.seed, until=args.until, samples=args.samples, max_runs=max_runs)
     _check_workers(args.workers)
     _check_scheduler(args.scheduler)
     out = output_folder(args.out if args.out is not None else Path("results") / experiment.name)

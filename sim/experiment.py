@@ -32,7 +32,7 @@ import itertools
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -59,7 +59,12 @@ from sim.config.read import read_toml
 from sim.discovery import Discovery, parse_discovery
 from sim.outcomes import OUTCOMES
 from sim.params import Params, check_names, from_number, uncertain_ranges
-from sim.sensitivity import Sensitivity, check_uncertain_names, parse_sensitivity
+from sim.sensitivity import (
+    Sensitivity,
+    check_output,
+    check_uncertain_names,
+    parse_sensitivity,
+)
 from sim.simulation import DEFAULT_UNTIL, check_until
 from sim.streams import replicate_seeds
 
@@ -301,23 +306,72 @@ class Experiment:
         replicates: int | None = None,
         until: str | dt.date | None = None,
         max_runs: int = MAX_RUNS,
+        samples: int | None = None,
     ) -> Experiment:
         """A copy with the command line's overrides of seed, replicates and horizon.
+
+        ``samples`` draws a sampled sweep or an analysis's design anew at another size:
+        Morris trajectories, Sobol' base samples (a power of two) or sweep samples. The
+        design keeps the file's seed, as a sweep does under ``--seed``.
 
         Raises:
             ConfigError: an invalid value, or more runs than ``max_runs``.
         """
         changes: dict[str, Any] = {}
+        if samples is not None:
+            changes.update(self._resampled(samples, max_runs))
         if seed is not None:
             changes["seed"] = whole_number(seed, at_least=0, at_most=SEED_LIMIT, source="--seed")
         if replicates is not None:
             changes["replicates"] = whole_number(replicates, at_least=1, source="--replications")
         if until is not None:
             changes["until"] = check_until(until, source="--until", key=None)
+            for name in self._analysed_outputs():
+                check_output(name, "--until", None, changes["until"])
         experiment = Experiment(**{**self.__dict__, **changes})
         if replicates is not None:
             _check_size(experiment, max_runs, source="--replications", key=None)
+        if samples is not None:
+            _check_size(experiment, max_runs, source="--samples", key=None)
         return experiment
+
+    def _analysed_outputs(self) -> tuple[str, ...]:
+        if self.sensitivity is not None:
+            return self.sensitivity.outputs
+        if self.discovery is not None:
+            return (self.discovery.condition.output,)
+        return ()
+
+    def _resampled(self, samples: int, max_runs: int) -> dict[str, Any]:
+        """The sweep (and sensitivity design) drawn anew with ``samples``."""
+        source = "--samples"
+        if self.sweep is None or self.sweep.method == "grid":
+            raise ConfigError(
+                "applies to an analysis or a sampled sweep (lhs or sobol); this experiment has "
+                "none",
+                source=source,
+            )
+        count = whole_number(samples, at_least=2, at_most=max_runs, source=source)
+        if self.sensitivity is not None:
+            if self.sensitivity.method == "sobol" and count & (count - 1):
+                raise ConfigError(
+                    f"must be a power of two for Sobol' indices, got {count}", source=source
+                )
+            size = "trajectories" if self.sensitivity.method == "morris" else "samples"
+            sensitivity = replace(self.sensitivity, **{size: count})
+            analysed = {**self.base, **next(iter(self.scenarios.values()))}
+            return {
+                "sensitivity": sensitivity,
+                "sweep": _design_sweep(sensitivity, analysed, source, max_runs),
+            }
+        points = _qmc_samples(self.sweep.method, self.sweep.parameters, count, self.seed)
+        sweep = Sweep(
+            method=self.sweep.method,
+            parameters=self.sweep.parameters,
+            samples=[_overrides(point, self.base) for point in points],
+            points=[typed(point) for point in points],
+        )
+        return {"sweep": sweep}
 
 
 def load_experiment(

@@ -329,7 +329,7 @@ def check_outputs(value: Any, source: str, key: str, until: dt.date) -> tuple[st
     return tuple(value)
 
 
-def check_output(name: Any, source: str, key: str, until: dt.date) -> str:
+def check_output(name: Any, source: str, key: str | None, until: dt.date) -> str:
     """One output name: registered, and its date within the horizon."""
     if name not in OUTPUTS:
         raise ConfigError(
