@@ -59,6 +59,7 @@ def _sensitivity(directory: Path, experiment: Experiment) -> list[Path]:
     assert sensitivity is not None
     columns = ["sample", "replicate", *(f"{COLUMN_PREFIX}{n}" for n in sensitivity.outputs)]
     runs = read_table(directory, "runs", columns=columns)
+    runs = runs[runs["sample"] < sensitivity.points]  # see point_means: a shorter design
     means = point_means(runs, sensitivity.outputs, sensitivity.points)
     frame = analyse(sensitivity, means)
     table = directory / SENSITIVITY_FILE
@@ -112,7 +113,10 @@ def _discovery(directory: Path, experiment: Experiment) -> list[Path]:
             for row in boxes.ranges.itertuples()
         },
         "sweep_method": experiment.sweep.method,
-        "samples": len(experiment.samples),
+        # The points analysed: all of the sweep's, or those run so far when an
+        # interrupted sweep is analysed as it stands (PRIM needs no complete design).
+        "samples": int(runs["sample"].nunique()),
+        "samples_planned": len(experiment.samples),
     }
     return [table, _write_json(directory, described)]
 

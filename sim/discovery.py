@@ -246,7 +246,9 @@ def discover(discovery: Discovery, x: pd.DataFrame, y: np.ndarray) -> Boxes:
     prim = _prim()
     with _quiet():
         algorithm = prim.Prim(
-            x.reset_index(drop=True),
+            # As floats: PRIM's pasting writes a limit between two integers (22.5) into
+            # its box of an integer input, which pandas refuses for an int64 column.
+            x.reset_index(drop=True).astype(float),
             y.copy(),
             peel_alpha=discovery.peel_alpha,
             paste_alpha=discovery.paste_alpha,

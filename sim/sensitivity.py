@@ -371,7 +371,11 @@ def point_means(runs: pd.DataFrame, outputs: Sequence[str], points: int) -> pd.D
             (the design is incomplete: run the experiment again to finish it).
     """
     columns = [f"{COLUMN_PREFIX}{name}" for name in outputs]
-    grouped = runs.groupby("sample")
+    # Points beyond the design are left out: a Morris design of fewer trajectories is
+    # the first points of a longer one (SALib draws trajectory after trajectory from
+    # the same seed), so an interrupted run is analysed on its complete trajectories
+    # with --samples set to their count.
+    grouped = runs[runs["sample"] < points].groupby("sample")
     counts = grouped.size()
     missing = sorted(set(range(points)) - set(counts.index))
     if missing or counts.min() != counts.max():

@@ -54,6 +54,18 @@ def test_prim_finds_two_planted_boxes_one_after_the_other():
     assert boxes.summary["coverage"].sum() > 0.8
 
 
+def test_an_integer_input_is_boxed_like_any_other():
+    # Integer parameters (weeks, counts) reach PRIM as int64 columns; its pasting step
+    # writes limits between two integers into them.
+    x = _sweep(2_000, seed=4)
+    x["a"] = (x["a"] * 50).round().astype("int64")
+    y = ((x["a"] > 35) & (x["c"] < 0.3)).to_numpy()
+    boxes = discover(_discovery(), x, y)
+    first = boxes.table[boxes.table["box"] == 1].set_index("parameter")
+    assert set(first.index) == {"a", "c"}
+    assert 30 <= first.loc["a", "low"] <= 36
+
+
 def test_a_condition_that_holds_everywhere_or_nowhere_has_no_box():
     x = _sweep(200)
     for y in (np.ones(200, bool), np.zeros(200, bool)):

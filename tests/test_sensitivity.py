@@ -104,6 +104,20 @@ def test_morris_ranks_a_parameter_with_no_effect_last():
     assert order["mu_star"].iloc[0] > 1
 
 
+def test_an_interrupted_morris_run_is_analysed_on_its_complete_trajectories():
+    problem = Problem(("x1", "x2", "x3", "dummy"), ((-math.pi, math.pi),) * 4)
+    longer = Sensitivity("morris", problem, ("ishigami",), seed=2, trajectories=20)
+    shorter = Sensitivity("morris", problem, ("ishigami",), seed=2, trajectories=12)
+    # SALib draws trajectory after trajectory: the shorter design is the longer one's start.
+    np.testing.assert_array_equal(longer.design()[: shorter.points], shorter.design())
+    runs = _runs(longer.design(), ishigami, "ishigami")
+    interrupted = runs[runs["sample"] < shorter.points + 3]  # a trajectory begun, not finished
+    means = point_means(interrupted, shorter.outputs, shorter.points)
+    assert len(means) == shorter.points
+    alone = point_means(runs[runs["sample"] < shorter.points], shorter.outputs, shorter.points)
+    pd.testing.assert_frame_equal(analyse(shorter, means), analyse(shorter, alone))
+
+
 def test_an_incomplete_design_is_refused():
     problem = Problem(("a", "b"), ((0.0, 1.0), (0.0, 1.0)))
     analysis = Sensitivity("morris", problem, ("y",), seed=2, trajectories=4)
