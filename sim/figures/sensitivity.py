@@ -163,7 +163,7 @@ def boxes_chart(
             ],
             fontsize=8.5,
         )
-        ax.set_xlim(0, 1.45)
+        ax.set_xlim(0, 1.6)  # room for the limits written right of each bar
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
         first = rows.iloc[0]
         ax.set_title(
@@ -177,5 +177,6 @@ def boxes_chart(
             fontsize=9.5,
         )
     axes[-1].set_xlabel(words["box_axis"])
-    axes[0].legend(loc="upper right", frameon=False, fontsize=8)
+    # Above the first panel, right of its heading: inside, it would cover the limits.
+    axes[0].legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=8)
     return titled(fig, words.fill("box_heading", condition=condition))
