@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -80,15 +81,25 @@ def _to_schedule(value: Any) -> dict[int, float]:
     return dict(sorted(schedule.items()))
 
 
-def _schedule_range(ge: float, le: float | None):
-    def check(schedule: dict[int, float]) -> dict[int, float]:
+@dataclass(frozen=True)
+class ScheduleRange:
+    """The allowed values of a year schedule (a validator that tools can read the bounds of)."""
+
+    ge: float
+    le: float | None
+
+    def __call__(self, schedule: dict[int, float]) -> dict[int, float]:
+        """Check every value of ``schedule`` against the bounds."""
+        ge, le = self.ge, self.le
         for year, amount in schedule.items():
             if amount < ge or (le is not None and amount > le):
                 upper = f" and at most {le:g}" if le is not None else ""
                 raise ValueError(f"value {amount:g} for {year} must be at least {ge:g}{upper}")
         return schedule
 
-    return AfterValidator(check)
+
+def _schedule_range(ge: float, le: float | None) -> AfterValidator:
+    return AfterValidator(ScheduleRange(ge, le))
 
 
 # Year schedules, by what they count: ``{first_year: value}`` step functions.
@@ -1273,18 +1284,21 @@ class Params(InputTable):
             raise FieldError(
                 "covid_end",
                 f"covid_end ({self.covid_end}) is before covid_start ({self.covid_start})",
+                others=("covid_start",),
             )
         if self.task_hours_max < self.task_hours_min:
             raise FieldError(
                 "task_hours_max",
                 f"task_hours_max ({self.task_hours_max}) is below task_hours_min "
                 f"({self.task_hours_min})",
+                others=("task_hours_min",),
             )
         if self.additional_work_hours < self.task_hours_min:
             raise FieldError(
                 "additional_work_hours",
                 f"additional_work_hours ({self.additional_work_hours:g}) is less than the "
                 f"smallest task (task_hours_min = {self.task_hours_min})",
+                others=("task_hours_min",),
             )
         # Tasks come in steps of 4 hours from task_hours_min, and a participant's tasks
         # add up to their contract hours exactly (FACTS.md: 2 or 3 tasks for ~32 h).
@@ -1300,22 +1314,33 @@ class Params(InputTable):
                     f"{name} ({hours:g}) is not the sum of at most tasks_per_participant_max "
                     f"({self.tasks_per_participant_max}) tasks of {', '.join(map(str, levels))} "
                     "hours (task_hours_min to task_hours_max in steps of 4)",
+                    others=("tasks_per_participant_max", "task_hours_min", "task_hours_max"),
                 )
         if self.share_age_under_27 + self.share_age_45_plus > 1:
             raise FieldError(
-                "share_age_45_plus", "share_age_under_27 + share_age_45_plus is more than 1"
+                "share_age_45_plus",
+                "share_age_under_27 + share_age_45_plus is more than 1",
+                others=("share_age_under_27",),
             )
         if self.share_on_benefit_over_5_years > self.share_on_benefit_over_2_years:
             raise FieldError(
                 "share_on_benefit_over_5_years",
                 "share_on_benefit_over_5_years is more than share_on_benefit_over_2_years",
+                others=("share_on_benefit_over_2_years",),
             )
         if self.share_couples + self.share_single_parents > 1:
             raise FieldError(
-                "share_single_parents", "share_couples + share_single_parents is more than 1"
+                "share_single_parents",
+                "share_couples + share_single_parents is more than 1",
+                others=("share_couples",),
             )
         if self.job_ceiling_max < self.job_ceiling_experiment:
-            raise FieldError("job_ceiling_max", "job_ceiling_max is below job_ceiling_experiment")
+            raise FieldError(
+                "job_ceiling_max",
+                f"job_ceiling_max ({self.job_ceiling_max}) is below job_ceiling_experiment "
+                f"({self.job_ceiling_experiment})",
+                others=("job_ceiling_experiment",),
+            )
         return self
 
     # ------------------------------------------------------------------------------------

@@ -192,6 +192,24 @@ def test_every_parameter_takes_any_value_or_refuses_it_naming_the_key(name, valu
     assert "\n" not in str(refused)
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("job_ceiling_experiment", 251),  # above job_ceiling_max (250, FACTS.md)
+        ("share_age_under_27", 0.9),  # with share_age_45_plus, more than everyone
+        ("share_on_benefit_over_2_years", 0.01),  # fewer than those over 5 years
+        ("share_couples", 0.99),  # with share_single_parents, more than everyone
+        ("covid_start", "2029-01-01"),  # after covid_end
+        ("task_hours_min", 40),  # above task_hours_max
+    ],
+)
+def test_a_rule_across_two_keys_names_the_one_given(name, value):
+    """Setting one key of a two-key rule out of line names that key, not its partner."""
+    with pytest.raises(ConfigError) as refused:
+        Params.from_mapping({name: value}, source="x.toml", where="params")
+    assert refused.value.key == f"params.{name}", refused.value
+
+
 def _check_sane(params: Params) -> None:
     """Accepted values are plain: finite numbers, booleans only in flags."""
     for field in registry():

@@ -56,9 +56,10 @@ def test_unknown_key_suggests_the_closest_name():
             r"key 'task_hours_max': task_hours_max \(4\) is below task_hours_min",
         ),
         (
-            # Tasks of 10 h only: 32 contract hours cannot be made of whole tasks.
+            # Tasks of 10 h only: 32 contract hours cannot be made of whole tasks; the
+            # message names the key the user set.
             {"task_hours_min": 10, "task_hours_max": 12},
-            r"key 'full_time_hours': full_time_hours \(32\) is not the sum of at most "
+            r"key 'task_hours_min': full_time_hours \(32\) is not the sum of at most "
             r"tasks_per_participant_max \(3\) tasks of 10 hours",
         ),
         (
@@ -87,7 +88,7 @@ def test_unknown_key_suggests_the_closest_name():
             {"programme_start": "2019-01-01"},
             r"key 'programme_start': programme_start \(2019-01-01\) is before the model's calendar",
         ),
-        ({"share_couples": 0.8}, r"key 'share_single_parents': share_couples \+ share_single"),
+        ({"share_couples": 0.8}, r"key 'share_couples': share_couples \+ share_single"),
     ],
 )
 def test_invalid_values_name_the_key_and_what_is_allowed(overrides, pattern):

@@ -154,7 +154,7 @@ def validation_error(error: ValidationError, *, source: str | None, where: str =
     cause = (first.get("ctx") or {}).get("error")
     if isinstance(cause, FieldError):
         # The message of a check across fields already quotes the values it compares.
-        loc.append(cause.key)
+        loc.append(cause.key_in(first.get("input")))
         message = str(cause)
     else:
         message = first["msg"].removeprefix("Value error, ")

@@ -14,6 +14,8 @@ key or a value is shown escaped (as backslash-n), never printed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class ConfigError(ValueError):
     """An input that cannot be used: names the file, the key and what is allowed.
@@ -56,8 +58,19 @@ class FieldError(ValueError):
     Args:
         key: the field at fault (the one the user would change).
         message: what is wrong and what is allowed.
+        others: the other fields of the rule; when the user set one of them and not
+            ``key``, the message names the one they set.
     """
 
-    def __init__(self, key: str, message: str):
+    def __init__(self, key: str, message: str, *, others: tuple[str, ...] = ()):
         self.key = key
+        self.others = others
         super().__init__(message)
+
+    def key_in(self, given: object) -> str:
+        """The field to name: ``key``, unless only one of ``others`` is in ``given``."""
+        if isinstance(given, Mapping) and self.key not in given:
+            for other in self.others:
+                if other in given:
+                    return other
+        return self.key
