@@ -1,4 +1,4 @@
-"""The command line: ``basisbaan run | calibrate | forecast | report | bench | dashboard``.
+"""The ``basisbaan`` commands: run, calibrate, sbc, forecast, validate, report, bench, dashboard.
 
 Every failure is one line on standard error, never a traceback (``--debug`` shows it):
 
@@ -180,10 +180,30 @@ def _parser() -> argparse.ArgumentParser:
         resume_hint="finished generations are kept in the history: add --resume to continue",
     )
 
+    sbc = command("sbc", "simulation-based calibration: does the calibration cover the truth?")
+    sbc.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG")
+    sbc.add_argument("--datasets", type=int, help="synthetic data sets (default: the [sbc] table)")
+    sbc.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                     help="data sets calibrated at once (default: all cores)")  # fmt: skip
+    sbc.add_argument("--resume", action="store_true", help="skip the data sets already done")
+    sbc.add_argument("--out", type=Path, default=Path("results/calibration"))
+    sbc.set_defaults(
+        command=_sbc,
+        resume_hint="finished data sets are kept in sbc.partial.csv: add --resume to continue",
+    )
+
     forecast = command("forecast", "the path to 250 jobs from the posterior")
     forecast.add_argument("--policy", type=Path, default=None, help="experiment file of scenarios")
     forecast.add_argument("--until", default="2030-12-31", help="last date (default 2030-12-31)")
-    forecast.add_argument("--draws", type=int, default=100, help="posterior draws (default 100)")
+    forecast.add_argument("--draws", type=int, default=40, help="posterior draws (default 40)")
+    forecast.add_argument(
+        "--ways", type=int, default=2,
+        help="implementation draws per posterior draw (default 2)",
+    )  # fmt: skip
+    forecast.add_argument(
+        "--seeds", type=int, default=2,
+        help="runs (seeds) per implementation draw (default 2)",
+    )  # fmt: skip
     forecast.add_argument("--out", type=Path, default=Path("results/forecast"))
     forecast.add_argument("--posterior", type=Path, help="posterior file (default: committed)")
     forecast.add_argument("--workers", type=int, help="worker processes (default: all cores)")
@@ -192,6 +212,17 @@ def _parser() -> argparse.ArgumentParser:
     forecast.add_argument("--max-runs", type=int, default=MAX_RUNS,
                           help=f"refuse forecasts of more runs (default {MAX_RUNS:,})")  # fmt: skip
     forecast.set_defaults(command=_forecast, resume_hint=RESUME_RUNS)
+
+    validate = command("validate", "score a forecast against figures observed after it")
+    validate.add_argument("observed", type=Path, metavar="OBSERVED.toml")
+    validate.add_argument(
+        "--forecast", type=Path, required=True, metavar="DIR", help="the forecast's folder"
+    )
+    validate.add_argument(
+        "--out", type=Path, help="where validation.csv goes (default: the forecast's folder)"
+    )
+    validate.add_argument("--no-figures", action="store_true", help="skip the figure and report")
+    validate.set_defaults(command=_validate)
 
     report = command("report", "the policy report of a results directory (HTML)")
     report.add_argument("results", type=Path, metavar="RESULTS_DIR")
@@ -284,6 +315,32 @@ def _say_run(name: str, report: Any, out: Path) -> None:
             _Output.say(f"    {damage}")
 
 
+def _sbc(args: argparse.Namespace) -> int:
+    from sim.calibration.fit import DEFAULT_CONFIG as CALIBRATION
+    from sim.calibration.sbc import check_calibration
+
+    _check_workers(args.workers)
+    if args.datasets is not None:
+        whole_number(args.datasets, at_least=2, source="--datasets")
+    result = check_calibration(
+        _resolve_config(args.config, CALIBRATION),
+        out_dir=args.out,
+        datasets=args.datasets,
+        workers=args.workers,
+        resume=args.resume,
+    )
+    section = result.section
+    _Output.say(
+        f"simulation-based calibration: {section['datasets']} data sets in "
+        f"{result.seconds:.0f} s; the truth inside its 50% interval "
+        f"{section['coverage50']:.0%} of the time, inside its 90% interval "
+        f"{section['coverage90']:.0%} (a calibrated method: 50% and 90%)"
+    )
+    for path in result.files:
+        _Output.say(f"  {path}")
+    return 0
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.fit import DEFAULT_CONFIG as CALIBRATION
     from sim.calibration.fit import run_calibration
@@ -309,10 +366,18 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
-    from sim.calibration.fit import load_posterior
+    from sim.calibration.fit import DEFAULT_POSTERIOR, load_posterior
     from sim.config.locations import output_folder
     from sim.experiment import load_experiment
-    from sim.forecast import TIMESERIES_NEEDED, forecast_experiment, forecast_table, p250_table
+    from sim.forecast import (
+        TIMESERIES_NEEDED,
+        Design,
+        forecast_experiment,
+        forecast_table,
+        p250_table,
+        posterior_provenance,
+        variance_table,
+    )
     from sim.runner import run_experiment
     from sim.store import OUTPUTS_BYTES, read_table
 
@@ -321,15 +386,21 @@ def _forecast(args: argparse.Namespace) -> int:
     _check_scheduler(args.scheduler)
     policy = load_experiment(_resolve_config(args.policy, POLICY), max_runs=max_runs)
     policy = policy.with_settings(until=args.until)
-    # Each draw runs once in every scenario (and sweep sample) of the policy.
-    per_draw = len(policy.scenarios) * len(policy.samples)
+    for option in ("ways", "seeds"):
+        whole_number(getattr(args, option), at_least=1, source=f"--{option}")
+    # Each run of the design runs once in every scenario (and sweep sample) of the policy.
+    per_draw = len(policy.scenarios) * len(policy.samples) * args.ways * args.seeds
     draws = whole_number(
         args.draws, at_least=1, at_most=max(max_runs // per_draw, 1),
         raise_with="--max-runs", source="--draws",
     )  # fmt: skip
-    posterior = load_posterior(args.posterior)
+    design = Design(draws, args.ways, args.seeds)
+    posterior_path = args.posterior or DEFAULT_POSTERIOR
+    posterior = load_posterior(posterior_path)
     out = output_folder(args.out)
-    experiment = forecast_experiment(policy, posterior, draws)
+    experiment = forecast_experiment(
+        policy, posterior, design, provenance=posterior_provenance(posterior_path, posterior)
+    )
     report = run_experiment(
         experiment,
         out,
@@ -339,16 +410,43 @@ def _forecast(args: argparse.Namespace) -> int:
     )
     _say_run(experiment.name, report, out)
     ts = read_table(out, "timeseries", columns=TIMESERIES_NEEDED)
-    written = [out / "forecast.csv", out / "p250.csv"]
+    written = [out / "forecast.csv", out / "p250.csv", out / "variance.csv"]
     forecast_table(ts, experiment.until).to_csv(written[0], index=False)
     target = experiment.params(next(iter(experiment.scenarios))).job_ceiling_max
     p250_table(ts, experiment.until, target).to_csv(written[1], index=False)
+    variance_table(ts, design, experiment.until).to_csv(written[2], index=False)
     fit = _calibration_fit()
     if fit is not None:
         written.append(out / "ppc.csv")
         fit.to_csv(written[-1], index=False)
     written += write_outputs(out, figures=not args.no_figures)
     for path in written:
+        _Output.say(f"  {path}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from sim.validation import validate_forecast
+
+    result = validate_forecast(args.observed, args.forecast, args.out, figures=not args.no_figures)
+    table = result.table
+    _Output.say(
+        f"forecast {args.forecast}: made {result.made or 'at an unknown time'} from the posterior "
+        f"with SHA-256 {result.posterior_sha256 or 'unknown'}; calibrated on figures up to "
+        f"{result.origin}"
+    )
+    for (day, quantity), rows in table.groupby(["date", "quantity"], sort=False):
+        value = float(rows["value"].iloc[0])
+        _Output.say(f"  {quantity} on {day}: observed {value:,.0f}")
+        for row in rows.itertuples():
+            scores = [row.crps_persistence, row.crps_trend, row.crps_policy]
+            hand = min((v for v in scores if v == v), default=float("nan"))  # NaN: none
+            _Output.say(
+                f"    {row.scenario}: PIT {row.pit:.2f}, inside 50/80/95%: "
+                f"{'/'.join('yes' if v else 'no' for v in (row.in50, row.in80, row.in95))}, "
+                f"CRPS {row.crps:.1f} (best hand-made forecast {hand:.1f})"
+            )
+    for path in result.written:
         _Output.say(f"  {path}")
     return 0
 

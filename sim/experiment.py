@@ -187,6 +187,9 @@ class Experiment:
     # Per-replicate overrides (a forecast's posterior draws): replicate k runs with
     # draws[k] under its scenario's levers. Empty for ordinary experiments.
     draws: tuple[dict[str, Any], ...] = ()
+    # Where a forecast's draws came from and how they are nested (sim.forecast.Design):
+    # the posterior's hash, the calibration, draws x ways x seeds. Empty otherwise.
+    provenance: dict[str, Any] = field(default_factory=dict)
     # An analysis of the one scenario (sim.sensitivity, sim.discovery), or None.
     sensitivity: Sensitivity | None = None
     discovery: Discovery | None = None
@@ -254,17 +257,29 @@ class Experiment:
         return self.draws[replicate] if self.draws else {}
 
     def with_draws(
-        self, draws: list[dict[str, Any]], *, name: str, source: str = "posterior"
+        self,
+        draws: list[dict[str, Any]],
+        *,
+        name: str,
+        source: str = "posterior",
+        provenance: dict[str, Any] | None = None,
     ) -> Experiment:
         """A copy whose replicate k runs with ``draws[k]`` (one replicate per draw).
 
         Every draw is checked under every scenario (a draw valid alone can clash with a
-        scenario's lever); ``source`` names where the draws came from.
+        scenario's lever); ``source`` names where the draws came from, ``provenance``
+        records it in the experiment's identity (and so in its hash and manifest).
         """
         if not draws:
             raise ConfigError("needs at least one draw", source="--draws")
         experiment = Experiment(
-            **{**self.__dict__, "name": name, "draws": tuple(draws), "replicates": len(draws)}
+            **{
+                **self.__dict__,
+                "name": name,
+                "draws": tuple(draws),
+                "replicates": len(draws),
+                "provenance": dict(provenance or {}),
+            }
         )
         for scenario in experiment.scenarios:
             for replicate in range(len(draws)):
@@ -292,6 +307,7 @@ class Experiment:
             "until": self.until.isoformat(),
             "outputs": list(self.outputs),
             "draws": _plain(list(self.draws)) if self.draws else None,
+            **({"provenance": _plain(self.provenance)} if self.provenance else {}),
         }
 
     def digest(self) -> str:

@@ -543,7 +543,8 @@ class Params(InputTable):
     referrals_per_coach_week: float = P(
         1.4, ge=0, le=100, unit="candidates per coach per week",
         source=f"assumption: coaches recruit (FACTS.md); 2 coaches and 151 spoken by Jan 2022 "
-        f"({_F22}) at the COVID-19 pace; a calibration parameter",
+        f"({_F22}) at the COVID-19 pace; the counts do not identify it (calibration/"
+        "identifiability.csv, R^2 0.10): fixed in the calibration",
         doc="Mean number of eligible candidates referred per intake coach each week.",
         uncertain=(1.0, 1.8),
         why_uncertain="calibrated only in that at about 1 a week or more the referral queue stays "

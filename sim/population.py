@@ -338,3 +338,32 @@ def _time_on_benefit_left(
         after = short_left + np.where(long > 0, (clock - hazard_short) / long, np.inf)
     years = np.where(clock < hazard_short, in_short, after)
     return np.minimum(years, 200.0) * WEEKS_PER_YEAR
+
+
+# The figures of the bijstand pool FACTS.md reports (Population context), by name: what
+# a calibration target with statistic "pool" can compare with.
+POOL_FIGURES = (
+    "households",  # households on bijstand
+    "households_over_3_years",  # households on bijstand for more than 3 years
+    "share_over_5_years",  # share of households on bijstand for more than 5 years
+    "willing_over_3_years",  # of those over 3 years: would like (more) work
+)
+
+
+def pool_figures(pop: Population, week: int) -> dict[str, float]:
+    """The pool's figures at the end of ``week`` (:data:`POOL_FIGURES`).
+
+    A household is counted once, by its first member; its time on bijstand is the
+    household's. Willing: from ``willing_from`` on (the willing pool the coaches refer
+    from is these households' eligible members).
+    """
+    _, first = np.unique(pop.household, return_index=True)
+    heads = first[(pop.bijstand_from[first] <= week) & (pop.bijstand_to[first] > week)]
+    years = (week - pop.bijstand_from[heads]) / WEEKS_PER_YEAR
+    long_term = heads[years > 3]
+    return {
+        "households": float(len(heads)),
+        "households_over_3_years": float(len(long_term)),
+        "share_over_5_years": float((years > 5).mean()) if len(heads) else float("nan"),
+        "willing_over_3_years": float((pop.willing_from[long_term] <= week).sum()),
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ from sim.config.errors import ConfigError
 from sim.model import HORIZON_WEEKS, BasisbaanModel
 from sim.outcomes import OUTCOMES
 from sim.params import Params
+from sim.population import Population
 from sim.timeline import PROGRAMME_START, as_date, date_of, weeks_until
 
 DEFAULT_UNTIL = dt.date(2030, 12, 31)
@@ -32,6 +33,9 @@ class Replicate:
     timeseries: pd.DataFrame
     by_wijk: pd.DataFrame
     composition: pd.DataFrame
+    # The synthetic population the run drew (read-only, shared with the run's other
+    # scenarios): for the pool's figures (sim.population.pool_figures).
+    population: Population | None = field(default=None, repr=False, compare=False)
 
 
 def check_until(
@@ -91,7 +95,9 @@ def run_replicate(
             "participant_share": [started for _, started in shares.values()],
         }
     )
-    return Replicate(timeseries=frame, by_wijk=by_wijk, composition=composition)
+    return Replicate(
+        timeseries=frame, by_wijk=by_wijk, composition=composition, population=model.population
+    )
 
 
 def simulate(

@@ -281,6 +281,9 @@ class ResultStore:
             "seeds": exp.seeds(),
             "until": exp.until.isoformat(),
             "runs_total": len(exp.scenarios) * len(exp.samples) * exp.replicates,
+            # A forecast's pre-registration: the posterior it drew from (hash) and when
+            # it was made, so that figures observed later can be shown to be new to it.
+            "forecast": {**exp.provenance, "made": _now()} if exp.provenance else None,
             "started": _now(),
             "status": "running",
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import math
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from sim.calibration.settings import (
     inflow_matters,
     load_calibration,
     parse_calibration,
+    prior_distribution,
     window_params,
 )
 from sim.calibration.targets import Distance, load_targets, parse_targets, summary_statistics
@@ -83,7 +85,10 @@ def test_wijk_targets_are_the_observed_spread():
 
 def test_targets_are_dated_up_to_march_2023_and_scaled():
     targets = load_targets(TARGETS)
-    assert targets.last_date == dt.date(2023, 3, 1)
+    # FACTS.md ends in March 2023; the pool figures of the Hanze final report (15 Mar 2023)
+    # are the last.
+    assert targets.observed_until == dt.date(2023, 3, 31)
+    assert targets.last_date == dt.date(2023, 3, 15)
     assert all(t.date <= dt.date(2023, 3, 31) for t in targets)
     for t in targets:
         if t.column.endswith("_cum") or t.column == "employed":
@@ -93,8 +98,7 @@ def test_targets_are_dated_up_to_march_2023_and_scaled():
 
 def test_hanze_config_is_valid_and_within_the_registry():
     cal = load_calibration(HANZE)
-    assert cal.targets.last_date == dt.date(2023, 3, 1)
-    assert 6 <= len(cal.free) <= 10
+    assert cal.targets.last_date == dt.date(2023, 3, 15)
     for p in cal.free:
         low, high = p.bounds_as_values()
         Params.from_mapping({p.name: low})
@@ -127,7 +131,8 @@ GOOD_TARGET = {
     [
         ({"valeu": 47}, r"target\[employed_2022_01\]\.valeu", "did you mean 'value'"),
         ({"column": "employd"}, r"\.column", "unknown outcome column 'employd'.*'employed'"),
-        ({"date": dt.date(2023, 4, 1)}, r"\.date", "no later than 2023-03-31"),
+        ({"date": dt.date(2023, 4, 1)}, r"\.date", "after observed_until \\(2023-03-31\\)"),
+        ({"statistic": "pool", "column": "househlds"}, r"\.column", "did you mean 'households'"),
         ({"scale": 0}, r"\.scale", "greater than 0"),
         ({"statistic": "mean"}, r"\.statistic", "value_at"),
         ({"use": "check"}, r"\.use_reason", "say why"),
@@ -146,6 +151,52 @@ GOOD_TARGET = {
 def test_bad_targets_are_config_errors(change, key, message):
     with pytest.raises(ConfigError, match=f"targets.toml: key '[^']*{key}': .*{message}"):
         parse_targets({"target": [{**GOOD_TARGET, **change}]}, source="targets.toml")
+
+
+def test_free_parameters_are_those_the_screen_found_identifiable():
+    # calibration/identifiability.csv (scripts/identifiability.py): a parameter is free
+    # exactly when the fitted statistics predict it (R^2 >= 0.2); the others stay fixed.
+    screen = pd.read_csv(REPO / "calibration" / "identifiability.csv")
+    parameters = screen[screen["kind"] == "parameter"]
+    identified = set(parameters.loc[parameters["verdict"] == "identified", "name"])
+    assert set(load_calibration(HANZE).names) == identified
+    assert set(parameters["name"]) - identified  # some were screened out
+    targets = screen[screen["kind"] == "target"]
+    fitted = {t.name for t in load_targets(TARGETS).fit}
+    assert fitted == set(targets.loc[targets["verdict"] == "fit", "name"])
+
+
+def test_a_new_count_is_accepted_once_observed_until_moves_to_its_date():
+    later = {**GOOD_TARGET, "name": "employed_2024_04", "date": dt.date(2024, 4, 1)}
+    with pytest.raises(ConfigError, match="after observed_until"):
+        parse_targets({"target": [GOOD_TARGET, later]}, source="t.toml")
+    targets = parse_targets(
+        {"observed_until": dt.date(2024, 4, 1), "target": [GOOD_TARGET, later]}, source="t.toml"
+    )
+    assert targets.last_date == dt.date(2024, 4, 1)
+    assert {"quantity": "employed", "date": "2024-04-01", "value": 47.0} in targets.counts()
+    with pytest.raises(ConfigError, match="key 'observed_until': must be a date"):
+        parse_targets({"observed_until": "2024", "target": [GOOD_TARGET]}, source="t.toml")
+
+
+def test_pool_figures_are_counted_per_household_at_the_date():
+    from sim.population import pool_figures
+    from tests.programme.tiny import population
+
+    pop = population(
+        5,
+        household=np.array([0, 0, 1, 2, 3], np.int32),
+        bijstand_from=np.array([-6.0, -6.0, -4.0, -1.0, 0.0]) * 52.1775,
+        bijstand_to=np.array([1e9, 1e9, 1e9, 1e9, 10.0]),
+        willing_from=np.array([0, 0, 99, 0, 0], np.int32),
+    )
+    # Week 52 is just under a year after the start: households 0, 1 and 2 have been on
+    # bijstand 6.997, 4.997 and 1.997 years (household 1 not over 5), household 3 left.
+    figures = pool_figures(pop, 52)
+    assert figures["households"] == 3
+    assert figures["households_over_3_years"] == 2
+    assert figures["share_over_5_years"] == pytest.approx(1 / 3)
+    assert figures["willing_over_3_years"] == 1  # household 1 is willing only from week 99
 
 
 def test_duplicate_target_names_and_unknown_tables_are_rejected():
@@ -212,7 +263,8 @@ def _config(tmp_path: Path, **changes) -> dict:
             r"abc\.population",
             "did you mean 'population_size'",
         ),
-        ({"distance": {"kind": "adaptive"}}, r"distance\.kind", "'sum_of_squares'"),
+        ({"distance": {"kind": "adaptiv"}}, r"distance\.kind", "'info_weighted'"),
+        ({"distance": {"kind": "adaptive", "scale": "iqr"}}, r"distance\.scale", "'rmsd'"),
         ({"fixed": {"covid_factor": 0.5}}, r"priors\.covid_factor", "both free and fixed"),
         ({"fixed": {"househlds": 10}}, "househlds", "did you mean 'households'"),
         ({"seed": None}, "seed", "Field required"),
@@ -340,13 +392,35 @@ def test_inflow_is_skipped_only_where_it_cannot_reach_the_targets():
 def test_simulator_is_reproducible_and_seeds_differ_between_parameters():
     cal = load_calibration(HANZE)
     simulator = cal.simulator()
-    numbers = {p.name: (p.low + p.high) / 2 for p in cal.free}
-    first = simulator(numbers)
-    assert simulator(numbers) == first
+    particle = {p.name: 0.0 for p in cal.free}  # probit scale: 0 is the prior's middle
+    numbers = {p.name: float(p.from_sampler(0.0)) for p in cal.free}
+    assert numbers == pytest.approx({p.name: (p.low + p.high) / 2 for p in cal.free})
+    first = simulator(particle)
+    assert simulator(particle) == first
     assert first[SEED_KEY] == evaluation_seed(cal.seed, numbers)
-    assert set(cal.targets.observed()) <= set(first)
-    other = simulator({**numbers, "covid_factor": numbers["covid_factor"] + 1e-9})
+    # The fitted targets only: the checked ones are the predictive check's.
+    assert set(first) == {t.name for t in cal.targets.fit} | {SEED_KEY}
+    other = simulator({**particle, "covid_factor": 1e-9})
     assert other[SEED_KEY] != first[SEED_KEY]
+
+
+def test_the_sampler_scale_is_the_uniform_prior_of_the_file():
+    """pyabc's standard normal on the probit scale is the file's uniform on low..high."""
+    from scipy import stats
+
+    cal = load_calibration(HANZE)
+    prior = prior_distribution(cal.free)
+    rng = np.random.default_rng(5)
+    for p in cal.free:
+        z = stats.norm.rvs(size=20_000, random_state=rng)
+        numbers = p.from_sampler(z)
+        assert p.low < numbers.min()
+        assert numbers.max() < p.high
+        # Kolmogorov-Smirnov against the uniform on the prior's range; 1e-3 is the chance
+        # of refusing a correct mapping on this fixed seed's draws.
+        assert stats.kstest(numbers, stats.uniform(p.low, p.high - p.low).cdf).pvalue > 1e-3
+        assert np.allclose(p.to_sampler(numbers[:100]), z[:100])
+        assert prior[p.name].distribution.dist.name == "norm"
 
 
 def test_weighted_quantiles():
@@ -567,5 +641,22 @@ def test_calibration_runs_do_not_keep_their_models_alive():
     simulator = cal.simulator()
     before = models_alive()
     for shift in range(3):
-        simulator({p.name: p.low + (shift + 1) * (p.high - p.low) / 4 for p in cal.free})
+        simulator({p.name: shift - 1.0 for p in cal.free})
     assert models_alive() == before
+
+
+def test_the_committed_diagnostics_describe_the_committed_posterior():
+    """calibration/diagnostics.json (issue: its schema) matches posterior.parquet and hanze.toml."""
+    diagnostics = json.loads((REPO / "calibration" / "diagnostics.json").read_text("utf-8"))
+    cal = load_calibration(HANZE)
+    posterior = load_posterior(REPO / "calibration" / "posterior.parquet")
+    assert diagnostics["simulations"] >= 50_000  # the issue's size of calibration
+    assert diagnostics["particles"] == len(posterior) == cal.abc.population_size
+    assert diagnostics["fingerprint"] == posterior.attrs["fingerprint"] == cal.fingerprint()
+    assert set(diagnostics["parameters"]) == set(cal.names) == set(diagnostics["correlations"])
+    for name, row in diagnostics["parameters"].items():
+        assert row["q05"] <= row["q50"] <= row["q95"], name
+    assert 0 < diagnostics["ess_final"] <= diagnostics["particles"]
+    sbc = diagnostics["sbc"]
+    assert sbc["datasets"] >= 20  # the issue's least number of synthetic data sets
+    assert 0 <= sbc["coverage50"] <= sbc["coverage90"] <= 1

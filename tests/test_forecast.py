@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +16,13 @@ from sim.experiment import load_experiment
 from sim.forecast import (
     FORECAST_QUANTILES,
     FORECAST_QUANTITIES,
+    VARIANCE_COLUMNS,
+    Design,
     draw_overrides,
     forecast_experiment,
     forecast_table,
     p250_table,
+    variance_components,
 )
 from sim.params import Params
 
@@ -68,8 +73,8 @@ def forecast_dir(tmp_path_factory) -> Path:
     a_posterior().to_parquet(posterior)
     out = tmp_path_factory.mktemp("forecast") / "f"
     code = main(
-        ["forecast", "--draws", "6", "--until", "2026-12-31", "--out", str(out), "--posterior", str(posterior),
-         "--workers", "2", "--no-figures"]
+        ["forecast", "--draws", "3", "--ways", "2", "--seeds", "2", "--until", "2026-12-31",
+         "--out", str(out), "--posterior", str(posterior), "--workers", "2", "--no-figures"]
     )  # fmt: skip
     assert code == 0
     return out
@@ -126,3 +131,69 @@ def test_forecast_works_from_the_committed_posterior(tmp_path):
     )
     assert (out / "forecast.csv").exists()
     assert (out / "p250.csv").exists()
+
+
+# --- nested draws and the variance in parts ------------------------------------------------
+
+
+def test_nested_draws_share_parameters_within_a_draw_and_the_way_within_its_seeds():
+    design = Design(draws=4, ways=3, seeds=2)
+    draws = draw_overrides(a_posterior(), design, np.random.default_rng(3))
+    assert len(draws) == design.runs
+    runs = np.array(draws, dtype=object).reshape(4, 3, 2)
+    for k in range(4):
+        # The parameters of draw k in every way and seed; the implementation of a way in
+        # both its seeds, and not the same in two ways.
+        assert len({run["covid_factor"] for run in runs[k].ravel()}) == 1
+        for way in range(3):
+            assert runs[k, way, 0] == runs[k, way, 1]
+        paces = [runs[k, way, 0]["implementation_pace"] for way in range(3)]
+        assert len(set(paces)) == 3
+
+
+def test_one_way_and_one_seed_are_the_draws_of_before():
+    # The plain number keeps the earlier stream of draws: forecasts made before the
+    # design existed draw the same parameter sets.
+    a = draw_overrides(a_posterior(), 5, np.random.default_rng(4))
+    b = draw_overrides(a_posterior(), Design(5), np.random.default_rng(4))
+    assert a == b
+
+
+def test_variance_components_recover_known_parts():
+    # Parameters sd 3, implementation sd 2, chance sd 1 (variances 9, 4, 1), 400 draws x
+    # 4 ways x 4 seeds. Tolerances: three standard errors of each estimate (mean squares
+    # are scaled chi-squares: sd = E[MS] * sqrt(2 / df)): 2.2, 0.5 and 0.07.
+    rng = np.random.default_rng(11)
+    draws, ways, seeds = 400, 4, 4
+    values = (
+        rng.normal(0, 3, draws)[:, None, None]
+        + rng.normal(0, 2, (draws, ways))[:, :, None]
+        + rng.normal(0, 1, (draws, ways, seeds))
+    ).ravel()
+    parameters, implementation, chance = variance_components(values, Design(draws, ways, seeds))
+    assert parameters == pytest.approx(9, abs=2.2)
+    assert implementation == pytest.approx(4, abs=0.5)
+    assert chance == pytest.approx(1, abs=0.07)
+
+
+def test_a_part_the_design_cannot_separate_is_nan_and_counts_above():
+    values = np.random.default_rng(2).normal(size=12)
+    parameters, implementation, chance = variance_components(values, Design(12))
+    assert np.isnan(implementation)
+    assert np.isnan(chance)
+    assert parameters == pytest.approx(np.var(values, ddof=1))
+
+
+def test_variance_table_and_the_manifest_of_a_forecast(forecast_dir):
+    table = pd.read_csv(forecast_dir / "variance.csv")
+    assert list(table.columns) == list(VARIANCE_COLUMNS)
+    shares = table[["share_parameters", "share_implementation", "share_chance"]]
+    varying = table["total_sd"] > 0
+    assert np.allclose(shares[varying].sum(axis=1), 1.0)
+    assert (shares[varying] >= 0).all().all()
+    manifest = json.loads((forecast_dir / "manifest.json").read_text())
+    record = manifest["forecast"]
+    assert record["design"] == {"draws": 3, "ways": 2, "seeds": 2}
+    posterior = Path(record["posterior"])
+    assert record["posterior_sha256"] == hashlib.sha256(posterior.read_bytes()).hexdigest()
+    assert dt.datetime.fromisoformat(record["made"]) <= dt.datetime.now(dt.UTC)

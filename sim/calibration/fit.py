@@ -154,7 +154,6 @@ def run_calibration(
         calibration: an already validated calibration (e.g. on pseudo-data) to use instead
             of reading ``config_path``; the path still names it in messages.
     """
-    import pyabc
     from sqlalchemy.exc import OperationalError
 
     cal = calibration or load_calibration(config_path)
@@ -175,25 +174,13 @@ def run_calibration(
 
     count = workers or cal.abc.workers or os.cpu_count() or 1
     sampler, label, client = _sampler(scheduler, count)
-    abc = pyabc.ABCSMC(
-        models=cal.simulator(),
-        parameter_priors=prior_distribution(cal.free),
-        distance_function=Distance(cal.targets),
-        population_size=cal.abc.population_size,
-        sampler=sampler,
-        eps=pyabc.QuantileEpsilon(alpha=cal.abc.epsilon_quantile),
-        transitions=(
-            pyabc.LocalTransition()
-            if cal.abc.transition == "local"
-            else pyabc.MultivariateNormalTransition()
-        ),
-    )
+    abc = abc_smc(cal, sampler)
     url = f"sqlite:///{database.resolve()}"
     try:
         if resume:
             history = abc.load(url, abc_id)
         else:
-            history = abc.new(url, cal.targets.observed())
+            history = abc.new(url, {t.name: float(t.value) for t in cal.targets.fit})
             abc_id = int(history.id)
             runs[str(abc_id)] = {
                 "fingerprint": cal.fingerprint(),
@@ -233,6 +220,8 @@ def run_calibration(
              "final_epsilon": final_epsilon}
         )  # fmt: skip
         save_posterior(posterior, posterior_file)
+        diagnostics_file = posterior_file.with_name("diagnostics.json")
+        write_diagnostics(diagnostics_file, abc_diagnostics(cal, posterior, populations))
         draws = posterior_predictive(cal, posterior, scheduler=client, workers=count)
     except OperationalError as error:
         raise _history_fault(error, database) from error
@@ -243,9 +232,18 @@ def run_calibration(
     ppc_path = out / "ppc.csv"
     table.to_csv(ppc_path, index=False)
     draws.drop(columns=[f"series_{c}" for c in PPC_SERIES]).to_parquet(out / "ppc_draws.parquet")
+    # The committed copy beside the posterior: a forecast's report on a fresh checkout
+    # shows the predictive check of the posterior it drew from.
+    beside = posterior_file.parent / "ppc.csv"
+    temporary = beside.with_name(".ppc.csv.tmp")
+    table.to_csv(temporary, index=False)
+    os.replace(temporary, beside)
     written: list[Path] = []
     if figures:
         written = save_figures(cal, posterior, table, draws, populations, out / "figures")
+        written += save_figures(
+            cal, posterior, table, draws, populations, posterior_file.parent / "figures"
+        )
     return CalibrationResult(
         name=cal.name,
         database=database,
@@ -260,6 +258,53 @@ def run_calibration(
         final_epsilon=final_epsilon,
         resumed=resume,
         ppc=table,
+    )
+
+
+def abc_smc(cal: Calibration, sampler: Any) -> pyabc.ABCSMC:
+    """Pyabc's ABC-SMC of a calibration: its model, priors, distance, epsilon, proposals."""
+    import pyabc
+
+    return pyabc.ABCSMC(
+        models=cal.simulator(),
+        parameter_priors=prior_distribution(cal.free),
+        distance_function=abc_distance(cal),
+        population_size=cal.abc.population_size,
+        sampler=sampler,
+        eps=pyabc.QuantileEpsilon(alpha=cal.abc.epsilon_quantile),
+        transitions=(
+            pyabc.LocalTransition(scaling=cal.abc.transition_scaling)
+            if cal.abc.transition == "local"
+            else pyabc.MultivariateNormalTransition(scaling=cal.abc.transition_scaling)
+        ),
+    )
+
+
+def abc_distance(cal: Calibration) -> Any:
+    """The distance the calibration file asks for (:class:`DistanceSettings`)."""
+    settings = cal.distance
+    if settings.kind == "sum_of_squares":
+        return Distance(cal.targets)
+    import pyabc
+    from pyabc.distance import scale
+    from pyabc.predictor import LinearPredictor
+
+    scale_function = {
+        "mad": scale.median_absolute_deviation,
+        "rmsd": scale.root_mean_square_deviation,
+        "std": scale.standard_deviation,
+    }[settings.scale]
+    if settings.kind == "adaptive":
+        return pyabc.AdaptivePNormDistance(
+            p=2, scale_function=scale_function, max_scale_weight_ratio=settings.max_weight_ratio
+        )
+    return pyabc.InfoWeightedPNormDistance(
+        p=2,
+        predictor=LinearPredictor(),
+        scale_function=scale_function,
+        fit_info_ixs=set(settings.info_generations),
+        max_scale_weight_ratio=settings.max_weight_ratio,
+        max_info_weight_ratio=settings.max_weight_ratio,
     )
 
 
@@ -352,14 +397,18 @@ def posterior_frame(history: pyabc.History, cal: Calibration) -> pd.DataFrame:
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     columns: dict[str, Any] = {}
     for p in cal.free:
-        values = frame[p.name].to_numpy(float)
+        values = p.from_sampler(frame[p.name].to_numpy(float))
         columns[p.name] = [p.to_value(v) for v in values] if p.kind != "float" else values
     posterior = pd.DataFrame(columns)
     w = np.asarray(weights, float)
     posterior["weight"] = w / w.sum()
     posterior.attrs = {
         "calibration": cal.name,
-        "config": _repo_relative(cal.source),
+        # What was known when the calibration was made: the day its figures end and the
+        # counts among them (a forecast records both; `basisbaan validate` reads them).
+        "observed_until": cal.targets.observed_until.isoformat(),
+        "observed": cal.targets.counts(),
+        "config": repo_relative(cal.source),
         "fingerprint": cal.fingerprint(),
         "seed": cal.seed,
         "fixed": json.loads(json.dumps(cal.fixed, default=str)),
@@ -368,7 +417,8 @@ def posterior_frame(history: pyabc.History, cal: Calibration) -> pd.DataFrame:
     return posterior
 
 
-def _repo_relative(path: str | Path) -> str:
+def repo_relative(path: str | Path) -> str:
+    """A path inside the repository relative to its root (others as given)."""
     resolved = Path(path).resolve()
     return str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(path)
 
@@ -481,6 +531,99 @@ def weighted_quantiles(values: Any, weights: Any, levels: Any) -> np.ndarray:
     x, w = x[order], w[order]
     cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
     return np.interp(np.asarray(levels, float), cdf, x)
+
+
+# ---------------------------------------------------------------------------
+# Diagnostics
+# ---------------------------------------------------------------------------
+
+
+def effective_sample_size(weights: Any) -> float:
+    """Kish's effective sample size of weighted particles: (sum w)^2 / sum w^2."""
+    w = np.asarray(weights, float)
+    return float(w.sum() ** 2 / (w**2).sum()) if w.sum() > 0 else 0.0
+
+
+def weighted_correlations(posterior: pd.DataFrame, names: Sequence[str]) -> dict[str, Any]:
+    """The weighted Pearson correlations of the free parameters, as nested dicts."""
+    columns = [
+        posterior[n].map(lambda v: v.toordinal() if isinstance(v, dt.date) else v).to_numpy(float)
+        for n in names
+    ]
+    cov = np.cov(np.vstack(columns), aweights=posterior["weight"].to_numpy(float))
+    sd = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(sd, sd)
+    return {
+        a: {b: round(float(corr[i, j]), 4) for j, b in enumerate(names)}
+        for i, a in enumerate(names)
+    }
+
+
+def abc_diagnostics(
+    cal: Calibration, posterior: pd.DataFrame, populations: pd.DataFrame
+) -> dict[str, Any]:
+    """What a reviewer checks first: size, effective sample, how far each prior moved.
+
+    ``parameters``: per free parameter its prior bounds and posterior 5/50/95% quantiles
+    (registry values: dates as dates) and ``shrinkage``, one minus the posterior 90%
+    width over the prior width (0: nothing learnt).
+    """
+    weights = posterior["weight"].to_numpy(float)
+    parameters = {}
+    for p in cal.free:
+        numbers = np.array([p.to_number(v) for v in posterior[p.name]], float)
+        q05, q50, q95 = weighted_quantiles(numbers, weights, [0.05, 0.5, 0.95])
+        low, high = p.bounds_as_values()
+        parameters[p.name] = {
+            "prior_low": _json_value(low),
+            "prior_high": _json_value(high),
+            **{
+                key: _json_value(p.to_value(v) if p.kind == "date" else float(v))
+                for key, v in (("q05", q05), ("q50", q50), ("q95", q95))
+            },
+            "shrinkage": round(1.0 - (q95 - q05) / (p.high - p.low), 4),
+        }
+    ess = effective_sample_size(weights)
+    return {
+        "calibration": cal.name,
+        "fingerprint": cal.fingerprint(),
+        "created": posterior.attrs.get("created"),
+        "simulations": int(populations["samples"].sum()),
+        "particles": len(posterior),
+        "generations": len(populations),
+        "epsilon_final": float(populations["epsilon"].iloc[-1]),
+        "ess_final": round(ess, 2),
+        "ess_share_final": round(ess / len(posterior), 4),
+        "fitted_targets": [t.name for t in cal.targets.fit],
+        "checked_targets": [t.name for t in cal.targets if t.use == "check"],
+        "parameters": parameters,
+        "correlations": weighted_correlations(posterior, [p.name for p in cal.free]),
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return round(float(value), 6)
+
+
+def write_diagnostics(path: str | Path, diagnostics: Mapping[str, Any]) -> Path:
+    """Write ``diagnostics.json``, keeping its ``sbc`` section when there is one.
+
+    The simulation-based calibration (:mod:`sim.calibration.sbc`) writes that section.
+    """
+    path = Path(path)
+    existing: dict[str, Any] = {}
+    if path.exists():
+        try:
+            existing = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            existing = {}
+    merged = {**dict(diagnostics), "sbc": existing.get("sbc")}
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+    return path
 
 
 # ---------------------------------------------------------------------------

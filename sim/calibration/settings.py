@@ -16,6 +16,9 @@ the same simulation, whichever process or machine runs it.
 References:
     Schaelte Y, Klinger E, Alamoudi E, Hasenauer J (2022). pyABC: Efficient and robust
     easy-to-use approximate Bayesian computation. J Open Source Softw 7(74):4304.
+    Prangle D (2017). Adapting the ABC distance function. Bayesian Anal 12(1):289-309.
+    Schaelte Y, Hasenauer J (2023). Informative and adaptive distances and summary
+    statistics in sequential approximate Bayesian computation. PLoS ONE 18(5):e0285836.
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ import hashlib
 import math
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 from pydantic import ConfigDict, Field, field_validator
 
 from sim.calibration.targets import Targets, load_targets, summary_statistics
@@ -59,8 +63,16 @@ _FREE_KINDS = {float: "float", int: "int", dt.date: "date"}
 class FreeParameter:
     """A calibrated parameter: a uniform prior on ``[low, high]`` in the sampler's numbers.
 
-    pyabc samples numbers; a date parameter is sampled as days after the programme start
-    and an integer parameter is rounded to the nearest whole number.
+    A date parameter's number is days after the programme start and an integer
+    parameter's number is rounded to the nearest whole number.
+
+    pyabc itself samples each number on the probit scale of its range,
+    ``z = Phi^-1((number - low) / (high - low))``, where the uniform prior is a standard
+    normal distribution. On the numbers' own scale the Gaussian kernels of ABC-SMC's
+    proposal lose mass beyond the prior's bounds, in every dimension at once near a
+    corner, and the importance weights (prior / proposal) of particles near several
+    bounds grew by a factor two per bound: the effective sample fell to a few percent of
+    the particles. A standard normal prior has no bounds and the shape of the kernels.
     """
 
     name: str
@@ -83,6 +95,18 @@ class FreeParameter:
             day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
             return float((day - PROGRAMME_START).days)
         return float(value)
+
+    def from_sampler(self, z: Any) -> Any:
+        """The number (``low..high``) of the sampler's probit-scale value(s) ``z``."""
+        from scipy.special import ndtr
+
+        return self.low + (self.high - self.low) * ndtr(z)
+
+    def to_sampler(self, number: Any) -> Any:
+        """The sampler's probit-scale value of a number strictly inside ``low..high``."""
+        from scipy.special import ndtri
+
+        return ndtri((np.asarray(number, float) - self.low) / (self.high - self.low))
 
     def bounds_as_values(self) -> tuple[Any, Any]:
         """The prior's bounds as registry values (dates for a date parameter)."""
@@ -112,15 +136,29 @@ class AbcSettings(InputTable):
     max_walltime_minutes: float | None = Field(None, gt=0)
     epsilon_quantile: float = Field(0.5, gt=0, lt=1)
     transition: Literal["multivariate_normal", "local"] = "multivariate_normal"
+    # Multiplies the proposal's covariance (Silverman's rule of thumb times the particles'
+    # covariance): below 1 the proposal follows the last generation more closely.
+    transition_scaling: float = Field(1.0, gt=0, le=10)
     workers: int | None = Field(None, ge=1, le=1_024)
 
 
 class DistanceSettings(InputTable):
-    """Which distance: only the fixed-scale sum of squares (see the calibration README)."""
+    """Which distance between simulated and observed statistics (calibration/README.md).
+
+    ``sum_of_squares``: the fixed scales of the targets file. ``adaptive``: pyabc's
+    AdaptivePNormDistance, each target scaled anew every generation by the spread of
+    its simulated values (Prangle 2017). ``info_weighted``: pyabc's
+    InfoWeightedPNormDistance, scaled so and also weighted by how much the target
+    tells about the parameters, from a regression of the parameters on the statistics
+    refitted in the generations ``info_generations`` (Schaelte & Hasenauer 2023).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["sum_of_squares"]
+    kind: Literal["sum_of_squares", "adaptive", "info_weighted"]
+    scale: Literal["mad", "rmsd", "std"] = "rmsd"
+    max_weight_ratio: float | None = Field(100.0, gt=1)
+    info_generations: tuple[int, ...] = (1, 3)
 
 
 class PpcSettings(InputTable):
@@ -129,6 +167,21 @@ class PpcSettings(InputTable):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     draws: int = Field(1_000, ge=10, le=1_000_000)
+
+
+class SbcSettings(InputTable):
+    """Simulation-based calibration (Talts et al. 2018): data sets and their size.
+
+    How many synthetic data sets, and how big a calibration of each: smaller than the
+    real one, with the same distance, proposals and epsilon schedule.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    datasets: int = Field(20, ge=2, le=10_000)
+    population_size: int = Field(300, ge=10, le=100_000)
+    max_total_simulations: int = Field(4_000, ge=1)
+    max_generations: int = Field(12, ge=1, le=1_000)
 
 
 class _ConfigFile(InputTable):
@@ -143,6 +196,7 @@ class _ConfigFile(InputTable):
     distance: DistanceSettings
     abc: AbcSettings
     ppc: PpcSettings = PpcSettings()
+    sbc: SbcSettings = SbcSettings()
 
     @field_validator("name")
     @classmethod
@@ -168,6 +222,7 @@ class Calibration:
     abc: AbcSettings
     ppc: PpcSettings
     description: str = ""
+    sbc: SbcSettings = field(default_factory=SbcSettings)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -193,6 +248,8 @@ class Calibration:
             "population_size": self.abc.population_size,
             "epsilon_quantile": self.abc.epsilon_quantile,
             "transition": self.abc.transition,
+            "transition_scaling": self.abc.transition_scaling,
+            "sampler_scale": "probit",
         }
         return hashlib.sha256(repr(identity).encode()).hexdigest()[:16]
 
@@ -255,6 +312,7 @@ def parse_calibration(data: Mapping[str, Any], *, source: str, base_dir: Path) -
         ("abc", AbcSettings),
         ("distance", DistanceSettings),
         ("ppc", PpcSettings),
+        ("sbc", SbcSettings),
     ):
         if isinstance(data.get(table), Mapping):
             validate_table(model, data[table], source=source, where=table)
@@ -286,6 +344,7 @@ def parse_calibration(data: Mapping[str, Any], *, source: str, base_dir: Path) -
         abc=config.abc,
         ppc=config.ppc,
         description=config.description,
+        sbc=config.sbc,
     )
 
 
@@ -297,10 +356,14 @@ def load_calibration(path: str | Path) -> Calibration:
 
 
 def prior_distribution(free: tuple[FreeParameter, ...]) -> pyabc.Distribution:
-    """The pyabc prior: independent uniforms on each free parameter's numbers."""
+    """The pyabc prior on the sampler's scale: a standard normal for each parameter.
+
+    A standard normal ``z`` maps to a uniform number on ``low..high`` by
+    :meth:`FreeParameter.from_sampler`, so this is the calibration file's uniform prior.
+    """
     import pyabc
 
-    return pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in free})
+    return pyabc.Distribution(**{p.name: pyabc.RV("norm", 0.0, 1.0) for p in free})
 
 
 # ---------------------------------------------------------------------------
@@ -376,15 +439,20 @@ class Simulator:
         return Params.from_mapping({**self.fixed, **values})
 
     def run(self, numbers: Mapping[str, float], seed: int) -> dict[str, float]:
-        """Simulate with an explicit seed and return the statistics."""
-        params = window_params(self.params(numbers), self.until)
-        replicate = run_replicate(params, seed, self.until)
-        return summary_statistics(replicate, self.targets)
+        """Simulate with an explicit seed and return the fitted targets' statistics.
+
+        The checked targets are left to the posterior predictive check, which runs the
+        full model (a run here may draw no inflow households: :func:`window_params`).
+        """
+        until = max(t.date for t in self.targets.fit)
+        params = window_params(self.params(numbers), until)
+        replicate = run_replicate(params, seed, until)
+        return summary_statistics(replicate, self.targets.fit)
 
     def __call__(self, numbers: Mapping[str, float]) -> dict[str, float]:
-        """Simulate the sampled numbers with their own seed; statistics and the seed."""
+        """Simulate a particle (probit scale) with its own seed; statistics and the seed."""
         watch_coordinator()  # in a sampler's worker: exit if the calibration process dies
-        plain = {p.name: float(numbers[p.name]) for p in self.free}
+        plain = {p.name: float(p.from_sampler(numbers[p.name])) for p in self.free}
         seed = evaluation_seed(self.master_seed, plain)
         stats = self.run(plain, seed)
         stats[SEED_KEY] = seed

@@ -30,12 +30,17 @@ from sim.config.checks import InputTable, check_keys, unknown_name, validate_tab
 from sim.config.errors import ConfigError, FieldError
 from sim.config.read import read_toml
 from sim.outcomes import OUTCOMES
+from sim.population import POOL_FIGURES, pool_figures
 from sim.simulation import Replicate
-from sim.timeline import PROGRAMME_START
+from sim.timeline import PROGRAMME_START, week_of
 from sim.wijken import WIJKEN
 
 LAST_TARGET_DATE = dt.date(2023, 3, 31)
-"""FACTS.md: the calibration uses figures dated up to March 2023; later ones are held back."""
+"""FACTS.md: the calibration uses figures dated up to March 2023; later ones are held back.
+
+A targets file says up to which day its figures may be dated (``observed_until``, this
+day when it does not say); a figure that arrives later is added with its date and the
+day moved to it (calibration/README.md, "When a new count arrives")."""
 
 # Outcome columns that are numbers (binding_constraint is a label).
 NUMERIC_COLUMNS = tuple(name for name in OUTCOMES if name != "binding_constraint")
@@ -51,7 +56,7 @@ class Target(InputTable):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(min_length=1)
-    statistic: Literal["value_at", "hours_weighted_mean", "wijk_employed"]
+    statistic: Literal["value_at", "hours_weighted_mean", "wijk_employed", "pool"]
     column: str
     date: dt.date
     value: float
@@ -65,7 +70,18 @@ class Target(InputTable):
 
     @model_validator(mode="after")
     def _consistent(self) -> Target:
-        if self.column not in NUMERIC_COLUMNS:
+        if self.statistic == "pool":
+            if self.column not in POOL_FIGURES:
+                raise FieldError(
+                    "column",
+                    unknown_name(
+                        "pool figure",
+                        self.column,
+                        POOL_FIGURES,
+                        allowed_text="the pool's figures of sim/population.py",
+                    ),
+                )
+        elif self.column not in NUMERIC_COLUMNS:
             raise FieldError(
                 "column",
                 unknown_name(
@@ -75,12 +91,9 @@ class Target(InputTable):
                     allowed_text="the numeric outcome columns of sim/outcomes.py",
                 ),
             )
-        if not PROGRAMME_START < self.date <= LAST_TARGET_DATE:
+        if self.date <= PROGRAMME_START:
             raise FieldError(
-                "date",
-                f"{self.date} must be after the programme start {PROGRAMME_START} and "
-                f"no later than {LAST_TARGET_DATE} (later figures are held back for the "
-                "forecast test)",
+                "date", f"{self.date} must be after the programme start {PROGRAMME_START}"
             )
         if self.statistic == "hours_weighted_mean":
             if self.start is None or not PROGRAMME_START <= self.start < self.date:
@@ -121,6 +134,7 @@ class Targets:
     targets: tuple[Target, ...]
     not_used: tuple[NotUsed, ...]
     source: str
+    observed_until: dt.date = LAST_TARGET_DATE
 
     def __iter__(self):
         return iter(self.targets)
@@ -158,12 +172,32 @@ class Targets:
             ),
             not_used=self.not_used,
             source=f"{self.source} (values replaced)",
+            observed_until=self.observed_until,
         )
+
+    def counts(self) -> list[dict[str, Any]]:
+        """The counts of the weekly series among the targets (``value_at``).
+
+        A forecast records them as what was known when it was made: the hand-made
+        forecasts of ``basisbaan validate`` start from them.
+        """
+        return [
+            {"quantity": t.column, "date": t.date.isoformat(), "value": float(t.value)}
+            for t in self.targets
+            if t.statistic == "value_at"
+        ]
 
 
 def parse_targets(data: Mapping[str, Any], source: str = "<targets>") -> Targets:
     """Validate a targets table (as read from TOML)."""
-    check_keys(data, ("target", "not_used"), source=source)
+    check_keys(data, ("observed_until", "target", "not_used"), source=source)
+    observed_until = data.get("observed_until", LAST_TARGET_DATE)
+    if not isinstance(observed_until, dt.date) or isinstance(observed_until, dt.datetime):
+        raise ConfigError(
+            f"must be a date such as {LAST_TARGET_DATE} (no quotes), got {observed_until!r}",
+            source=source,
+            key="observed_until",
+        )
     rows = data.get("target")
     if not isinstance(rows, list) or not rows:
         raise ConfigError("needs at least one [[target]]", source=source, key="target")
@@ -171,6 +205,14 @@ def parse_targets(data: Mapping[str, Any], source: str = "<targets>") -> Targets
     for i, row in enumerate(rows):
         label = row.get("name", i) if isinstance(row, Mapping) else i
         target = validate_table(Target, row, source=source, where=f"target[{label}]")
+        if target.date > observed_until:
+            raise ConfigError(
+                f"{target.date} is after observed_until ({observed_until}): FACTS.md's "
+                "figures end in March 2023 and later ones are held back to test the "
+                "forecasts; a new figure moves observed_until to its date",
+                source=source,
+                key=f"target[{label}].date",
+            )
         if any(t.name == target.name for t in targets):
             raise ConfigError(
                 "a second target of this name", source=source, key=f"target[{label}].name"
@@ -187,7 +229,12 @@ def parse_targets(data: Mapping[str, Any], source: str = "<targets>") -> Targets
         validate_table(NotUsed, row, source=source, where=f"not_used[{i}]")
         for i, row in enumerate(rows)
     ]
-    return Targets(targets=tuple(targets), not_used=tuple(not_used), source=source)
+    return Targets(
+        targets=tuple(targets),
+        not_used=tuple(not_used),
+        source=source,
+        observed_until=observed_until,
+    )
 
 
 def load_targets(path: str | Path) -> Targets:
@@ -209,7 +256,9 @@ def summary_statistics(
     ``value_at``: the column in the last week ending on or before the date.
     ``hours_weighted_mean``: the column's mean over the weeks ending from ``start`` to
     ``date``, weighted by contract hours (0 when nobody had a contract). ``wijk_employed``:
-    participants living in the wijk in the last week ending on or before the date. A value
+    participants living in the wijk in the last week ending on or before the date.
+    ``pool``: the bijstand pool's figure at the date (:func:`sim.population.pool_figures`;
+    the run must draw the whole population, inflow included). A value
     the model cannot give (no participants, so no share) is NaN; the distance rejects it.
     """
     ts = replicate.timeseries
@@ -223,6 +272,7 @@ def summary_statistics(
 
     stats: dict[str, float] = {}
     by_wijk_rows: dict[int, np.ndarray] = {}
+    pool: dict[int, dict[str, float]] = {}
     for target in targets:
         day = np.datetime64(target.date, "ns")
         row = int(np.searchsorted(dates, day, side="right")) - 1
@@ -233,6 +283,13 @@ def summary_statistics(
             )
         if target.statistic == "value_at":
             stats[target.name] = float(column(target.column)[row])
+        elif target.statistic == "pool":
+            if replicate.population is None:
+                raise ValueError(f"target {target.name} needs the run's population")
+            week = week_of(target.date)
+            if week not in pool:
+                pool[week] = pool_figures(replicate.population, week)
+            stats[target.name] = pool[week][target.column]
         elif target.statistic == "hours_weighted_mean":
             start = np.datetime64(target.start, "ns")
             first = int(np.searchsorted(dates, start, side="left"))

@@ -285,3 +285,44 @@ def _short_number(value: float, _position: int) -> str:
     if abs(value) >= 10 or value == int(value):
         return f"{value:.0f}"
     return f"{value:.2g}"
+
+
+def sbc_ranks(table: pd.DataFrame, lang: str = "en", *, bins: int = 5) -> Figure:
+    """A rank histogram per free parameter from a simulation-based calibration.
+
+    ``table`` has one row per data set and parameter with the truth's posterior
+    ``rank`` (0-1). A calibrated method gives flat histograms: the grey band is where
+    99% of the bars of uniform ranks fall (binomial, per bar). A hump in the middle
+    means posteriors too wide, a U too narrow, a slope a bias.
+    """
+    from scipy import stats
+
+    words = labels(lang)
+    names = sorted(table["parameter"].unique())
+    datasets = int(table["dataset"].nunique())
+    figure, axes = _grid(len(names), 4, width=3.0, height=2.1)
+    low, high = stats.binom.ppf([0.005, 0.995], datasets, 1 / bins)
+    edges = np.linspace(0, 1, bins + 1)
+    for ax, name in zip(axes, names, strict=False):
+        ranks = table.loc[table["parameter"] == name, "rank"].to_numpy(float)
+        ax.axhspan(low, high, color="lightgrey", label=words["sbc_band"])
+        ax.axhline(datasets / bins, color="grey", linewidth=0.8)
+        ax.hist(ranks, bins=list(edges), color=BAND, alpha=0.85, edgecolor="white")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, max(high, np.histogram(ranks, edges)[0].max()) + 1)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(name, fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0].legend(fontsize=6, loc="upper left")
+    figure.supxlabel(words["sbc_rank"], fontsize=8)
+    figure.suptitle(
+        words.fill(
+            "sbc_heading",
+            datasets=datasets,
+            coverage50=float(table["in50"].mean()),
+            coverage90=float(table["in90"].mean()),
+        ),
+        fontsize=9,
+    )
+    figure.tight_layout()
+    return figure

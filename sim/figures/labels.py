@@ -117,11 +117,26 @@ LABELS: dict[str, dict[str, str]] = {
         "budget_line": "budget {scenario}",
         # --- calibration -----------------------------------------------------------------
         "ppc_axis": "value (count or share)",
+        "validation_panel": "{quantity} on {date}: observed {value} (black line)",
+        "share_parameters": "parameters (posterior)",
+        "share_implementation": "implementation of the policy",
+        "share_chance": "chance (who comes, who leaves)",
+        "variance_axis": "share of the variance (sd above the bar)",
+        "validation_axis": (
+            "forecast: 95% (thin), 80% and 50% (thick) intervals and median (open dot)"
+        ),
         "ppc_observed": "observed",
         "ppc_interval": "90% predictive interval",
         "posterior": "posterior",
         "prior": "prior",
         "registry_default": "registry default",
+        "sbc_heading": (
+            "Simulation-based calibration: where the true value falls in its posterior "
+            "({datasets} synthetic data sets); coverage of the 50% interval {coverage50:.0%}, "
+            "of the 90% interval {coverage90:.0%}"
+        ),
+        "sbc_rank": "rank of the truth in the posterior (0-1)",
+        "sbc_band": "99% band of a uniform rank",
         "marginals_heading": (
             "Posterior marginals ({name}; {particles} particles, weighted); x-axis spans the prior"
         ),
@@ -243,11 +258,26 @@ LABELS: dict[str, dict[str, str]] = {
         "budget_axis": "€ miljoen per jaar",
         "budget_line": "budget {scenario}",
         "ppc_axis": "waarde (aantal of aandeel)",
+        "validation_panel": "{quantity} op {date}: waargenomen {value} (zwarte lijn)",
+        "share_parameters": "parameters (posterior)",
+        "share_implementation": "uitvoering van het beleid",
+        "share_chance": "toeval (wie komt, wie gaat)",
+        "variance_axis": "aandeel van de variantie (sd boven de staaf)",
+        "validation_axis": (
+            "prognose: 95% (dun), 80% en 50% (dik) intervallen en mediaan (open punt)"
+        ),
         "ppc_observed": "waargenomen",
         "ppc_interval": "90%-voorspelinterval",
         "posterior": "posterior",
         "prior": "prior",
         "registry_default": "standaardwaarde van het register",
+        "sbc_heading": (
+            "Simulatie-gebaseerde kalibratie: waar de ware waarde in de posterior valt "
+            "({datasets} synthetische datasets); dekking 50%-interval {coverage50:.0%}, "
+            "90%-interval {coverage90:.0%}"
+        ),
+        "sbc_rank": "rang van de ware waarde in de posterior (0-1)",
+        "sbc_band": "99%-band van een uniforme rang",
         "marginals_heading": (
             "Marginale posteriors ({name}; {particles} deeltjes, gewogen); de x-as beslaat de prior"
         ),

@@ -3,7 +3,8 @@
 :func:`read_results` reads what ``basisbaan run`` or ``basisbaan forecast`` wrote (see
 :mod:`sim.store`): the manifest, the five Parquet tables, ``summary.csv`` (worked out
 again from the runs when it is missing) and, for a forecast, ``forecast.csv``,
-``p250.csv`` and ``ppc.csv``. A directory that is not a results directory raises
+``p250.csv``, ``ppc.csv``, ``variance.csv`` and, once ``basisbaan validate`` has scored it,
+``validation.csv``. A directory that is not a results directory raises
 :class:`~sim.params.ConfigError` with a message that says why, so the command line
 exits with status 2. (:func:`sim.store.load_results` is the other reader: it gives the
 weekly frame alone.)
@@ -31,6 +32,14 @@ RUN_KEYS = ["scenario", "sample", "replicate"]
 FORECAST_COLUMNS = ("scenario", "date", "quantity", "q025", "q10", "q50", "q90", "q975")
 P250_COLUMNS = ("scenario", "year", "probability")
 PPC_COLUMNS = ("target", "date", "observed", "q05", "q25", "q50", "q75", "q95", "inside_90")
+VARIANCE_COLUMNS = (
+    "scenario", "date", "quantity", "total_sd",
+    "share_parameters", "share_implementation", "share_chance",
+)  # fmt: skip
+VALIDATION_COLUMNS = (
+    "date", "quantity", "value", "scenario", "pit", "in50", "in80", "in95",
+    "crps", "crps_persistence", "crps_trend", "crps_policy",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,8 @@ class Results:
     forecast: pd.DataFrame | None
     p250: pd.DataFrame | None
     ppc: pd.DataFrame | None
+    variance: pd.DataFrame | None = None  # variance.csv: the forecast's spread in parts
+    validation: pd.DataFrame | None = None  # validation.csv: scored against later figures
 
     @property
     def areas(self) -> tuple[Area, ...] | None:
@@ -185,6 +196,8 @@ def read_results(results_dir: str | Path) -> Results:
         forecast=_optional_csv(directory / "forecast.csv", FORECAST_COLUMNS),
         p250=_optional_csv(directory / "p250.csv", P250_COLUMNS),
         ppc=_optional_csv(directory / "ppc.csv", PPC_COLUMNS),
+        variance=_optional_csv(directory / "variance.csv", VARIANCE_COLUMNS),
+        validation=_optional_csv(directory / "validation.csv", VALIDATION_COLUMNS),
     )
 
 
