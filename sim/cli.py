@@ -158,6 +158,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="results directory (default: results/<name>/)")
     run.add_argument("--seed", type=int, help="master seed (overrides the file's)")
     run.add_argument("--replications", type=int, help="replicates per scenario")
+    run.add_argument("--samples", type=int,
+                     help="draw a sampled sweep or an analysis's design at this size "
+                     "(Morris trajectories, Sobol' base samples, sweep samples)")  # fmt: skip
     run.add_argument("--until", help="last date, e.g. 2030-12-31")
     run.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     run.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT")
@@ -277,7 +280,7 @@ def _run(args: argparse.Namespace) -> int:
     max_runs = _check_max_runs(args.max_runs)
     experiment = load_experiment(
         _resolve_config(args.config), max_runs=max_runs, replicates=args.replications
-    ).with_settings(seed=args.seed, until=args.until)
+    ).with_settings(seed=args.seed, until=args.until, samples=args.samples, max_runs=max_runs)
     _check_workers(args.workers)
     _check_scheduler(args.scheduler)
     out = output_folder(args.out if args.out is not None else Path("results") / experiment.name)
@@ -289,7 +292,13 @@ def _run(args: argparse.Namespace) -> int:
         reserve_bytes=0 if args.no_figures else OUTPUTS_BYTES,
     )
     _say_run(experiment.name, report, out)
-    for path in write_outputs(out, figures=not args.no_figures):
+    if experiment.is_analysis:
+        from sim.analysis import write_analysis
+
+        written = write_analysis(out, experiment, figures=not args.no_figures)
+    else:
+        written = write_outputs(out, figures=not args.no_figures)
+    for path in written:
         _Output.say(f"  {path}")
     return 0
 

@@ -11,6 +11,14 @@ Every run is a :class:`RunSpec`: (scenario, sample, replicate) with its seed. Se
 are spawned from the master seed, one per replicate, and replicate k has the same
 seed in every scenario and sample (common random numbers).
 
+A sweep may sample the registry's uncertainties by their ranges (``uncertainties =
+"uncertain"`` or a list of names) beside levers given with their own ranges. Two
+tables turn an experiment into an analysis of one scenario: ``[sensitivity]``
+(:mod:`sim.sensitivity`: SALib's Morris or Sobol' design is the sweep) and
+``[discovery]`` on a sweep (:mod:`sim.discovery`: PRIM finds where a condition on an
+output holds). An analysis keeps only the weekly columns its file names (``employed``
+by default): it reads the outputs of each run from the ``runs`` table.
+
 Sizes are checked before anything is generated: an experiment of more than
 :data:`~sim.config.checks.MAX_RUNS` runs (a grid, a sample count or a replicate count
 mistyped by a few zeros) is refused with the way to raise the limit (``--max-runs``).
@@ -24,7 +32,7 @@ import itertools
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,8 +56,15 @@ from sim.config.checks import (
 from sim.config.errors import ConfigError
 from sim.config.profiles import PROFILES, Profile, load_profile, profile_path
 from sim.config.read import read_toml
+from sim.discovery import Discovery, parse_discovery
 from sim.outcomes import OUTCOMES
-from sim.params import Params, check_names
+from sim.params import Params, check_names, from_number, uncertain_ranges
+from sim.sensitivity import (
+    Sensitivity,
+    check_output,
+    check_uncertain_names,
+    parse_sensitivity,
+)
 from sim.simulation import DEFAULT_UNTIL, check_until
 from sim.streams import replicate_seeds
 
@@ -65,8 +80,10 @@ EXPERIMENT_KEYS = (
     "params",
     "scenarios",
     "sweep",
+    "sensitivity",
+    "discovery",
 )
-SWEEP_KEYS = ("method", "samples", "parameters")
+SWEEP_KEYS = ("method", "samples", "parameters", "uncertainties")
 SWEEP_METHODS = ("grid", "lhs", "sobol")
 SCENARIO_RESERVED = ("description",)
 # The weekly columns the summary, the figures, the report and the forecast read: kept
@@ -101,6 +118,10 @@ ALWAYS_KEPT = (
     "supplements_eur",
     "exit_regular_job_cum",
 )
+# What an analysis (sensitivity, discovery) keeps of the weekly series unless its file
+# names more: it reads its outputs from the runs table, and thousands of runs' weeks
+# would only fill the disk.
+ANALYSIS_KEPT = ("employed",)
 DEFAULT_SEED = 20200301
 DEFAULT_REPLICATES = 20
 BASELINE_SCENARIO = "baseline"
@@ -108,11 +129,23 @@ BASELINE_SCENARIO = "baseline"
 
 @dataclass(frozen=True)
 class Sweep:
-    """Parameter values to try in every scenario: one dict of overrides per sample."""
+    """Parameter values to try in every scenario: one dict of overrides per sample.
 
-    method: Literal["grid", "lhs", "sobol"]
+    ``points`` are the numbers drawn, as the ``param_<name>`` columns record them; they
+    differ from the overrides only for a structured parameter such as ``areas``, whose
+    number stands for a value (:func:`sim.params.from_number`). Empty: the samples.
+    ``method`` is also ``"morris"`` or ``"saltelli"`` for a sensitivity design.
+    """
+
+    method: Literal["grid", "lhs", "sobol", "morris", "saltelli"]
     parameters: dict[str, list[float]]
     samples: list[dict[str, Any]]
+    points: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def values(self) -> list[dict[str, Any]]:
+        """The numbers of each sample (``points``, or the samples themselves)."""
+        return self.points or self.samples
 
 
 @dataclass(frozen=True)
@@ -157,6 +190,14 @@ class Experiment:
     # Where a forecast's draws came from and how they are nested (sim.forecast.Design):
     # the posterior's hash, the calibration, draws x ways x seeds. Empty otherwise.
     provenance: dict[str, Any] = field(default_factory=dict)
+    # An analysis of the one scenario (sim.sensitivity, sim.discovery), or None.
+    sensitivity: Sensitivity | None = None
+    discovery: Discovery | None = None
+
+    @property
+    def is_analysis(self) -> bool:
+        """Whether the file is a sensitivity analysis or a scenario discovery."""
+        return self.sensitivity is not None or self.discovery is not None
 
     @property
     def samples(self) -> list[dict[str, Any]]:
@@ -165,8 +206,11 @@ class Experiment:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """The weekly columns a run keeps: ``outputs`` and :data:`ALWAYS_KEPT`."""
-        kept = {*self.outputs, *ALWAYS_KEPT}
+        """The weekly columns a run keeps: ``outputs`` and :data:`ALWAYS_KEPT`.
+
+        An analysis keeps its ``outputs`` alone (:data:`ANALYSIS_KEPT` by default).
+        """
+        kept = {*self.outputs} if self.is_analysis else {*self.outputs, *ALWAYS_KEPT}
         return tuple(name for name in OUTCOMES if name in kept)
 
     @property
@@ -181,6 +225,7 @@ class Experiment:
     def runs(self) -> list[RunSpec]:
         """Every scenario x sample x replicate, in a fixed order."""
         seeds = self.seeds()
+        points = self.sweep.values if self.sweep else self.samples
         runs = []
         for scenario, overrides in self.scenarios.items():
             for sample, values in enumerate(self.samples):
@@ -192,7 +237,7 @@ class Experiment:
                             replicate=replicate,
                             seed=seed,
                             overrides={**self.base, **self._draw(replicate), **overrides, **values},
-                            sweep_values=dict(values),
+                            sweep_values=dict(points[sample]),
                             until=self.until,
                         )
                     )
@@ -256,7 +301,7 @@ class Experiment:
             "municipality": self.municipality.name if self.municipality else None,
             "base": _plain(self.base),
             "scenarios": _plain(self.scenarios),
-            "sweep": _plain(self.sweep.samples) if self.sweep else None,
+            "sweep": _plain(self.sweep.values) if self.sweep else None,
             "replicates": self.replicates,
             "seed": self.seed,
             "until": self.until.isoformat(),
@@ -277,23 +322,72 @@ class Experiment:
         replicates: int | None = None,
         until: str | dt.date | None = None,
         max_runs: int = MAX_RUNS,
+        samples: int | None = None,
     ) -> Experiment:
         """A copy with the command line's overrides of seed, replicates and horizon.
+
+        ``samples`` draws a sampled sweep or an analysis's design anew at another size:
+        Morris trajectories, Sobol' base samples (a power of two) or sweep samples. The
+        design keeps the file's seed, as a sweep does under ``--seed``.
 
         Raises:
             ConfigError: an invalid value, or more runs than ``max_runs``.
         """
         changes: dict[str, Any] = {}
+        if samples is not None:
+            changes.update(self._resampled(samples, max_runs))
         if seed is not None:
             changes["seed"] = whole_number(seed, at_least=0, at_most=SEED_LIMIT, source="--seed")
         if replicates is not None:
             changes["replicates"] = whole_number(replicates, at_least=1, source="--replications")
         if until is not None:
             changes["until"] = check_until(until, source="--until", key=None)
+            for name in self._analysed_outputs():
+                check_output(name, "--until", None, changes["until"])
         experiment = Experiment(**{**self.__dict__, **changes})
         if replicates is not None:
             _check_size(experiment, max_runs, source="--replications", key=None)
+        if samples is not None:
+            _check_size(experiment, max_runs, source="--samples", key=None)
         return experiment
+
+    def _analysed_outputs(self) -> tuple[str, ...]:
+        if self.sensitivity is not None:
+            return self.sensitivity.outputs
+        if self.discovery is not None:
+            return (self.discovery.condition.output,)
+        return ()
+
+    def _resampled(self, samples: int, max_runs: int) -> dict[str, Any]:
+        """The sweep (and sensitivity design) drawn anew with ``samples``."""
+        source = "--samples"
+        if self.sweep is None or self.sweep.method == "grid":
+            raise ConfigError(
+                "applies to an analysis or a sampled sweep (lhs or sobol); this experiment has "
+                "none",
+                source=source,
+            )
+        count = whole_number(samples, at_least=2, at_most=max_runs, source=source)
+        if self.sensitivity is not None:
+            if self.sensitivity.method == "sobol" and count & (count - 1):
+                raise ConfigError(
+                    f"must be a power of two for Sobol' indices, got {count}", source=source
+                )
+            size = "trajectories" if self.sensitivity.method == "morris" else "samples"
+            sensitivity = replace(self.sensitivity, **{size: count})
+            analysed = {**self.base, **next(iter(self.scenarios.values()))}
+            return {
+                "sensitivity": sensitivity,
+                "sweep": _design_sweep(sensitivity, analysed, source, max_runs),
+            }
+        points = _qmc_samples(self.sweep.method, self.sweep.parameters, count, self.seed)
+        sweep = Sweep(
+            method=self.sweep.method,
+            parameters=self.sweep.parameters,
+            samples=[_overrides(point, self.base) for point in points],
+            points=[typed(point) for point in points],
+        )
+        return {"sweep": sweep}
 
 
 def load_experiment(
@@ -382,6 +476,47 @@ def parse_experiment(
         replicates_given = whole_number(replicates, at_least=1, source="--replications")
     until = check_until(data.get("until", parent.until if parent else DEFAULT_UNTIL), source=source)
     outputs = _outputs(data.get("outputs"), source)
+    sensitivity: Sensitivity | None = None
+    discovery: Discovery | None = None
+    if "sensitivity" in data or "discovery" in data:
+        analysis = "sensitivity" if "sensitivity" in data else "discovery"
+        scenarios, descriptions = _analysed_scenario(
+            data[analysis], scenarios, descriptions, source, analysis
+        )
+        analysed = {**base, **next(iter(scenarios.values()))}
+        if "outputs" not in data:
+            outputs = ANALYSIS_KEPT
+    if "sensitivity" in data:
+        for other in ("sweep", "discovery"):
+            if other in data:
+                raise ConfigError(
+                    "a [sensitivity] analysis samples its own points: it takes no "
+                    f"[{other}] table (put that in a file of its own)",
+                    source=source,
+                    key=other,
+                )
+        sensitivity = parse_sensitivity(
+            _without_scenario(data["sensitivity"]),
+            source=source,
+            seed=seed,
+            until=until,
+            design=Params.from_mapping(analysed).design,
+        )
+        sweep = _design_sweep(sensitivity, analysed, source, max_runs)
+    if "discovery" in data:
+        if sweep is None:
+            raise ConfigError(
+                'needs a [sweep] of the levers and uncertainties to search (method "lhs", '
+                'with uncertainties = "uncertain" and the levers under [sweep.parameters])',
+                source=source,
+                key="discovery",
+            )
+        discovery = parse_discovery(
+            _without_scenario(data["discovery"]),
+            source=source,
+            until=until,
+            inputs=list(sweep.parameters),
+        )
     experiment = Experiment(
         name=name,
         description=description,
@@ -396,6 +531,8 @@ def parse_experiment(
         outputs=outputs,
         text=text,
         municipality=municipality,
+        sensitivity=sensitivity,
+        discovery=discovery,
     )
     if not _extended:
         if replicates is None:
@@ -410,6 +547,65 @@ def parse_experiment(
 
 
 # ---------------------------------------------------------------------------------
+def _analysed_scenario(
+    table: Any,
+    scenarios: dict[str, dict[str, Any]],
+    descriptions: dict[str, str],
+    source: str,
+    analysis: str,
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """The one scenario an analysis studies: its ``scenario`` key, or the file's only one."""
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"must be a table, got {shown(table)}", source=source, key=analysis)
+    key = f"{analysis}.scenario"
+    if "scenario" in table:
+        name = table["scenario"]
+        if name not in scenarios:
+            raise ConfigError(
+                unknown_name("scenario", name, list(scenarios)), source=source, key=key
+            )
+    elif len(scenarios) == 1:
+        name = next(iter(scenarios))
+    else:
+        raise ConfigError(
+            f'an analysis studies one scenario: name it (scenario = "..."); the file has '
+            f"{', '.join(scenarios)}",
+            source=source,
+            key=key,
+        )
+    return {name: scenarios[name]}, {name: descriptions.get(name, "")}
+
+
+def _without_scenario(table: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in table.items() if key != "scenario"}
+
+
+def _design_sweep(
+    sensitivity: Sensitivity, analysed: dict[str, Any], source: str, max_runs: int
+) -> Sweep:
+    """SALib's design as a sweep: each point a sample, run with every replicate seed."""
+    within_limit(
+        sensitivity.points,
+        limit=max_runs,
+        parts=f"a {sensitivity.method} design of {sensitivity.points:,} points",
+        source=source,
+        key="sensitivity." + ("trajectories" if sensitivity.method == "morris" else "samples"),
+    )
+    names = sensitivity.problem.names
+    points = [dict(zip(names, map(float, row), strict=True)) for row in sensitivity.design()]
+    return Sweep(
+        method="morris" if sensitivity.method == "morris" else "saltelli",
+        parameters={n: list(b) for n, b in zip(names, sensitivity.problem.bounds, strict=True)},
+        samples=[_overrides(point, analysed) for point in points],
+        points=[typed(point) for point in points],
+    )
+
+
+def _overrides(point: Mapping[str, float], current: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameter values a sampled point stands for (see :func:`sim.params.from_number`)."""
+    return {name: from_number(name, value, current.get(name)) for name, value in point.items()}
+
+
 def _profile(value: Any, source: str, base_dir: Path | None) -> Profile:
     reference = string(value, source=source, key="municipality")
     path = profile_path(reference, relative_to=base_dir)
@@ -583,13 +779,22 @@ def _sweep(
         raise ConfigError(
             unknown_name("sweep method", method, SWEEP_METHODS), source=source, key="sweep.method"
         )
-    parameters = table.get("parameters")
-    if not isinstance(parameters, Mapping) or not parameters:
+    uncertainties = _sweep_uncertainties(table, base, method, source)
+    parameters = table.get("parameters", {} if uncertainties else None)
+    if not isinstance(parameters, Mapping) or not (parameters or uncertainties):
         raise ConfigError(
             "must be a non-empty table name = [values]", source=source, key="sweep.parameters"
         )
     check_names(parameters, source=source, where="sweep.parameters")
-    values: dict[str, list[float]] = {}
+    for name in parameters:
+        if name in uncertainties:
+            raise ConfigError(
+                f"'{name}' is sampled by its uncertainty range already (sweep.uncertainties): "
+                "give it in one place",
+                source=source,
+                key=f"sweep.parameters.{name}",
+            )
+    values: dict[str, list[float]] = dict(uncertainties)
     for name, spec in parameters.items():
         key = f"sweep.parameters.{name}"
         what = "a list of values" if method == "grid" else "[low, high]"
@@ -632,7 +837,34 @@ def _sweep(
             key="sweep.samples",
         )
         samples = _qmc_samples(method, values, count, seed)
-    return Sweep(method=method, parameters=values, samples=[typed(s) for s in samples])
+    return Sweep(
+        method=method,
+        parameters=values,
+        samples=[_overrides(s, base) for s in samples],
+        points=[typed(s) for s in samples],
+    )
+
+
+def _sweep_uncertainties(
+    table: Mapping[str, Any], base: dict[str, Any], method: str, source: str
+) -> dict[str, list[float]]:
+    """The registry's uncertainty ranges a sweep samples (``uncertainties``), by name."""
+    if "uncertainties" not in table:
+        return {}
+    key = "sweep.uncertainties"
+    if method == "grid":
+        raise ConfigError(
+            'uncertainties are sampled within their ranges: use method "lhs" or "sobol"',
+            source=source,
+            key=key,
+        )
+    value = table["uncertainties"]
+    if value == "uncertain":
+        ranges = uncertain_ranges(design=Params.from_mapping(base).design)
+    else:
+        every = uncertain_ranges()
+        ranges = {name: every[name] for name in check_uncertain_names(value, source, key)}
+    return {name: [low, high] for name, (low, high) in ranges.items()}
 
 
 def _check_sweep_value(base: dict[str, Any], name: str, value: float, source: str) -> None:
@@ -642,8 +874,11 @@ def _check_sweep_value(base: dict[str, Any], name: str, value: float, source: st
     is the swept parameter, unless the base set the other field itself.
     """
     try:
-        # Quoted as written: only an integer parameter's value is rounded first.
-        written = typed({name: value}) if Params.model_fields[name].annotation is int else {}
+        # Quoted as written: only an integer parameter's value is rounded first, and a
+        # structured parameter's number stands for its value.
+        written = _overrides({name: value}, base) if name == "areas" else {}
+        if Params.model_fields[name].annotation is int:
+            written = typed({name: value})
         Params.from_mapping({**base, name: value, **written})
     except ConfigError as error:
         if error.key == name or error.key not in base:

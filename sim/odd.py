@@ -31,7 +31,7 @@ START = "<!-- parameters:start -->"
 END = "<!-- parameters:end -->"
 ODD_PATH = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
-COLUMNS = ("Parameter", "Meaning", "Default", "Unit", "Allowed", "Source")
+COLUMNS = ("Parameter", "Meaning", "Default", "Unit", "Allowed", "Uncertainty", "Source")
 
 
 # ---------------------------------------------------------------------------
@@ -171,6 +171,28 @@ def _interval(low: float | None, high: float | None, low_open: bool) -> str:
     return f"{format_number(low)} to {format_number(high)}"
 
 
+def uncertainty(row: Mapping[str, Any]) -> str:
+    """The Uncertainty cell: the range with its reason, or why the value is not varied.
+
+    A lever is what the municipality decides (EMA Workbench keeps levers apart from
+    uncertainties); a fixed value says why it is fixed.
+    """
+    if row["lever"]:
+        return "lever"
+    if row["uncertain"] is None:
+        return f"fixed: {row['fixed']}"
+    low, high = row["uncertain"]
+    notes = []
+    field = Params.model_fields[row["name"]]
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    if extra.get("implementation"):
+        notes.append("how the policy is carried out")
+    if extra.get("design_only"):
+        notes.append(f"the '{extra['design_only']}' design only")
+    note = f" ({'; '.join(notes)})" if notes else ""
+    return f"{_interval(low, high, False)}{note}: {row['why_uncertain']}"
+
+
 def _cell(text: Any) -> str:
     """Text safe inside a Markdown table cell."""
     return " ".join(str(text).split()).replace("|", "\\|")
@@ -185,7 +207,8 @@ def parameter_table() -> str:
     """The parameter table of ``docs/ODD.md``, as Markdown, from the registry.
 
     One table per section of the registry (a ``###`` heading each), one row per
-    parameter: name, meaning, default, unit, allowed values and source.
+    parameter: name, meaning, default, unit, allowed values, uncertainty range (or
+    lever, or why it is fixed) and source.
 
     Returns:
         The Markdown text, ending with a newline.
@@ -204,6 +227,7 @@ def parameter_table() -> str:
                 format_default(row["default"]),
                 row["unit"],
                 allowed(name),
+                uncertainty(row),
                 row["source"],
             )
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")

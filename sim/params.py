@@ -184,9 +184,18 @@ def P(  # noqa: N802 (short, as it opens every registry line)
     le: float | None = None,
     gt: float | None = None,
     uncertain: tuple[float, float] | None = None,
+    why_uncertain: str | None = None,
     implementation: bool = False,
+    lever: bool = False,
+    fixed: str | None = None,
+    design_only: str | None = None,
 ) -> Any:
     """A registry entry: default, allowed range, and (for the ODD table) unit and source.
+
+    Every entry is one of three kinds, as EMA Workbench keeps levers apart from
+    uncertainties: a *lever* (what the municipality decides), an *uncertainty* (a range
+    its true value plausibly lies in, with the reason for the range) or *fixed* (a
+    figure of record, a rule or a structural choice, with the reason it is not varied).
 
     Args:
         default: the baseline value.
@@ -197,13 +206,27 @@ def P(  # noqa: N802 (short, as it opens every registry line)
         ge: the lowest value allowed.
         le: the highest value allowed.
         gt: a strict lower bound (the value must be above it).
-        uncertain: the range the true value plausibly lies in (its source says why),
-            for forecasts and sensitivity analyses; None for levers and known values.
+        uncertain: the range the true value plausibly lies in, for forecasts, sensitivity
+            analyses and scenario discovery; None for levers and fixed values.
+        why_uncertain: why the range is what it is: a source's spread, or "assumption: ..."
+            with the reasoning.
         implementation: whether the uncertainty is about how the municipality carries
             out the policy (pace, delays), which forecasts sample draw by draw.
+        lever: a policy lever (jobs, coaches, task collection, money, the design).
+        fixed: why the value is not varied (a figure of record, a rule, a structure).
+        design_only: the design (``Params.design``) outside which the parameter has no
+            effect, so that analyses of another design leave it out.
     """
     if section not in SECTIONS:
         raise ValueError(f"section {section!r} is not one of SECTIONS: {', '.join(SECTIONS)}")
+    kinds = [uncertain is not None, lever, fixed is not None]
+    if sum(kinds) != 1 or (uncertain is not None) != bool(why_uncertain):
+        raise ValueError(
+            "a registry entry is exactly one of: uncertain=(low, high) with why_uncertain, "
+            "lever=True, or fixed='why it is not varied'"
+        )
+    if uncertain is not None and not (uncertain[0] < uncertain[1]):
+        raise ValueError(f"uncertain={uncertain}: the low end must be below the high end")
     return Field(
         default,
         ge=ge,
@@ -215,7 +238,11 @@ def P(  # noqa: N802 (short, as it opens every registry line)
             "source": source,
             "section": section,
             "uncertain": list(uncertain) if uncertain else None,
+            "why_uncertain": why_uncertain,
             "implementation": implementation,
+            "lever": lever,
+            "fixed": fixed,
+            "design_only": design_only,
         },
     )
 
@@ -238,6 +265,8 @@ class Params(InputTable):
         source="FACTS.md: 10,423 (Jun 2017) and 9,625 (Oct 2021); ~9,900 in Mar 2020 by "
         "linear interpolation",
         doc="Households on bijstand at the programme start.",
+        fixed="a count of record (FACTS.md), interpolated between two dated counts a few hundred "
+        "apart; the willing share carries the uncertainty of the pool",
         section=POPULATION,
     )  # fmt: skip
     share_couples: float = P(
@@ -245,12 +274,18 @@ class Params(InputTable):
         source="assumption: national bijstand composition, about one household in seven is "
         "a couple; FACTS.md says couples are under-represented among participants",
         doc="Households that are a (cohabiting or married) couple, both partners recipients.",
+        uncertain=(0.1, 0.2),
+        why_uncertain="assumption: ± a third around 'about one household in seven' (national "
+        "composition; Groningen's is not known)",
         section=POPULATION,
     )  # fmt: skip
     share_single_parents: float = P(
         0.25, ge=0, le=1, unit="share of households",
         source="assumption: national bijstand composition, about a quarter single parents",
         doc="Households of a single parent.",
+        uncertain=(0.18, 0.32),
+        why_uncertain="assumption: ± 0.07 around 'about a quarter' (national composition; "
+        "Groningen's is not known)",
         section=POPULATION,
     )  # fmt: skip
     share_women: float = P(
@@ -258,18 +293,26 @@ class Params(InputTable):
         source="FACTS.md: nationally about 57% women (all recipients; applied to those "
         "outside couples, so the overall share comes out near 56%)",
         doc="Women among recipients outside couples (couples are a woman and a man).",
+        uncertain=(0.52, 0.62),
+        why_uncertain="assumption: ± 5 points around the national 57%: Groningen's share is not "
+        "known",
         section=POPULATION,
     )  # fmt: skip
     share_age_under_27: float = P(
         0.099, ge=0, le=1, unit="share of recipients",
         source="FACTS.md: 40k of 405k under 27 (mid-2024)",
         doc="Recipients aged 18-26.",
+        uncertain=(0.07, 0.13),
+        why_uncertain='assumption: ± 3 points around the national share: a student city may differ',
         section=POPULATION,
     )  # fmt: skip
     share_age_45_plus: float = P(
         0.565, ge=0, le=1, unit="share of recipients",
         source="FACTS.md: 229k of 405k aged 45+ (mid-2024)",
         doc="Recipients aged 45 up to state pension age.",
+        uncertain=(0.5, 0.62),
+        why_uncertain="assumption: about ± 6 points around the national share (Groningen's is not "
+        "known)",
         section=POPULATION,
     )  # fmt: skip
     share_on_benefit_over_2_years: float = P(
@@ -279,6 +322,9 @@ class Params(InputTable):
         "both (the national 72% over 2 years, Jun 2020, would put 60% over 5 years by Oct "
         "2022)",
         doc="Recipients on benefit for more than 2 years at the start.",
+        uncertain=(0.5, 0.6),
+        why_uncertain="± 0.05: still within a few points of both Groningen figures it reproduces "
+        "(almost half over 5 years in Oct 2022, ~7,500 over 3 years in Mar 2023)",
         section=POPULATION,
     )  # fmt: skip
     share_on_benefit_over_5_years: float = P(
@@ -287,6 +333,8 @@ class Params(InputTable):
         "after the start; the start share is lower (value chosen with the inflow and "
         "outflow to reproduce the Oct 2022 figures)",
         doc="Recipients on benefit for more than 5 years at the start.",
+        uncertain=(0.3, 0.38),
+        why_uncertain="± 0.04: still within a few points of 'almost half' in Oct 2022",
         section=POPULATION,
     )  # fmt: skip
     share_reintegration_route: float = P(
@@ -294,6 +342,8 @@ class Params(InputTable):
         source="assumption: a quarter of long-term recipients follow a re-integration route "
         "and are not eligible (FACTS.md: eligibility requires no ongoing route)",
         doc="Recipients in a re-integration route (never eligible in the model).",
+        uncertain=(0.125, 0.375),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=POPULATION,
     )  # fmt: skip
     bijstand_outflow_short: float = P(
@@ -302,6 +352,9 @@ class Params(InputTable):
         "reasons at about 20% a year; with the inflow, gives FACTS.md's stock of 8,984 "
         "households in Oct 2022",
         doc="Yearly hazard of leaving bijstand (work, moving, partner) in the first 3 years.",
+        uncertain=(0.15, 0.25),
+        why_uncertain="assumption: ± a quarter; the stock figures of FACTS.md fix the inflow "
+        "minus the outflow, not each",
         section=POPULATION,
     )  # fmt: skip
     bijstand_outflow_long: float = P(
@@ -309,6 +362,8 @@ class Params(InputTable):
         source="assumption: long-term recipients rarely leave (FACTS.md: almost half on "
         "benefit more than 5 years); retirement at state pension age comes on top",
         doc="Yearly hazard of leaving bijstand after 3 years on benefit.",
+        uncertain=(0.015, 0.045),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=POPULATION,
     )  # fmt: skip
     inflow_households_per_year: float = P(
@@ -317,6 +372,9 @@ class Params(InputTable):
         "~8,950 in Oct 2022 (FACTS.md: 9,625 in Oct 2021, 8,984 in Oct 2022); the inflow "
         "was low in 2020-22 (COVID-19 support, a tight labour market)",
         doc="New households entering bijstand each year.",
+        uncertain=(600, 1000),
+        why_uncertain="assumption: ± a quarter; the stock figures fix the inflow minus the "
+        "outflow, and the inflow after 2022 is not known",
         section=POPULATION,
     )  # fmt: skip
     state_pension_age: float = P(
@@ -324,6 +382,7 @@ class Params(InputTable):
         source="assumption: statutory AOW age, 66y4m in 2020 rising to 67 in 2024; 67 used "
         "throughout",
         doc="Age at which recipients and participants reach state pension (AOW).",
+        fixed='statutory: the AOW age is set by law',
         section=POPULATION,
     )  # fmt: skip
     areas: Annotated[tuple[Area, ...], AfterValidator(check_areas)] = P(
@@ -334,6 +393,11 @@ class Params(InputTable):
         "Haren and Hoogkerk) and neighbours (read off the city map)",
         doc="The wijken and villages where recipients live and participants work: each "
         "with its weight (where recipients live), the areas near it and its map tile.",
+        uncertain=(0.5, 1.5),
+        why_uncertain="one number for the weights, which are a reading of the map (FACTS.md has "
+        "no counts per wijk): each weight is raised to this power, so 1 keeps the registry's "
+        "weights, 0.5 halves the contrasts between areas (on a log scale) and 1.5 sharpens them "
+        "by half; the areas and their neighbours stay",
         section=POPULATION,
     )  # fmt: skip
 
@@ -342,6 +406,7 @@ class Params(InputTable):
         3.0, ge=0, le=20, unit="years",
         source="FACTS.md: on bijstand for more than 3 years",
         doc="Minimum time on benefit to be eligible.",
+        fixed="the programme's rule (FACTS.md)",
         section=ELIGIBILITY,
     )  # fmt: skip
     pension_margin_years: float = P(
@@ -349,12 +414,16 @@ class Params(InputTable):
         source="FACTS.md: none of the 56 who started had left by Mar 2023, retirement "
         "included, so people close to state pension age were not selected; 3 years assumed",
         doc="Eligibility ends this long before state pension age.",
+        uncertain=(1, 5),
+        why_uncertain="assumption: ± two years; FACTS.md says only that nobody reached state "
+        "pension age by Mar 2023",
         section=ELIGIBILITY,
     )  # fmt: skip
     eligible_min_age: float = P(
         27.0, ge=18, le=60, unit="years",
         source="FACTS.md: municipal page, aged 27+",
         doc="Minimum age to be eligible.",
+        fixed="the programme's rule (FACTS.md)",
         section=ELIGIBILITY,
     )  # fmt: skip
     share_prospect_paid_work: float = P(
@@ -362,6 +431,8 @@ class Params(InputTable):
         source=f"{_F22}: 34 of 151 spoken had a prospect of paid work; of the ~141 decided "
         "(assumption: ~10 still in intake)",
         doc="Eligible recipients who still have a prospect of paid work.",
+        uncertain=(0.17, 0.31),
+        why_uncertain="the source's spread: 95% binomial interval of 34 of ~141",
         section=ELIGIBILITY,
     )  # fmt: skip
     share_physical_limitations: float = P(
@@ -370,12 +441,17 @@ class Params(InputTable):
         "referred first are the most promising, so the share in the whole pool is higher "
         "(value chosen so the default run gives ~26-30 by Jan 2022)",
         doc="Eligible recipients whose physical limitations are too great for the work.",
+        uncertain=(0.25, 0.51),
+        why_uncertain="the source's spread: 26 of ~141 has a 95% binomial interval of ± 35% of "
+        "the share, applied to the value",
         section=ELIGIBILITY,
     )  # fmt: skip
     share_volunteering: float = P(
         0.35, ge=0, le=1, unit="share of eligible",
         source="assumption: about a third of long-term recipients volunteer",
         doc="Eligible recipients with current volunteering.",
+        uncertain=(0.175, 0.525),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=ELIGIBILITY,
     )  # fmt: skip
     keep_volunteering: float = P(
@@ -383,12 +459,17 @@ class Params(InputTable):
         source=f"{_F22}: 17 of 151 spoken preferred volunteering (value chosen so the "
         "default run gives ~17 by Jan 2022)",
         doc="Chance that a volunteer prefers to keep volunteering over a basisbaan.",
+        uncertain=(0.3, 0.8),
+        why_uncertain="the source's spread: 17 of ~141 has a 95% binomial interval of about ± 45% "
+        "of the share, applied to the value",
         section=ELIGIBILITY,
     )  # fmt: skip
     share_debts: float = P(
         0.6, ge=0, le=1, unit="share of eligible",
         source=f"{_F22}: many participants have debts, GKB support offered (value assumed)",
         doc="Recipients with problematic debts.",
+        uncertain=(0.4, 0.8),
+        why_uncertain="assumption: ± a third ('many participants have debts')",
         section=ELIGIBILITY,
     )  # fmt: skip
     cannot_take_step: float = P(
@@ -398,18 +479,25 @@ class Params(InputTable):
         "the pool than among the first referred (value chosen so the default run gives "
         "about a third of those spoken starting)",
         doc="Chance that a single person without children cannot or dares not take the step.",
+        uncertain=(0.15, 0.45),
+        why_uncertain="the source's spread: about 14 of ~141 has a 95% binomial interval of about "
+        "± half the share, applied to the value",
         section=ELIGIBILITY,
     )  # fmt: skip
     cannot_factor_couples: float = P(
         2.0, ge=0, le=10, unit="multiplier",
         source="FACTS.md: for cohabiting couples the step was hard (value assumed)",
         doc="Multiplier on cannot-take-the-step for partners in a couple.",
+        uncertain=(1, 3),
+        why_uncertain='assumption: from no extra hardship to three times the chance',
         section=ELIGIBILITY,
     )  # fmt: skip
     cannot_factor_single_parents: float = P(
         2.0, ge=0, le=10, unit="multiplier",
         source="FACTS.md: single parents are under-represented (value assumed)",
         doc="Multiplier on cannot-take-the-step for single parents.",
+        uncertain=(1, 3),
+        why_uncertain='assumption: from no extra hardship to three times the chance',
         section=ELIGIBILITY,
     )  # fmt: skip
     share_willing: float = P(
@@ -418,10 +506,12 @@ class Params(InputTable):
         "1,200' would like (more) work (Hanze final report, Mar 2023); willing from arrival "
         "on bijstand with this share, plus those who come to want work later "
         "(willing_onset_per_year), gives ~1,230 of ~7,170 long-term households (17%) in "
-        "Mar 2023. Range 0.13-0.18: 1,100 to 1,350 willing",
+        "Mar 2023",
         doc="Recipients who would like (more) work: only they are referred (a partner "
         "offered an intake along with a selected candidate excepted).",
         uncertain=(0.13, 0.18),
+        why_uncertain="the source's spread: 'ruim 1,200' of ~7,500 reads as 1,100 to 1,350 "
+        "willing households",
         section=ELIGIBILITY,
     )  # fmt: skip
     willing_onset_per_year: float = P(
@@ -429,10 +519,11 @@ class Params(InputTable):
         source="assumption: FACTS.md gives the willing share at one time (Mar 2023) only; "
         "some who do not want work now come to want it later (circumstances change), so "
         "the pool renews besides the inflow into long-term bijstand; 1% a year raises the "
-        "willing share of the long-term group from 17% (Mar 2023) to ~22% (2030); range "
-        "0-3% a year",
+        "willing share of the long-term group from 17% (Mar 2023) to ~22% (2030)",
         doc="Yearly rate at which a recipient who does not want work comes to want it.",
         uncertain=(0.0, 0.03),
+        why_uncertain="assumption: from no renewal at all to 3% a year (the willing share of the "
+        "long-term group would then reach about a third by 2030)",
         section=ELIGIBILITY,
     )  # fmt: skip
     suitability_correlation: float = P(
@@ -443,6 +534,8 @@ class Params(InputTable):
         doc="How strongly the traits against selection go with low promise (Gaussian "
         "copula).",
         uncertain=(0.2, 0.8),
+        why_uncertain="assumption: from a weak to a strong link between promise and the traits "
+        "against selection",
         section=ELIGIBILITY,
     )  # fmt: skip
 
@@ -453,6 +546,9 @@ class Params(InputTable):
         f"({_F22}) at the COVID-19 pace; the counts do not identify it (calibration/"
         "identifiability.csv, R^2 0.10): fixed in the calibration",
         doc="Mean number of eligible candidates referred per intake coach each week.",
+        uncertain=(1.0, 1.8),
+        why_uncertain="calibrated only in that at about 1 a week or more the referral queue stays "
+        "full (calibration/hanze.toml); ± 0.4",
         section=REFERRAL,
     )  # fmt: skip
     referral_weight_women: float = P(
@@ -460,6 +556,9 @@ class Params(InputTable):
         source=f"{_F22}: more men are referred, success equal for men and women (value "
         "assumed: with 57% women in the pool, about 47% of those referred are women)",
         doc="Chance of a woman being referred relative to a man.",
+        uncertain=(0.25, 0.75),
+        why_uncertain="assumption: ± half, as the value itself is assumed (below 1 throughout: "
+        "more men are referred)",
         section=REFERRAL,
     )  # fmt: skip
     referral_weight_single_parents: float = P(
@@ -467,6 +566,9 @@ class Params(InputTable):
         source="FACTS.md: single parents are under-represented; sources/2022 letter: "
         "candidates with children strongly so (value assumed)",
         doc="Chance of a single parent being referred relative to others.",
+        uncertain=(0.2, 0.6),
+        why_uncertain="assumption: ± half, as the value itself is assumed (below 1 throughout: "
+        "under-represented)",
         section=REFERRAL,
     )  # fmt: skip
     referral_weight_couples: float = P(
@@ -474,18 +576,25 @@ class Params(InputTable):
         source="FACTS.md: cohabiting couples are under-represented and the step was hard "
         "for them (value assumed)",
         doc="Chance of a partner in a couple being referred relative to others.",
+        uncertain=(0.3, 0.9),
+        why_uncertain="assumption: ± half, as the value itself is assumed (below 1 throughout: "
+        "under-represented)",
         section=REFERRAL,
     )  # fmt: skip
     referral_weight_age_45_plus: float = P(
         1.5, ge=0, le=10, unit="relative weight",
         source=f"{_F22}: participants are relatively old (value assumed)",
         doc="Chance of a recipient aged 45+ being referred relative to younger ones.",
+        uncertain=(1.0, 2.0),
+        why_uncertain="assumption: from no preference to twice the chance ('relatively old')",
         section=REFERRAL,
     )  # fmt: skip
     referral_weight_per_year_on_benefit: float = P(
         0.05, ge=0, le=1, unit="relative weight per year",
         source=f"{_F22}: participants are mostly long-term recipients (value assumed)",
         doc="Extra referral weight per year on benefit beyond the eligibility minimum.",
+        uncertain=(0.025, 0.075),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=REFERRAL,
     )  # fmt: skip
     referral_selectivity: float = P(
@@ -496,6 +605,7 @@ class Params(InputTable):
         doc="How strongly the referral order follows a candidate's promise (the weight "
         "is multiplied by exp(selectivity x promise)).",
         uncertain=(0.0, 2.0),
+        why_uncertain="assumption: from referring at random to twice the default selectivity",
         section=REFERRAL,
     )  # fmt: skip
     initial_referrals: int = P(
@@ -503,12 +613,16 @@ class Params(InputTable):
         source="assumption: recruitment began before the start, since 9 people started by "
         "June 2020 (FACTS.md)",
         doc="Candidates already referred on 1 March 2020.",
+        uncertain=(10, 40),
+        why_uncertain='assumption: ± 15 candidates',
         section=REFERRAL,
     )  # fmt: skip
     referral_queue_max: int = P(
         15, ge=0, le=10_000, unit="candidates",
         source="assumption: referrers stop referring when this many wait for an intake",
         doc="Most candidates waiting for an intake slot.",
+        uncertain=(6, 24),
+        why_uncertain='assumption: from a handful to about twice the default',
         section=REFERRAL,
     )  # fmt: skip
     partner_referral: float = P(
@@ -516,6 +630,8 @@ class Params(InputTable):
         source="FACTS.md: special measures for couples, a basisbaan for both partners "
         "(value assumed)",
         doc="Chance that the eligible partner of a selected candidate is offered an intake too.",
+        uncertain=(0.25, 0.75),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=REFERRAL,
     )  # fmt: skip
 
@@ -524,6 +640,7 @@ class Params(InputTable):
         {2020: 2}, unit="coaches",
         source="FACTS.md: two experienced municipal coaches recruit and select",
         doc="Municipal intake coaches by year (at least this many).",
+        lever=True,
         section=INTAKE,
     )  # fmt: skip
     intake_coaches_follow_ceiling: bool = P(
@@ -532,22 +649,27 @@ class Params(InputTable):
         "jobs funded, as the experiment had two for its ~50; False keeps the schedule",
         doc="Hire coaches so there is one per `jobs_per_intake_coach` jobs funded (after "
         "`coach_hiring_weeks`).",
+        lever=True,
         section=INTAKE,
     )  # fmt: skip
     jobs_per_intake_coach: float = P(
         25, gt=0, le=10_000, unit="jobs per coach",
         source="FACTS.md: two coaches for the experiment's ~50 jobs",
         doc="Jobs of the ceiling per intake coach when coaches follow the ceiling.",
+        uncertain=(20, 35),
+        why_uncertain="the experiment had two coaches for its 40-50 jobs (20-25 each, FACTS.md); "
+        "a larger programme may give a coach more, up to 35",
         section=INTAKE,
     )  # fmt: skip
     coach_hiring_weeks: int = P(
         26, ge=0, le=260, unit="weeks",
         source="assumption: recruiting and training an experienced coach takes about half a "
-        "year. Range 13-52 weeks: from moving a coach from another team to building a new "
-        "team (vacancy, hiring, induction)",
+        "year",
         doc="Weeks from the decision to fund more jobs until the coaches hired for them "
         "hold intakes.",
         uncertain=(13, 52),
+        why_uncertain="assumption: from moving a coach from another team (a quarter) to building "
+        "a new team (vacancy, hiring, induction: a year)",
         implementation=True,
         section=INTAKE,
     )  # fmt: skip
@@ -556,24 +678,32 @@ class Params(InputTable):
         source="assumption: intensive conversations limit a coach to a handful of candidates "
         "at once next to guiding participants",
         doc="Candidates a coach has in intake at once.",
+        uncertain=(3, 9),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=INTAKE,
     )  # fmt: skip
     conversations_per_coach_week: float = P(
         5.0, gt=0, le=100, unit="conversations per week",
         source="assumption: coaches also guide participants on income and wellbeing",
         doc="Intake conversations a coach holds per week.",
+        uncertain=(3.0, 7.0),
+        why_uncertain='assumption: ± 2 conversations a week',
         section=INTAKE,
     )  # fmt: skip
     intake_conversations: int = P(
         3, ge=1, le=20, unit="conversations",
         source="FACTS.md: several intensive conversations per candidate (3 assumed)",
         doc="Conversations before the selection decision.",
+        uncertain=(2, 5),
+        why_uncertain="FACTS.md: 'several' conversations per candidate: 2 to 5",
         section=INTAKE,
     )  # fmt: skip
     weeks_between_conversations: int = P(
         2, ge=1, le=26, unit="weeks",
         source="assumption: time to think over the work and its effect on finances",
         doc="Least weeks between two conversations with the same candidate.",
+        uncertain=(1, 4),
+        why_uncertain='assumption: one to four weeks',
         section=INTAKE,
     )  # fmt: skip
     expected_selection_share: float = P(
@@ -581,12 +711,16 @@ class Params(InputTable):
         source=f"{_F22}: about one third of those spoken starts",
         doc="Coaches' rule of thumb: admissions stop when employed + selected + this share "
         "of those in intake reach the ceiling.",
+        uncertain=(0.28, 0.4),
+        why_uncertain="FACTS.md: 'about one third' starts: 28% to 40%",
         section=INTAKE,
     )  # fmt: skip
     matching_weeks: int = P(
         2, ge=0, le=52, unit="weeks",
         source="assumption: matching with tasks, contract and income arrangements",
         doc="Weeks from selection until a candidate can start.",
+        uncertain=(1, 4),
+        why_uncertain='assumption: one to four weeks',
         section=INTAKE,
     )  # fmt: skip
 
@@ -598,6 +732,9 @@ class Params(InputTable):
         "live on bijstand",
         doc="Organisations per wijk that can supply tasks, on average: each wijk gets a "
         "share in proportion to its weight in `areas` (at least one).",
+        uncertain=(5, 11),
+        why_uncertain="assumption: ± 3 organisations per wijk (FACTS.md names the kinds, not "
+        "their number)",
         section=TASKS,
     )  # fmt: skip
     additional_work_hours: float = P(
@@ -606,18 +743,25 @@ class Params(InputTable):
         "so an organisation offers only its additional work, the work nobody paid or "
         "volunteering does now; about 8 tasks of 12 h on average",
         doc="Average additional work an organisation can offer as basisbaan tasks.",
+        uncertain=(48.0, 144.0),
+        why_uncertain="assumption: ± half, as the value itself is assumed: nobody has counted the "
+        "work nobody does",
         section=TASKS,
     )  # fmt: skip
     additional_work_spread: float = P(
         0.5, ge=0, le=2, unit="log-sd",
         source="assumption: community centres and sports clubs differ a lot in size",
         doc="Spread of the additional work between organisations (lognormal, mean kept).",
+        uncertain=(0.25, 0.75),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=TASKS,
     )  # fmt: skip
     initial_tasks: int = P(
         80, ge=0, le=100_000, unit="tasks",
         source="assumption: tasks collected in the wijken before the start",
         doc="Tasks available on 1 March 2020.",
+        uncertain=(50, 110),
+        why_uncertain='assumption: ± 30 tasks',
         section=TASKS,
     )  # fmt: skip
     task_acquisition_per_week: TaskSchedule = P(
@@ -626,6 +770,7 @@ class Params(InputTable):
         "memo: the council is pleased with the tasks collected); from 2023 scaled for +50 "
         "jobs a year",
         doc="Most new tasks collected from wijk organisations per week, by year.",
+        lever=True,
         section=TASKS,
     )  # fmt: skip
     task_collection_follows_ceiling: bool = P(
@@ -634,6 +779,7 @@ class Params(InputTable):
         "jobs funded; False keeps the schedule",
         doc="Raise task collection to `tasks_per_week_per_100_jobs` for the jobs funded "
         "(after `task_collection_delay_weeks`).",
+        lever=True,
         section=TASKS,
     )  # fmt: skip
     tasks_per_week_per_100_jobs: float = P(
@@ -641,15 +787,17 @@ class Params(InputTable):
         source="assumption: the experiment's pace (task_acquisition_per_week: 3 tasks a "
         "week for its 50 jobs) scaled with the jobs",
         doc="Task collection needed per 100 jobs funded, when collection follows them.",
+        lever=True,
         section=TASKS,
     )  # fmt: skip
     task_collection_delay_weeks: int = P(
         13, ge=0, le=260, unit="weeks",
         source="assumption: a quarter to assign wijk workers and approach more "
-        "organisations after more jobs are funded. Range 4-39 weeks: from existing wijk "
-        "workers taking it on to hiring new ones",
+        "organisations after more jobs are funded",
         doc="Weeks from the decision to fund more jobs until tasks are collected for them.",
         uncertain=(4, 39),
+        why_uncertain="assumption: from existing wijk workers taking it on (a month) to hiring "
+        "new ones (three quarters of a year)",
         implementation=True,
         section=TASKS,
     )  # fmt: skip
@@ -658,30 +806,38 @@ class Params(InputTable):
         source="assumption: tasks are collected only while fewer than this many are unused, "
         "so organisations are not left waiting",
         doc="Unused tasks at which task collection pauses.",
+        uncertain=(25, 55),
+        why_uncertain='assumption: ± 15 tasks',
         section=TASKS,
     )  # fmt: skip
     task_hours_min: int = P(
         8, ge=1, le=40, unit="hours per week",
         source="assumption: most participants do 2 or 3 tasks for ~32 h (FACTS.md)",
         doc="Fewest hours per week of one task.",
+        fixed="structural: tasks of 8 to 16 hours in steps of 4 add up to the contract hours "
+        "(FACTS.md: 2 or 3 tasks for ~32 h); changed only together",
         section=TASKS,
     )  # fmt: skip
     task_hours_max: int = P(
         16, ge=1, le=40, unit="hours per week",
         source="assumption: as task_hours_min",
         doc="Most hours per week of one task.",
+        fixed='structural: as task_hours_min',
         section=TASKS,
     )  # fmt: skip
     tasks_per_participant_max: int = P(
         3, ge=1, le=10, unit="tasks",
         source="FACTS.md: most participants do 2 or 3 different tasks",
         doc="Most tasks one participant holds.",
+        fixed='FACTS.md: most do 2 or 3 tasks; with the task hours it makes up the contract hours',
         section=TASKS,
     )  # fmt: skip
     task_misfit_per_year: float = P(
         0.15, ge=0, le=10, unit="per task per year",
         source="FACTS.md: some tasks turn out not to fit and are replaced (rate assumed)",
         doc="Hazard that a task stops fitting its participant.",
+        uncertain=(0.075, 0.225),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=TASKS,
     )  # fmt: skip
 
@@ -690,12 +846,15 @@ class Params(InputTable):
         32.0, gt=0, le=40, unit="hours per week",
         source="FACTS.md: about 32 h/week on average",
         doc="Contract hours once ramped up.",
+        fixed="FACTS.md: about 32 h; the hours must be a sum of the tasks' hours",
         section=EMPLOYMENT,
     )  # fmt: skip
     share_starting_part_time: float = P(
         0.25, ge=0, le=1, unit="share of starters",
         source="FACTS.md: some start with fewer hours and ask for more (share assumed)",
         doc="Starters who begin with fewer hours.",
+        uncertain=(0.125, 0.375),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=EMPLOYMENT,
     )  # fmt: skip
     share_asking_more_hours: float = P(
@@ -704,6 +863,8 @@ class Params(InputTable):
         "(one later source: 30); share assumed, giving ~31 h on average",
         doc="Part-time starters who ask for full-time hours after the ramp; the others "
         "keep their starting hours.",
+        uncertain=(0.3, 0.9),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=EMPLOYMENT,
     )  # fmt: skip
     part_time_start_hours: float = P(
@@ -711,18 +872,22 @@ class Params(InputTable):
         source="assumption: three quarters of the 32 hours, a common start in sheltered and "
         "supported work",
         doc="Contract hours of a part-time starter.",
+        fixed="structural: a sum of the tasks' hours (24, three quarters of 32)",
         section=EMPLOYMENT,
     )  # fmt: skip
     hours_ramp_weeks: int = P(
         26, ge=0, le=520, unit="weeks",
         source="assumption: hours extended after about half a year",
         doc="Weeks until a part-time starter moves to full-time hours.",
+        uncertain=(13, 52),
+        why_uncertain='assumption: a quarter to a year',
         section=EMPLOYMENT,
     )  # fmt: skip
     permanent_contracts_from: dt.date = P(
         dt.date(2023, 1, 1), unit="date",
         source="FACTS.md: participants who started in 2020 got a permanent contract in 2023",
         doc="First date on which permanent contracts are given.",
+        fixed='a date of record (FACTS.md)',
         section=EMPLOYMENT,
     )  # fmt: skip
     permanent_after_years: float = P(
@@ -730,6 +895,7 @@ class Params(InputTable):
         source="FACTS.md: those who started in 2020 got a permanent contract in 2023, after "
         "about 3 years (the issue's rule: on reaching 3 years)",
         doc="Tenure at which a temporary contract becomes permanent.",
+        fixed='the rule of record (FACTS.md: permanent after about 3 years)',
         section=EMPLOYMENT,
     )  # fmt: skip
 
@@ -738,18 +904,26 @@ class Params(InputTable):
         0.45, ge=0, le=1, unit="share of participants",
         source=f"{_F22}: 31 of 47 had 0% absence in H2 2021 (value assumed; calibrated)",
         doc="Participants who ever report sick.",
+        uncertain=(0.3, 0.6),
+        why_uncertain="FACTS.md: 16 of 47 had some absence in half a year (95% binomial interval "
+        "0.21-0.49), so the share ever sick is 0.3 to 0.6",
         section=SICKNESS,
     )  # fmt: skip
     sickness_onset_per_week: float = P(
         0.043, ge=0, le=1, unit="per week",
         source=f"assumption, giving ~3.6% absence in H2 2021 ({_F22})",
         doc="Weekly chance that a sickness-prone participant reports sick.",
+        uncertain=(0.03, 0.056),
+        why_uncertain="± 30%: the 3.6% absence of 47 people in half a year (FACTS.md) is itself "
+        "uncertain by about that much",
         section=SICKNESS,
     )  # fmt: skip
     sickness_spell_weeks: float = P(
         2.0, ge=1, le=104, unit="weeks",
         source="assumption: short spells dominate",
         doc="Mean length of a sickness spell.",
+        uncertain=(1.0, 3.0),
+        why_uncertain='assumption: one to three weeks',
         section=SICKNESS,
     )  # fmt: skip
 
@@ -758,6 +932,7 @@ class Params(InputTable):
         4, ge=1, le=100, unit="organisations",
         source="FACTS.md: work coaches from four guiding organisations",
         doc="Organisations whose work coaches guide participants on the job.",
+        fixed='a count of record (FACTS.md: four)',
         section=GUIDANCE,
     )  # fmt: skip
     guidance_hours_start: float = P(
@@ -765,24 +940,32 @@ class Params(InputTable):
         source="FACTS.md: 2.5 h/week on average (1-5), slowly decreasing with tenure; 3.3 "
         "at the start gives ~2.5 on average over the participants of early 2023",
         doc="Mean guidance hours per participant in the first week.",
+        uncertain=(2.8, 3.8),
+        why_uncertain="± 0.5: FACTS.md's 2.5 h a week is an average rounded to half an hour",
         section=GUIDANCE,
     )  # fmt: skip
     guidance_decline_per_year: float = P(
         0.18, ge=0, le=5, unit="per year",
         source="FACTS.md: guidance slowly decreases with tenure (rate assumed)",
         doc="Relative yearly decline of guidance hours.",
+        uncertain=(0.09, 0.27),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=GUIDANCE,
     )  # fmt: skip
     guidance_spread: float = P(
         0.35, ge=0, le=2, unit="log-sd",
         source="FACTS.md: intensity ranges 1-5 h/week (value assumed)",
         doc="Spread of guidance intensity between participants.",
+        uncertain=(0.2, 0.5),
+        why_uncertain='assumption: ± 0.15 (FACTS.md: 1-5 h a week)',
         section=GUIDANCE,
     )  # fmt: skip
     share_intensive_guidance: float = P(
         0.1, ge=0, le=1, unit="share of participants",
         source="FACTS.md: for a small group guidance stays intensive (value assumed)",
         doc="Participants whose guidance does not decline.",
+        uncertain=(0.05, 0.15),
+        why_uncertain="assumption: ± half, as the value itself is assumed ('a small group')",
         section=GUIDANCE,
     )  # fmt: skip
 
@@ -792,6 +975,8 @@ class Params(InputTable):
         source="assumption: some participants look at the regular labour market again "
         "(FACTS.md)",
         doc="Yearly hazard of leaving for a regular job (after the early years).",
+        uncertain=(0.01, 0.03),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=EXITS,
     )  # fmt: skip
     exit_sheltered_work: float = P(
@@ -801,18 +986,24 @@ class Params(InputTable):
         "year over all participants)",
         doc="Yearly hazard of moving to sheltered work for the intensive-guidance group "
         "(after the early years); zero for the others.",
+        uncertain=(0.075, 0.225),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=EXITS,
     )  # fmt: skip
     exit_self_employed: float = P(
         0.003, ge=0, le=1, unit="per year",
         source="assumption: rare (FACTS.md lists it among the ways out)",
         doc="Yearly hazard of leaving to become self-employed (after the early years).",
+        uncertain=(0.0015, 0.0045),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=EXITS,
     )  # fmt: skip
     exit_quit: float = P(
         0.02, ge=0, le=1, unit="per year",
         source="assumption: quitting and returning to bijstand (FACTS.md lists it)",
         doc="Yearly hazard of quitting (after the early years).",
+        uncertain=(0.01, 0.03),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
         section=EXITS,
     )  # fmt: skip
     early_exit_factor: float = P(
@@ -820,6 +1011,9 @@ class Params(InputTable):
         source="FACTS.md: nobody stopped by Jan 2022 nor by Mar 2023; temporary contracts "
         "were all extended (value assumed; calibrated)",
         doc="Multiplier on the voluntary exit hazards in the early years.",
+        uncertain=(0.0, 0.1),
+        why_uncertain="FACTS.md: none of 56 left in up to three years; with the later hazards "
+        "(about 6% a year) any factor up to a tenth fits that",
         section=EXITS,
     )  # fmt: skip
     early_exit_years: float = P(
@@ -827,6 +1021,7 @@ class Params(InputTable):
         source="FACTS.md: nobody had stopped by Mar 2023, nearly 3 years into the first "
         "contracts; the temporary-contract years",
         doc="Tenure during which the early exit factor applies.",
+        fixed='the temporary-contract years of record (FACTS.md)',
         section=EXITS,
     )  # fmt: skip
     mortality_at_50: float = P(
@@ -835,12 +1030,17 @@ class Params(InputTable):
         "health is offset for participants, who were selected as fit for the work "
         "(FACTS.md: nobody who started had left by Mar 2023)",
         doc="Yearly death hazard at age 50.",
+        uncertain=(0.0015, 0.004),
+        why_uncertain="assumption: from the general population's hazard at 50 to about half as "
+        "much again (long-term recipients' health)",
         section=EXITS,
     )  # fmt: skip
     mortality_doubling_years: float = P(
         8.0, gt=0, le=50, unit="years",
         source="assumption: Gompertz law, adult mortality doubles every ~8 years",
         doc="Years of age over which the death hazard doubles.",
+        uncertain=(7.0, 9.0),
+        why_uncertain='the Gompertz doubling time of adult mortality, 7 to 9 years in life tables',
         section=EXITS,
     )  # fmt: skip
 
@@ -851,12 +1051,14 @@ class Params(InputTable):
         "profile sets its own start; the model's calendar begins on 1 March 2020)",
         doc="The day the programme starts: before it no jobs are funded, no coaches hold "
         "intakes and no tasks are collected.",
+        fixed='a date of record (FACTS.md)',
         section=PROGRAMME,
     )  # fmt: skip
     covid_start: dt.date = P(
         dt.date(2020, 3, 15), unit="date",
         source="FACTS.md: slowed by COVID-19; first Dutch lockdown mid-March 2020",
         doc="Start of the COVID-19 slowdown.",
+        fixed='a date of record (the first lockdown)',
         section=PROGRAMME,
     )  # fmt: skip
     covid_end: dt.date = P(
@@ -864,6 +1066,8 @@ class Params(InputTable):
         source="sources/2022 letter: changing COVID-19 measures still called for extra "
         "support in 2021",
         doc="End of the COVID-19 slowdown.",
+        fixed="a date: samplers draw numbers, and covid_factor carries the uncertainty of the "
+        "slowdown",
         section=PROGRAMME,
     )  # fmt: skip
     covid_factor: float = P(
@@ -871,6 +1075,9 @@ class Params(InputTable):
         source="assumption: referrals, conversations and task collection at 60%; a "
         "calibration parameter",
         doc="Pace of referrals, intake conversations and task collection during COVID-19.",
+        uncertain=(0.4, 0.8),
+        why_uncertain="calibrated; ± 0.2 around the value (the calibration's prior, 0.2-1.0, is "
+        "wider)",
         section=PROGRAMME,
     )  # fmt: skip
     job_ceiling_experiment: int = P(
@@ -878,6 +1085,7 @@ class Params(InputTable):
         source="FACTS.md: about 40 jobs planned (40-50); 50 expected from Mar 2022 "
         "(sources/2022 letter: the goal reached)",
         doc="Jobs in the experiment.",
+        fixed='a count of record (FACTS.md: 50 expected from Mar 2022)',
         section=PROGRAMME,
     )  # fmt: skip
     ceiling_growth_start: dt.date = P(
@@ -886,23 +1094,26 @@ class Params(InputTable):
         "more jobs were funded before the structural decision: the 2023 budget year, after "
         "the 2022 coalition agreement; a calibration parameter",
         doc="Date from which the jobs target grows (the first budget for more jobs).",
+        fixed='a date: samplers draw numbers; calibrated (calibration/hanze.toml)',
         section=PROGRAMME,
     )  # fmt: skip
     ceiling_growth_per_year: JobSchedule = P(
         {2022: 50}, unit="jobs per year",
         source="FACTS.md: at least +50 jobs a year from Mar 2023, up to 250",
         doc="The council's target: growth of the jobs by year (the target path `job_target`).",
+        lever=True,
         section=PROGRAMME,
     )  # fmt: skip
     implementation_pace: float = P(
         1.0, ge=0, le=5, unit="multiplier",
         source="assumption: the council set a minimum ('at least +50 a year', FACTS.md); the "
         "municipality may fund and aim for more, up to what the pipeline of candidates "
-        "allows; 1 funds exactly the target. Range 1-2 (+50 to +100 a year): with coaches, "
-        "referrals and tasks not limiting (the pipeline_limit scenario) the candidates "
-        "allow about +170 starts in the first year, so the pipeline does not cap this range",
+        "allows; 1 funds exactly the target",
         doc="Jobs funded each budget year relative to the target's growth.",
         uncertain=(1.0, 2.0),
+        why_uncertain="assumption: from exactly the target to twice it (+50 to +100 a year): with "
+        "coaches, referrals and tasks not limiting (the pipeline_limit scenario) the candidates "
+        "allow about +170 starts in the first year, so the pipeline does not cap this range",
         implementation=True,
         section=PROGRAMME,
     )  # fmt: skip
@@ -910,12 +1121,14 @@ class Params(InputTable):
         250, ge=0, le=100_000, unit="jobs",
         source="FACTS.md: up to 250",
         doc="The final number of jobs: the target and the jobs funded stop there.",
+        lever=True,
         section=PROGRAMME,
     )  # fmt: skip
     budget_net_eur_per_year: float | None = P(
         None, ge=0, unit="EUR per year",
         source="policy lever; none by default",
         doc="Optional yearly net budget: no new start when the net run-rate would exceed it.",
+        lever=True,
         section=PROGRAMME,
     )  # fmt: skip
 
@@ -924,42 +1137,49 @@ class Params(InputTable):
         27_387, ge=0, le=1e6, unit="EUR per job-year at full-time hours",
         source=f"{_F22}: wage cost at 32 h/week (CAO Wsw, minimum wage, year-end, pension)",
         doc="Wage cost of a participant at full-time hours (paid during sickness).",
+        fixed="a figure of record: FACTS.md's cost table (2022 letter)",
         section=COSTS,
     )  # fmt: skip
     employer_cost_per_year: float = P(
         600, ge=0, le=1e6, unit="EUR per job-year",
         source=f"{_F22}: employer cost Thermiek BV ~EUR 600",
         doc="Cost of employership per participant.",
+        fixed="a figure of record: FACTS.md's cost table (2022 letter)",
         section=COSTS,
     )  # fmt: skip
     guidance_cost_first_year: float = P(
         4_000, ge=0, le=1e6, unit="EUR per job-year",
         source=f"{_F22}: guiding organisations EUR 4,000 in year 1",
         doc="Guiding organisations' fee in a participant's first year.",
+        fixed="a figure of record: FACTS.md's cost table (2022 letter)",
         section=COSTS,
     )  # fmt: skip
     guidance_cost_later_years: float = P(
         3_000, ge=0, le=1e6, unit="EUR per job-year",
         source=f"{_F22}: EUR 3,000 in years 2 and 3 (kept after year 3: assumption)",
         doc="Guiding organisations' fee from the second year.",
+        fixed="a figure of record: FACTS.md's cost table (2022 letter)",
         section=COSTS,
     )  # fmt: skip
     coach_cost_per_year: float = P(
         1_500, ge=0, le=1e6, unit="EUR per job-year",
         source=f"{_F22}: municipal coaches EUR 1,500 per participant",
         doc="Municipal coaches' cost per participant.",
+        fixed="a figure of record: FACTS.md's cost table (2022 letter)",
         section=COSTS,
     )  # fmt: skip
     benefit_saved_per_year: float = P(
         14_000, ge=0, le=1e6, unit="EUR per job-year",
         source=f"{_F22}: benefits and wage subsidies no longer paid EUR 14,000",
         doc="Benefits no longer paid per participant.",
+        fixed="a figure of record: FACTS.md's cost table (2022 letter)",
         section=COSTS,
     )  # fmt: skip
     contributions_per_job_year: EuroSchedule = P(
         {2020: 0}, unit="EUR per job-year",
         source=f"{_F22}: no contributions from work-providing parties collected by 2022",
         doc="Contributions of wijk organisations and other work-providing parties, by year.",
+        lever=True,
         section=COSTS,
     )  # fmt: skip
     subsidies: LumpSums = P(
@@ -967,6 +1187,7 @@ class Params(InputTable):
         source="FACTS.md: EUR 200,000 from Nationaal Programma Groningen in 2023; the date "
         "1 Oct 2023 is an assumption",
         doc="One-off subsidies received, by date.",
+        lever=True,
         section=COSTS,
     )  # fmt: skip
 
@@ -979,6 +1200,7 @@ class Params(InputTable):
         doc="The programme's form: 'contract' (a paid job, Groningen), 'supplement' (the "
         "benefit stays, with a supplement; no contract), 'reintegration' (time-limited "
         "jobs aimed at outflow to regular work).",
+        lever=True,
         section=DESIGN,
     )  # fmt: skip
     supplement_per_month: float = P(
@@ -986,6 +1208,7 @@ class Params(InputTable):
         source="assumption: a participation supplement on top of the bijstand benefit, in "
         "the range of premiums for participation in Dutch experiments (EUR 100-300 a month)",
         doc="Supplement paid on top of the benefit in the 'supplement' design.",
+        lever=True,
         section=DESIGN,
     )  # fmt: skip
     supplement_step_factor: float = P(
@@ -994,18 +1217,25 @@ class Params(InputTable):
         "they are, so the step is smaller (FACTS.md: for couples the step to a contract was "
         "hard); the couples' and single parents' extra hardship does not apply",
         doc="Multiplier on cannot-take-the-step in the 'supplement' design.",
+        uncertain=(0.5, 0.9),
+        why_uncertain='assumption: from a much smaller step to nearly the same',
+        design_only='supplement',
         section=DESIGN,
     )  # fmt: skip
     supplement_quit_factor: float = P(
         2.0, ge=0, le=20, unit="multiplier",
         source="assumption: without a contract to keep, participants stop more easily",
         doc="Multiplier on the quitting hazard in the 'supplement' design.",
+        uncertain=(1.0, 3.0),
+        why_uncertain='assumption: from no more quitting to three times as much',
+        design_only='supplement',
         section=DESIGN,
     )  # fmt: skip
     reintegration_max_years: float = P(
         2.0, gt=0, le=20, unit="years",
         source="assumption: re-integration jobs are time-limited, commonly one to two years",
         doc="Most years a participant holds a job in the 'reintegration' design.",
+        lever=True,
         section=DESIGN,
     )  # fmt: skip
     reintegration_outflow_factor: float = P(
@@ -1014,6 +1244,9 @@ class Params(InputTable):
         "regular job (some participants look at the regular labour market again, FACTS.md)",
         doc="Multiplier on the regular-job hazard in the 'reintegration' design (no early "
         "reduction).",
+        uncertain=(1.5, 4.5),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
+        design_only='reintegration',
         section=DESIGN,
     )  # fmt: skip
     reintegration_placement_share: float = P(
@@ -1022,12 +1255,18 @@ class Params(InputTable):
         "on to a regular job; the others return to bijstand",
         doc="Share of participants reaching the end of a 'reintegration' term who move to "
         "a regular job.",
+        uncertain=(0.15, 0.45),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
+        design_only='reintegration',
         section=DESIGN,
     )  # fmt: skip
     reintegration_guidance_per_year: float = P(
         1_500.0, ge=0, le=1e6, unit="EUR per job-year",
         source="assumption: job-hunting support on top of the guidance on the job",
         doc="Extra guidance cost per participant in the 'reintegration' design.",
+        uncertain=(750.0, 2250.0),
+        why_uncertain='assumption: ± half, as the value itself is assumed',
+        design_only='reintegration',
         section=DESIGN,
     )  # fmt: skip
 
@@ -1168,7 +1407,12 @@ def check_names(values: Mapping[str, Any], *, source: str | None = None, where: 
 
 
 def registry() -> list[dict[str, Any]]:
-    """The registry as rows (name, default, unit, range, source, meaning, section)."""
+    """The registry as rows.
+
+    Each row has name, default, unit, range, source, meaning and section, and the
+    parameter's kind: ``uncertain`` ((low, high) or None) with ``why_uncertain``,
+    ``lever`` (bool) or ``fixed`` (why it is not varied, or None).
+    """
     rows = []
     for name, field in Params.model_fields.items():
         extra = field.json_schema_extra or {}
@@ -1187,26 +1431,66 @@ def registry() -> list[dict[str, Any]]:
                 "source": extra.get("source", ""),
                 "meaning": field.description or "",
                 "section": extra.get("section", ""),
+                "uncertain": uncertain_ranges().get(name),
+                "why_uncertain": extra.get("why_uncertain"),
+                "lever": bool(extra.get("lever")),
+                "fixed": extra.get("fixed"),
             }
         )
     return rows
 
 
-def uncertain_ranges(*, implementation: bool | None = None) -> dict[str, tuple[float, float]]:
+def uncertain_ranges(
+    *, implementation: bool | None = None, design: str | None = None
+) -> dict[str, tuple[float, float]]:
     """The parameters with an uncertainty range, and the range (registry order).
 
     ``implementation=True`` keeps the uncertainties about how the policy is carried out,
-    False the others, None all of them.
+    False the others, None all of them. ``design`` leaves out the parameters that only
+    act under another design (``design_only``).
     """
     ranges = {}
     for name, field in Params.model_fields.items():
         extra = field.json_schema_extra
         assert isinstance(extra, dict)
         bounds = extra.get("uncertain")
+        only = extra.get("design_only")
+        if design is not None and only is not None and only != design:
+            continue
         if bounds and (implementation is None or extra.get("implementation") == implementation):
             low, high = (float(bound) for bound in bounds)  # type: ignore[union-attr, arg-type]
             ranges[name] = (low, high)
     return ranges
+
+
+def levers() -> list[str]:
+    """The policy levers, in registry order: what the municipality decides."""
+    return [
+        name
+        for name, field in Params.model_fields.items()
+        if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("lever")
+    ]
+
+
+def from_number(name: str, number: float, current: Any = None) -> Any:
+    """The value of parameter ``name`` that a sampled number stands for.
+
+    Samplers draw numbers. An integer parameter gets the number rounded; ``areas``, a
+    structured parameter, gets its weights raised to the number's power (its
+    uncertainty range is that exponent: 1 keeps the weights, below 1 evens them out,
+    above 1 sharpens the contrasts), applied to ``current`` (the experiment's areas,
+    by default the registry's).
+    """
+    if name == "areas":
+        areas = Params().areas if current is None else current
+        return tuple(
+            Area.model_validate(area).model_copy(
+                update={"weight": Area.model_validate(area).weight ** float(number)}
+            )
+            for area in areas
+        )
+    annotation = Params.model_fields[name].annotation
+    return round(number) if annotation is int else float(number)
 
 
 def _range_text(low: Any, high: Any) -> str:

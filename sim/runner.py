@@ -35,6 +35,7 @@ from sim.config.errors import ConfigError
 from sim.config.locations import output_folder
 from sim.experiment import Experiment, RunSpec
 from sim.lifeline import interrupts_ignored, watch_coordinator
+from sim.outputs import RunTables, output_columns
 from sim.params import Params
 from sim.simulation import run_replicate
 from sim.store import Damage, ResultStore, bytes_needed, to_parquet_bytes
@@ -65,6 +66,8 @@ def execute(spec: RunSpec, outputs: tuple[str, ...]) -> RunOutcome:
     replicate = run_replicate(params, spec.seed, spec.until, spec.replicate)
     ts = replicate.timeseries
     runs, years = run_tables(ts, target=params.job_ceiling_max)
+    # The outputs registry's numbers (sim.outputs), which analyses read from the runs table.
+    runs = runs.assign(**output_columns(RunTables(ts, runs, years, spec.until)))
     seconds = time.perf_counter() - started
     labels = {"scenario": spec.scenario, "sample": spec.sample, "replicate": spec.replicate}
     sweep = {f"param_{name}": value for name, value in spec.sweep_values.items()}

@@ -17,7 +17,9 @@ with the key findings (:mod:`sim.report.findings`) on top. Each section is a mod
 whose functions compute its tables, a dict of its words in both languages and a
 Jinja2 template (``templates/``) that lays the tables out in those words; figures come
 from :mod:`sim.figures`, drawn in the report's language. :mod:`sim.report.context`
-holds what the sections share, :mod:`sim.report.page` puts the page together.
+holds what the sections share, :mod:`sim.report.page` puts the page together. The
+results of a sensitivity analysis or a scenario discovery get a report of their own
+(:mod:`sim.report.analysis`).
 
 A directory that is not a results directory raises :class:`~sim.params.ConfigError`
 with a message that says why, so the command line exits with status 2. The report
@@ -29,6 +31,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.config.errors import ConfigError
+from sim.report.analysis import build_analysis_page, is_analysis
 from sim.report.context import LANGUAGES
 from sim.report.costs import COST_ITEMS, PARTIES, cost_by_party
 from sim.report.formats import format_jobs, format_number
@@ -92,6 +95,9 @@ def build_report(
             f"unknown report language '{lang}'; choose one of {', '.join(LANGUAGES)}",
             source="--lang",
         )
+    if is_analysis(results_dir):
+        # A sensitivity analysis or a scenario discovery has a report of its own.
+        return build_analysis_page(results_dir, lang)
     return build_page(read_results(results_dir), lang, budget_eur_per_year)
 
 
