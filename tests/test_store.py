@@ -1,0 +1,247 @@
+"""The result store on a directory made in the test: atomic parts, resume, refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+
+import pandas as pd
+import pytest
+
+import sim.store as store
+from sim.experiment import parse_experiment
+from sim.store import (
+    MANIFEST,
+    TABLES,
+    ResultStore,
+    StoreError,
+    git_revision,
+    load_results,
+    read_manifest,
+    read_table,
+    to_parquet_bytes,
+)
+
+ONE = {"name": "one", "replicates": 2, "seed": 5, "until": "2022-06-30", "scenarios": {"a": {}}}
+
+
+def experiment(**changes):
+    return parse_experiment({**ONE, **changes}, source="one.toml")
+
+
+def parts(scenario="a", replicate=0, seconds=1.0, rows=2):
+    """One run's five tables as Parquet bytes, with a marker value per table."""
+    keys = {"scenario": scenario, "sample": 0, "replicate": replicate}
+    dates = pd.date_range("2020-03-01", periods=rows, freq="7D")
+    frames = {
+        "timeseries": pd.DataFrame({**keys, "date": dates, "employed": range(rows)}),
+        "by_wijk": pd.DataFrame({**keys, "date": dates, "wijk": "Beijum", "employed": 1}),
+        "composition": pd.DataFrame({**keys, "group": ["women"], "participant_share": [0.5]}),
+        "years": pd.DataFrame({**keys, "year": [2020], "cost_net_eur": [1.0]}),
+        "runs": pd.DataFrame({**keys, "seed": [11 + replicate], "seconds": [seconds]}, index=[0]),
+    }
+    return {table: to_parquet_bytes(frame) for table, frame in frames.items()}
+
+
+@pytest.fixture
+def opened(tmp_path):
+    results = ResultStore(tmp_path / "out", experiment())
+    assert results.open() == set()
+    return results
+
+
+def test_open_makes_the_directory_the_tables_and_a_running_manifest(opened):
+    for table in TABLES:
+        assert (opened.directory / f"{table}.parquet").is_dir()
+    manifest = read_manifest(opened.directory)
+    exp = opened.experiment
+    assert manifest["status"] == "running"
+    assert manifest["experiment_hash"] == exp.digest()
+    assert manifest["name"] == "one"
+    assert manifest["master_seed"] == 5
+    assert manifest["replicates"] == 2
+    assert manifest["seeds"] == exp.seeds()
+    assert manifest["until"] == "2022-06-30"
+    assert manifest["runs_total"] == 2  # 1 scenario x 1 sample x 2 replicates
+    assert manifest["package_version"] == store.__version__
+
+
+def test_a_run_written_is_finished_and_read_back(opened):
+    opened.write_run("a-0-0", parts())
+    assert opened.finished() == {"a-0-0"}
+    for table in TABLES:
+        assert (opened.directory / f"{table}.parquet" / "a-0-0.parquet").exists()
+    # No temporary file is left behind.
+    assert not list(opened.directory.rglob("*.tmp"))
+    assert opened.load("timeseries")["employed"].tolist() == [0, 1]
+    assert load_results(opened.directory)["employed"].tolist() == [0, 1]
+
+
+def test_the_runs_part_is_written_last(opened):
+    # A run cut off part way (here: its years table is missing) has no runs part, so it
+    # is not finished and will be run again.
+    cut = parts()
+    del cut["years"]
+    with pytest.raises(KeyError):
+        opened.write_run("a-0-0", cut)
+    assert (opened.directory / "composition.parquet" / "a-0-0.parquet").exists()
+    assert not (opened.directory / "runs.parquet" / "a-0-0.parquet").exists()
+    assert opened.finished() == set()
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_a_run_with_a_part_cut_short_or_missing_is_not_finished(opened, table):
+    opened.write_run("a-0-0", parts())
+    opened.write_run("a-0-1", parts(replicate=1))
+    part = opened.directory / f"{table}.parquet" / "a-0-0.parquet"
+    part.write_bytes(part.read_bytes()[:-1])  # the closing magic bytes cut short
+    assert opened.finished() == {"a-0-1"}
+    part.unlink()
+    assert opened.finished() == {"a-0-1"}
+
+
+def test_a_part_shorter_than_the_magic_bytes_is_not_whole(tmp_path):
+    tiny = tmp_path / "x.parquet"
+    tiny.write_bytes(b"PA")
+    assert not store._whole(tiny)
+    tiny.write_bytes(b"PAR1")
+    assert store._whole(tiny)
+    assert not store._whole(tmp_path / "missing.parquet")
+
+
+def test_reopening_returns_the_finished_runs_and_clears_stale_temporaries(opened):
+    opened.write_run("a-0-0", parts())
+    stale = opened.directory / "timeseries.parquet" / ".a-0-1.tmp"
+    stale.write_bytes(b"half")
+    again = ResultStore(opened.directory, experiment())
+    assert again.open() == {"a-0-0"}
+    assert not stale.exists()
+    assert read_manifest(opened.directory)["status"] == "running"
+
+
+def test_a_directory_of_another_experiment_is_refused(opened):
+    opened.write_run("a-0-0", parts())
+    other = ResultStore(opened.directory, experiment(seed=6))
+    with pytest.raises(StoreError, match=r"holds results of another experiment \('one', hash"):
+        other.open()
+    # Nothing was touched.
+    assert read_manifest(opened.directory)["master_seed"] == 5
+    assert opened.finished() == {"a-0-0"}
+
+
+def test_a_non_empty_directory_without_a_manifest_is_refused(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("mine")
+    with pytest.raises(StoreError, match=r"is not empty and holds no manifest\.json"):
+        ResultStore(tmp_path / "out", experiment()).open()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["notes.txt"]
+
+
+def test_an_empty_directory_is_used(tmp_path):
+    (tmp_path / "out").mkdir()
+    assert ResultStore(tmp_path / "out", experiment()).open() == set()
+    assert (tmp_path / "out" / MANIFEST).exists()
+
+
+def test_an_unreadable_manifest_is_a_store_error(opened):
+    (opened.directory / MANIFEST).write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"manifest\.json cannot be read"):
+        ResultStore(opened.directory, experiment()).open()
+
+
+def test_finish_records_status_timings_and_the_runs_in_order(opened):
+    opened.write_run("a-0-1", parts(replicate=1, seconds=3.0))
+    opened.write_run("a-0-0", parts(replicate=0, seconds=1.0))
+    started = dt.datetime(2024, 5, 1, 10, 0, 0)
+    manifest = opened.finish(started=started, workers="1 (in process)")
+    assert manifest == read_manifest(opened.directory)
+    assert manifest["status"] == "complete"
+    assert manifest["last_started"] == "2024-05-01T10:00:00"
+    assert manifest["workers"] == "1 (in process)"
+    assert manifest["runs_finished"] == 2
+    assert manifest["run_seconds"] == {"total": 4.0, "median": 2.0, "max": 3.0}
+    assert [r["replicate"] for r in manifest["runs"]] == [0, 1]
+    assert manifest["runs"][0] == {
+        "scenario": "a",
+        "sample": 0,
+        "replicate": 0,
+        "seed": 11,
+        "seconds": 1.0,
+    }
+    assert manifest["finished"] >= manifest["started"]
+
+
+def test_read_table_sorts_by_run_and_date_and_reads_the_columns_asked(opened):
+    opened.write_run("b-0-0", parts(scenario="b", rows=3))
+    opened.write_run("a-0-1", parts(replicate=1, rows=3))
+    opened.write_run("a-0-0", parts(rows=3))
+    ts = read_table(opened.directory, "timeseries")
+    assert list(zip(ts["scenario"], ts["replicate"], strict=True)) == [
+        ("a", 0), ("a", 0), ("a", 0), ("a", 1), ("a", 1), ("a", 1), ("b", 0), ("b", 0), ("b", 0),
+    ]  # fmt: skip
+    assert ts["date"].is_monotonic_increasing is False  # dates restart with each run
+    assert (
+        ts.groupby(["scenario", "replicate"])["date"]
+        .apply(lambda d: d.is_monotonic_increasing)
+        .all()
+    )
+    assert list(ts.index) == list(range(9))
+    only = read_table(opened.directory, "timeseries", columns=["scenario", "employed"])
+    assert list(only.columns) == ["scenario", "employed"]
+
+
+def test_reading_a_table_with_no_runs_is_a_store_error(opened, tmp_path):
+    with pytest.raises(StoreError, match=r"timeseries\.parquet holds no results"):
+        read_table(opened.directory, "timeseries")
+    with pytest.raises(StoreError, match="holds no results"):
+        read_table(tmp_path / "nowhere", "runs")
+    with pytest.raises(StoreError, match=r"is not a results directory \(no manifest\.json\)"):
+        read_manifest(tmp_path / "nowhere")
+    assert ResultStore(tmp_path / "nowhere", experiment()).finished() == set()
+
+
+def test_parquet_bytes_hold_the_frame_without_its_index(tmp_path):
+    frame = pd.DataFrame({"x": [1, 2]}, index=[5, 7])
+    data = to_parquet_bytes(frame)
+    assert data[-4:] == b"PAR1"
+    (tmp_path / "f.parquet").write_bytes(data)
+    back = pd.read_parquet(tmp_path / "f.parquet")
+    assert list(back.columns) == ["x"]
+    assert back["x"].tolist() == [1, 2]
+
+
+def test_git_revision_names_the_commit_and_whether_the_tree_was_modified(monkeypatch):
+    calls = []
+
+    def fake_run(command, **kwargs):
+        calls.append(command)
+        out = "abc123\n" if command[1] == "rev-parse" else " M sim/model.py\n"
+        return subprocess.CompletedProcess(command, 0, stdout=out, stderr="")
+
+    monkeypatch.setattr(store.subprocess, "run", fake_run)
+    assert git_revision() == "abc123+modified"
+    assert calls[1][:2] == ["git", "status"]
+
+    def clean(command, **kwargs):
+        out = "abc123\n" if command[1] == "rev-parse" else ""
+        return subprocess.CompletedProcess(command, 0, stdout=out, stderr="")
+
+    monkeypatch.setattr(store.subprocess, "run", clean)
+    assert git_revision() == "abc123"
+
+    def no_git(command, **kwargs):
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(store.subprocess, "run", no_git)
+    assert git_revision() == "unknown"
+
+
+def test_the_manifest_is_replaced_whole(opened):
+    # Written to a temporary name and renamed: no temporary is left, and the file is JSON.
+    opened._write_manifest({"status": "x", "when": dt.date(2024, 1, 2)})
+    assert json.loads((opened.directory / MANIFEST).read_text()) == {
+        "status": "x",
+        "when": "2024-01-02",
+    }
+    assert not list(opened.directory.glob(".*.tmp"))
