@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 
+import pytest
+
 from sim.agents import IntakeDecision, Recipient
 from sim.population import COUPLE
 from sim.programme.intake import Intake
@@ -81,3 +83,89 @@ def test_the_eligible_partner_of_a_selected_candidate_is_offered_an_intake():
     part.admit(100, waiting, never_held)
     partners = [part.hold_conversations(week) for week in (100, 102, 104)]
     assert partners == [[], [], [1]]
+
+
+def test_staffing_follows_the_coaches_of_the_week():
+    # FACTS.md: two experienced coaches at first; the policy may add and remove coaches.
+    part, _, _ = intake(
+        params={"intake_coaches": {2020: 2, 2024: 3}, "intake_coaches_follow_ceiling": False}
+    )
+    assert [c.active for c in part.coaches] == [True, True]
+    part.staff(week=250)  # 2024
+    assert [c.active for c in part.coaches] == [True, True, True]
+    part.policy.intake_coaches[260] = 1
+    part.staff(week=260)
+    assert [c.active for c in part.coaches] == [True, False, False]
+
+
+def test_planned_starts_count_the_employed_the_selected_and_a_share_in_intake():
+    part, waiting, people = intake(5, {"intake_slots_per_coach": 4})
+    part.admit(100, waiting, never_held)  # 5 in intake
+    assert part.planned_starts() == pytest.approx(5 / 3)
+    part.selected.append(Recipient(part.host, 4, 0))  # selected, not yet started
+    people.employed = 2
+    assert part.planned_starts() == pytest.approx(2 + 1 + 5 / 3)
+
+
+def test_a_fraction_of_a_conversation_is_spread_over_the_coaches():
+    # 2.5 conversations a week per coach: each week every coach holds 2 or 3, and over
+    # many weeks 2.5 on average (one uniform a week spread by golden-ratio steps).
+    part, _, _ = intake(params={"conversations_per_coach_week": 2.5})
+    held = []
+    for coach in part.coaches:
+        coach.hold_conversations = lambda week, capacity, held=held: (
+            held.append(capacity) or (0, [])
+        )
+    for week in range(100, 500):
+        part.hold_conversations(week)
+    assert set(held) == {2, 3}
+    assert sum(held) / len(held) == pytest.approx(2.5, abs=0.02)
+
+
+def test_each_rejection_reason_is_counted_and_the_candidate_leaves():
+    # Four candidates, one per reason of the 2022 letter (FACTS.md), in that order.
+    part, waiting, people = intake(
+        4,
+        {"intake_slots_per_coach": 2},
+        prospect_paid_work=[True, False, False, False],
+        physical_limitations=[False, True, False, False],
+        volunteering=[False, False, True, False],
+        keeps_volunteering=[False, False, True, False],
+        cannot_draw=[0.99, 0.99, 0.99, 0.0],
+    )
+    part.admit(100, waiting, never_held)
+    for week in (100, 102, 104):
+        part.hold_conversations(week)
+    assert part.rejected_cum == {
+        IntakeDecision.SELECTED: 0,
+        IntakeDecision.PAID_WORK: 1,
+        IntakeDecision.HEALTH: 1,
+        IntakeDecision.VOLUNTEERING: 1,
+        IntakeDecision.OTHER: 1,
+    }
+    assert (people.stage[:4] == REJECTED).all()
+    assert part.selected == []
+    assert part.spoken_cum == 4  # each counted once, at the first conversation
+
+
+def test_the_partner_is_not_offered_an_intake_when_they_cannot_come():
+    # The partner is already referred, or not eligible this week, or the candidate does
+    # not want them along (a draw above partner_referral).
+    def partner_offered(stage=0, eligible_from=0, draw=0.0):
+        part, waiting, people = intake(
+            2,
+            {"intake_slots_per_coach": 1, "cannot_factor_couples": 0.0, "partner_referral": 0.5},
+            partner=[1, 0],
+            household_type=[COUPLE, COUPLE],
+            partner_draw=[draw, 0.0],
+            eligible_from=[0, eligible_from],
+        )
+        waiting.pop()
+        people.stage[1] = stage
+        part.admit(100, waiting, never_held)
+        return [part.hold_conversations(week) for week in (100, 102, 104)][-1]
+
+    assert partner_offered() == [1]
+    assert partner_offered(stage=REFERRED) == []
+    assert partner_offered(eligible_from=200) == []
+    assert partner_offered(draw=0.6) == []

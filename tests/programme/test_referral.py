@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sim.programme.people import POOL, REFERRED
 from sim.programme.referral import Referral, ReferralPool
 
@@ -68,3 +70,41 @@ def test_a_partner_is_put_at_the_front_of_the_queue():
     ref.enqueue(4, week=0, front=True)
     assert [c.person for c in ref.waiting] == [4, 0, 1]
     assert people.stage[4] == REFERRED
+
+
+def test_weekly_referrals_are_poisson_around_the_rate_per_recruiting_coach():
+    # 1.5 referrals a week for each of two coaches, at full pace after COVID-19 (week
+    # 150, mid-January 2023): mean 3; during COVID-19 (pace 0.6): 1.8.
+    means = []
+
+    class Counting:
+        def poisson(self, mean):
+            means.append(mean)
+            return 0
+
+    ref, _ = referral(params={"referrals_per_coach_week": 1.5})
+    ref._arrivals = Counting()
+    ref.refer(week=150)
+    ref.refer(week=50)
+    assert means == [pytest.approx(3.0), pytest.approx(1.8)]
+
+
+def test_the_willing_pool_counts_the_eligible_who_want_work_and_are_not_referred():
+    # Person 4 wants work only from week 10; persons 0 and 1 are referred in week 0.
+    ref, _ = referral(willing_from=[0, 0, 0, 0, 10])
+    ref.admit_eligible(0)
+    assert ref.willing_pool(0) == 4
+    ref.refer_best(2, week=0)
+    assert ref.willing_pool(0) == 2
+    assert ref.eligible(0) == 3
+    assert ref.willing_pool(10) == 3
+
+
+def test_a_partner_referred_before_wanting_work_leaves_the_willing_count_when_they_would_join():
+    # Nobody else is referred meanwhile (a queue of at most 0 waiting).
+    ref, _ = referral(params={"referral_queue_max": 0}, willing_from=[0, 0, 0, 0, 10])
+    ref.admit_eligible(0)
+    ref.enqueue(4, week=0, front=True)
+    assert ref.willing_pool(0) == 4
+    ref.refer(week=10)
+    assert ref.willing_pool(10) == 4  # 5 willing by then, less the partner

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from sim.agents import Recipient
-from sim.programme.tasks import TaskMarket, TaskStreams, organisations_per_area
+from sim.programme.tasks import (
+    TaskMarket,
+    TaskStreams,
+    _combinations,
+    organisations_per_area,
+    task_hour_levels,
+)
+from sim.timeline import WEEKS_PER_YEAR
 
 from .tiny import NEAR_IN_A_ROW, setting, stream
 
@@ -126,3 +133,168 @@ def test_a_task_that_stops_fitting_is_replaced_in_the_own_wijk_only():
     assert 0 not in tasks.short
     assert people.task_hours[0] == 32
     assert all(tasks.task_wijk[t] == 0 for t in candidate.tasks)
+
+
+def add_task(tasks, area, hours):
+    """Put a free task of ``hours`` in ``area`` (as collect_near does, hours chosen)."""
+    task = len(tasks.task_wijk)
+    tasks.task_wijk.append(area)
+    tasks.task_hours.append(hours)
+    tasks.task_holder.append(-1)
+    tasks.free[area][hours].append(task)
+    tasks.free_count += 1
+    tasks._freed[area] += 1
+    tasks.tasks_total += 1
+    return task
+
+
+MIXED = {"task_hours_min": 8, "task_hours_max": 16}  # tasks of 8, 12 or 16 hours
+
+
+def test_task_hours_come_in_steps_of_four_from_the_least_to_the_most():
+    from sim.params import Params
+
+    assert task_hour_levels(Params().with_overrides(MIXED)) == (8, 12, 16)
+    assert task_hour_levels(
+        Params().with_overrides({"task_hours_min": 8, "task_hours_max": 18})
+    ) == (8, 12, 16)
+
+
+def test_the_fewest_tasks_then_the_largest_fill_the_hours_exactly():
+    # 32 h from at most 3 tasks: 16+16 (two tasks) first; of three tasks 16+8+8 comes
+    # before 12+12+8 (the largest first). Never 12+12 = 24 or 16+12+8 = 36.
+    combos = [sorted(c.elements(), reverse=True) for c in _combinations(32, 3, (16, 12, 8))]
+    assert combos == [[16, 16], [16, 8, 8], [12, 12, 8]]
+    _, _, tasks = market(**MIXED)
+    twelves = [add_task(tasks, 0, 12) for _ in range(2)]
+    eight = add_task(tasks, 0, 8)
+    sixteen = add_task(tasks, 0, 16)
+    assert sorted(tasks.find(person=0, hours_needed=32, slots=3)) == sorted([*twelves, eight])
+    assert tasks.find(person=0, hours_needed=32, slots=2) is None  # only one 16 h task
+    assert tasks.find(person=0, hours_needed=16, slots=3) == [sixteen]
+    assert tasks.find(person=0, hours_needed=20, slots=3) == [twelves[0], eight]
+
+
+def test_the_task_that_stopped_fitting_is_not_taken_again():
+    _, _, tasks = market(**MIXED)
+    lost = add_task(tasks, 0, 16)
+    other = add_task(tasks, 0, 16)
+    assert tasks.find(person=0, hours_needed=16, slots=1, exclude=lost, near=False) == [other]
+    assert tasks.find(person=0, hours_needed=32, slots=2, exclude=lost, near=False) is None
+
+
+def test_a_failed_search_is_tried_again_once_a_task_comes_free_nearby():
+    host, people, tasks = market()
+    for area in (0, 0):
+        tasks.collect_near(area)
+    holder = start(host, people, tasks, 1, [0, 1])
+    assert tasks.find(person=0, hours_needed=32, slots=3) is None
+    tasks.give_up(holder)  # two tasks come free in wijk 0
+    assert tasks.find(person=0, hours_needed=32, slots=3) == [0, 1]
+
+
+def test_a_task_stops_fitting_at_the_misfit_rate_for_each_task_held():
+    # FACTS.md: tasks that turn out not to fit are replaced. Two tasks at 0.3 a year each:
+    # a weekly chance of 0.6 / 52.18; the wait drawn is put on the work agenda.
+    asked = []
+
+    class Wait:
+        def weeks_until(self, chance):
+            asked.append(chance)
+            return 9
+
+    host, people, tasks = market(task_misfit_per_year=0.3)
+    s = stream()
+    tasks.streams = TaskStreams(
+        organisations=s, collection=s, area=s, hours=s, misfit_timing=Wait(), misfit_choice=s
+    )
+    for area in (0, 0):
+        tasks.collect_near(area)
+    candidate = start(host, people, tasks, 0, [0, 1], week=4)
+    tasks.plan_misfit(0, 4)
+    assert asked == [pytest.approx(0.6 / WEEKS_PER_YEAR)]
+    people.work_agenda.run(12)
+    assert len(candidate.tasks) == 2
+    people.work_agenda.run(13)  # 4 + 9: one task went back
+    assert len(candidate.tasks) == 1
+    assert 0 in tasks.short
+    assert len(asked) == 2  # and the next misfit is planned
+    # No misfit at all: nothing is planned.
+    _, _, calm = market(task_misfit_per_year=0.0)
+    calm.streams = tasks.streams
+    calm.people.participants[0] = candidate
+    calm.plan_misfit(0, 4)
+    assert len(asked) == 2
+
+
+def test_more_hours_are_filled_by_another_task_in_the_own_wijk():
+    host, people, tasks = market(**MIXED)
+    held = [add_task(tasks, 0, 8) for _ in range(2)]
+    add_task(tasks, 1, 16)  # near, but not the own wijk
+    candidate = start(host, people, tasks, 0, held)
+    people.contract_hours[0] = 32  # was 16 (two 8 h tasks), now full time
+    tasks.more_hours(0, week=26)
+    assert 0 in tasks.short
+    assert tasks.hours_short() == 16
+    sixteen = add_task(tasks, 0, 16)
+    tasks.replace_lost()
+    assert candidate.tasks == [*held, sixteen]
+    assert people.task_hours[0] == 32
+    assert 0 not in tasks.short
+
+
+def test_a_participant_at_the_most_tasks_gets_a_new_set_for_more_hours():
+    # Three 8 h tasks (24 h, the most tasks allowed) and the contract goes to 32 h: no
+    # fourth task; all three go back and 16 + 16 from the own wijk are taken instead.
+    host, people, tasks = market(**MIXED)
+    held = [add_task(tasks, 0, 8) for _ in range(3)]
+    sixteens = [add_task(tasks, 0, 16) for _ in range(2)]
+    candidate = start(host, people, tasks, 0, held)
+    people.contract_hours[0] = 32
+    tasks.more_hours(0, week=26)
+    assert candidate.tasks == sixteens
+    assert people.task_hours[0] == 32
+    assert [tasks.task_holder[t] for t in held] == [-1, -1, -1]
+    assert 0 not in tasks.short
+
+
+def test_without_a_new_set_the_old_tasks_are_kept():
+    host, people, tasks = market(**MIXED)
+    held = [add_task(tasks, 0, 8) for _ in range(3)]
+    candidate = start(host, people, tasks, 0, held)
+    people.contract_hours[0] = 32
+    tasks.more_hours(0, week=26)
+    assert candidate.tasks == held
+    assert people.task_hours[0] == 24
+    assert tasks.free_count == 0
+    assert 0 in tasks.short
+
+
+def test_hours_short_count_only_participants_at_work():
+    host, people, tasks = market()
+    for area in (0, 0):
+        tasks.collect_near(area)
+    start(host, people, tasks, 0, [0])
+    people.contract_hours[0] = 32
+    tasks.short[0] = -1
+    assert tasks.hours_short() == 16
+    people.sick[0] = True  # a sick participant's missing task costs no work
+    assert tasks.hours_short() == 0
+
+
+def test_collection_where_nobody_waits_follows_the_area_weights():
+    # Weights 1, 0, 3: no task is ever collected in wijk 1; wijk 2 gets about three
+    # times as many as wijk 0. 1,000 draws: the share 0.75 has a standard error of
+    # 0.014, so 0.05 is over three errors; no organisation fills up (625 tasks of 16 h
+    # each in 10,000 h), so no task spills over to a near wijk.
+    host, p, people, policy = setting(3, {**ONE_KIND, "additional_work_hours": 10_000.0})
+    s = stream()
+    tasks = TaskMarket(
+        host, p, people, policy, near=NEAR_IN_A_ROW, weights=[1, 0, 3],
+        streams=TaskStreams(organisations=s, collection=s, area=stream("task_area"), hours=s,
+                            misfit_timing=s, misfit_choice=s),
+    )  # fmt: skip
+    tasks.collect(1_000, buffer=False)
+    counts = [tasks.task_wijk.count(area) for area in range(3)]
+    assert counts[1] == 0
+    assert counts[2] / 1_000 == pytest.approx(0.75, abs=0.05)

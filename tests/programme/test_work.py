@@ -145,3 +145,161 @@ def test_a_participant_who_is_never_sick_counts_as_without_absence():
     assert part.sick_absence_rate == 0.0
     assert part.no_absence_share == 1.0
     assert part.hours_worked == 32
+
+
+class Fixed:
+    """A stand-in stream that returns the given waits in turn, then never."""
+
+    def __init__(self, *weeks):
+        self.weeks = list(weeks)
+        self.chances = []
+
+    def weeks_until(self, chance):
+        self.chances.append(chance)
+        return self.weeks.pop(0) if self.weeks else 10**6
+
+
+def test_one_sickness_spell_counts_until_half_a_year_without_sickness():
+    # Sick in week 3 for 4 weeks (back in week 7), never again: the participant counts
+    # as recently sick until 26 weeks after the last sick week (week 6), so up to week
+    # 31, and as without absence from week 32 (FACTS.md's half-year window).
+    host, people, part = work(sickness_prone=[True])
+    part._onset, part._spell = Fixed(3), Fixed(4)
+    start(host, people, part)
+    seen = {}
+    for week in range(1, 40):
+        people.work_agenda.run(week)
+        part.tally(week, hours_short=0.0)
+        seen[week] = (bool(people.sick[0]), part.recently_sick, part.sick_absence_rate)
+    assert seen[2] == (False, 0, 0.0)
+    assert seen[3] == (True, 1, 1.0)
+    assert seen[6] == (True, 1, 1.0)
+    assert seen[7] == (False, 1, 0.0)
+    assert seen[31] == (False, 1, 0.0)
+    assert seen[32] == (False, 0, 0.0)
+    assert part.no_absence_share == 1.0
+    assert part.hours_worked == 32
+
+
+def test_sickness_spells_and_onsets_are_drawn_with_their_own_chances():
+    # A spell of 4 weeks on average is a geometric wait with weekly chance 1/4; the next
+    # onset after recovering has the weekly onset chance (0.05 here).
+    host, people, part = work(
+        params={"sickness_spell_weeks": 4.0, "sickness_onset_per_week": 0.05},
+        sickness_prone=[True],
+    )
+    onsets, spells = Fixed(2, 3), Fixed(5)
+    part._onset, part._spell = onsets, spells
+    start(host, people, part)
+    week_by_week(people, part, 10)
+    assert onsets.chances == [0.05, 0.05]  # at the start and after recovering (week 7)
+    assert spells.chances == [0.25, 0.25]  # weeks 2 and 10
+    assert people.sick[0]  # sick again in week 7 + 3 = 10
+
+
+def test_sickness_onset_waits_for_its_weekly_chance():
+    # The first sick report of a sickness-prone starter is planned with the onset
+    # chance; a participant who is not sickness-prone is never planned to be sick.
+    host, people, part = work(2, sickness_prone=[True, False])
+    part._onset = Fixed(5)
+    start(host, people, part, 0)
+    start(host, people, part, 1)
+    for week in range(1, 6):
+        people.work_agenda.run(week)
+    assert list(people.sick[:2]) == [True, False]
+
+
+def test_hours_added_while_sick_are_sick_hours_and_a_sick_leaver_takes_them_along():
+    host, people, part = work(
+        2,
+        part_time_start=[True, False],
+        asks_more_hours=[True, False],
+        sickness_prone=[True, False],
+    )
+    part._onset, part._spell = Fixed(20), Fixed(30)  # sick from week 20 to 50
+    first = start(host, people, part, 0)
+    start(host, people, part, 1)
+    week_by_week(people, part, 26)  # the ramp ends in week 26, while sick
+    assert part.sick_hours == 32
+    assert part.sick_absence_rate == pytest.approx(32 / 64)
+    part.leave(first)
+    people.leave(0)
+    part.tally(27, hours_short=0.0)
+    assert part.sick_hours == 0
+    assert part.recently_sick == 0
+    assert part.contract_hours_total == 32
+    assert part.hours_worked == 32
+
+
+def test_hours_short_of_tasks_are_not_worked():
+    host, people, part = work()
+    start(host, people, part)
+    part.tally(1, hours_short=8.0)
+    assert part.hours_worked == 24
+
+
+def test_a_part_time_starter_who_does_not_ask_keeps_the_lower_hours():
+    _host, _people, part = work(
+        3, part_time_start=[True, False, False], asks_more_hours=[False, True, False]
+    )
+    assert [part.starting_hours(p) for p in range(3)] == [24, 32, 32]
+
+
+def test_each_new_participant_goes_to_the_least_busy_guiding_organisation():
+    # FACTS.md: four guiding organisations; five starters spread 2, 1, 1, 1.
+    host, people, part = work(5)
+    for person in range(5):
+        start(host, people, part, person)
+    assert [g.participants for g in part.guiding_organisations] == [2, 1, 1, 1]
+
+
+def test_weak_guidance_stays_at_the_floor_of_one_hour():
+    # Intensity 0.2: b = 0.66 h/week, below the least of 1 h/week from the start.
+    host, people, part = work(params={"guidance_hours_start": 3.3}, guidance_intensity=[0.2])
+    start(host, people, part)
+    part.tally(1, hours_short=0.0)
+    assert part.guidance_hours == 1.0
+    week_by_week(people, part, 200)
+    assert part.guidance_hours == 1.0
+
+
+def test_without_decline_guidance_stays_at_its_start_level_within_1_to_5():
+    host, people, part = work(
+        3, {"guidance_hours_start": 3.0, "guidance_decline_per_year": 0.0},
+        guidance_intensity=[1.0, 2.0, 0.1],
+    )  # fmt: skip
+    for person in range(3):
+        start(host, people, part, person)
+    week_by_week(people, part, 100)
+    assert part.guidance_hours == pytest.approx(3.0 + 5.0 + 1.0)
+
+
+def test_guidance_averages_two_and_a_half_hours_at_the_facts_start_level():
+    # FACTS.md: 2.5 h/week on average. Three participants in their first weeks with
+    # intensities 0.5, 1 and 1.5 of a 2.5 h start: 1.25 + 2.5 + 3.75 = 7.5 h, 2.5 each.
+    host, people, part = work(3, {"guidance_hours_start": 2.5}, guidance_intensity=[0.5, 1.0, 1.5])
+    for person in range(3):
+        start(host, people, part, person)
+    part.tally(0, hours_short=0.0)
+    assert part.guidance_hours / 3 == pytest.approx(2.5)
+
+
+def test_leaving_from_each_guidance_group_takes_exactly_its_hours_along():
+    # Capped (intensity 2: 6.6 -> 5), declining (1: 3.3), floored (0.2: 1) and the
+    # intensive group (1.2: 3.96, constant): each leaver takes their own hours.
+    host, people, part = work(
+        4,
+        {"guidance_hours_start": 3.3},
+        guidance_intensity=[2.0, 1.0, 0.2, 1.2],
+        intensive_guidance=[False, False, False, True],
+    )
+    starters = [start(host, people, part, person) for person in range(4)]
+    part.tally(0, hours_short=0.0)
+    assert part.guidance_hours == pytest.approx(5.0 + 3.3 + 1.0 + 3.96)
+    for leaver, left in zip(starters, (5.0, 3.3, 1.0, 3.96), strict=True):
+        before = part.guidance_hours
+        part.leave(leaver)
+        people.leave(leaver.person)
+        part.tally(0, hours_short=0.0)
+        assert before - part.guidance_hours == pytest.approx(left)
+    assert part.guidance_hours == pytest.approx(0.0, abs=1e-9)
