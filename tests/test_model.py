@@ -137,6 +137,10 @@ def test_ceiling_limits_starts_and_is_reported_as_binding():
     assert ts["employed"].max() == 10
     assert (ts["employed"] <= ts["job_ceiling"]).all()
     late = ts[ts["date"] >= "2022-01-01"]
+    # Ten jobs are filled in 2021; in 2022 the ceiling holds every week (52 of 52 with
+    # this seed) except while an exit has freed a place that the next selected candidate
+    # has not yet filled (matching takes 2 weeks, a new intake 4-6): 0.9 allows five
+    # such weeks of 52.
     assert (late["binding_constraint"] == "ceiling").mean() > 0.9
 
 
@@ -208,11 +212,16 @@ def test_permanent_contracts_after_three_years_and_not_before_2023():
     assert model.contracts.employed_permanent > 0
 
 
-def test_nobody_retires_within_the_pension_margin():
+def test_nobody_retires_within_the_pension_margin(long_run):
     model = BasisbaanModel(Params(), rng=9)
     for _ in range(week_of(dt.date(2023, 3, 1))):
         model.step()
     assert model.contracts.exited_cum[ExitReason.RETIREMENT] == 0
+    # Not because retirement never happens: those who start within a few years of the
+    # margin reach state pension age later (with seed 7, the first in June 2024).
+    ts = long_run.timeseries
+    assert ts.loc[ts["date"] <= "2023-03-01", "exit_retirement_cum"].max() == 0
+    assert ts["exit_retirement_cum"].iloc[-1] > 0
 
 
 def test_partner_of_a_selected_candidate_can_be_referred():
@@ -306,8 +315,13 @@ def test_a_pipeline_stuck_on_tasks_is_reported_as_tasks_not_ceiling():
     ts = simulate(params, seed=5, until="2027-12-31")
     late = ts[ts["date"] >= "2025-01-01"]
     stuck = late[late["waiting_for_tasks"] > 0]
+    # Stuck for more than 20 of the 156 weeks from 2025 (all 156 with this seed): long
+    # enough that the share below is over a real stretch, not a week or two.
     assert len(stuck) > 20
     below_ceiling = stuck[stuck["employed"] < stuck["job_ceiling"]]
+    # Admissions are checked against last week's candidates waiting for tasks, so the
+    # week after the last of them found tasks may still report the ceiling: 0.9 allows
+    # one such week in ten (all are "tasks" with this seed).
     assert (below_ceiling["binding_constraint"] == "tasks").mean() > 0.9
 
 
