@@ -210,5 +210,5 @@ def test_contract_hours_are_accepted_exactly_when_whole_tasks_make_them(low, spa
     if hours in sums:
         assert Params.from_mapping(overrides).full_time_hours == hours
     else:
-        with pytest.raises(ConfigError, match="key 'full_time_hours'.*is not the sum"):
+        with pytest.raises(ConfigError, match=r"key 'full_time_hours'.*is not the sum"):
             Params.from_mapping(overrides, source="x.toml")
