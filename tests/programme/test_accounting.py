@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.agents import Recipient
+from sim.costs import WeekCosts
 from sim.programme.accounting import FIRST_YEAR_WEEKS, Accounting
 from sim.timeline import WEEKS_PER_YEAR
 
@@ -143,4 +144,42 @@ def test_contributions_make_room_in_the_budget():
     _host, _people, part = accounting(
         params={"budget_net_eur_per_year": 18_500, "contributions_per_job_year": {2020: 1_000}}
     )
+    assert not part.over_budget(0, 1)
+
+
+def test_before_the_first_weeks_accounts_every_item_is_zero():
+    _host, _people, part = accounting(1)
+    assert part.costs == WeekCosts(0, 0, 0, 0, 0, 0, 0)
+    assert part.costs.gross == 0
+    assert part.costs.net == 0
+
+
+def test_a_later_starter_who_leaves_within_their_first_year_ends_it():
+    # Started in week 100, left in week 110: within the first year.
+    host, people, part = accounting(1)
+    people.start(Recipient(host, 0, 100), week=100)
+    part.start(0, 100)
+    part.leave(0, week=110)
+    assert part.first_year == 0
+
+
+def test_leaving_on_the_day_the_first_year_ends_counts_it_over_once():
+    # The first year ends in the work phase of week 52; an exit that week (contract
+    # phase) is after it, so it does not end the first year a second time.
+    host, people, part = accounting(1)
+    people.start(Recipient(host, 0, 0), week=0)
+    part.start(0, 0)
+    for week in range(1, FIRST_YEAR_WEEKS + 1):
+        people.work_agenda.run(week)
+    part.leave(0, week=FIRST_YEAR_WEEKS)
+    assert part.first_year == 0
+
+
+def test_half_a_euro_short_of_a_starts_cost_stops_it():
+    # A first year costs 19,487 net (FACTS.md cost table); the rule allows rounding
+    # errors of a millionth of a euro, not half a euro.
+    first_year_net = 27_387 + 600 + 4_000 + 1_500 - 14_000
+    _host, _people, part = accounting(params={"budget_net_eur_per_year": first_year_net - 0.5})
+    assert part.over_budget(0, 1)
+    _host, _people, part = accounting(params={"budget_net_eur_per_year": first_year_net})
     assert not part.over_budget(0, 1)

@@ -241,3 +241,10 @@ def test_a_temporary_contract_that_ends_leaves_the_permanent_count_alone():
     part.count_exit(0, ExitReason.REGULAR_JOB)
     assert part.employed_permanent == 3
     assert part.exited_cum[ExitReason.REGULAR_JOB] == 1
+
+
+def test_exits_of_one_reason_add_up():
+    _host, _people, part, _ = contracts(3)
+    for person in range(3):
+        part.count_exit(person, ExitReason.QUIT)
+    assert part.exited_cum[ExitReason.QUIT] == 3

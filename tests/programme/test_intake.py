@@ -169,3 +169,46 @@ def test_the_partner_is_not_offered_an_intake_when_they_cannot_come():
     assert partner_offered(stage=REFERRED) == []
     assert partner_offered(eligible_from=200) == []
     assert partner_offered(draw=0.6) == []
+
+
+def test_rejections_of_one_reason_add_up_and_offer_no_partner():
+    # Two candidates with a prospect of paid work, each with a partner in the pool: both
+    # rejected, counted twice, and no partner is offered an intake.
+    part, waiting, people = intake(
+        4,
+        {"intake_slots_per_coach": 1},
+        prospect_paid_work=[True, True, False, False],
+        partner=[2, 3, 0, 1],
+        household_type=[COUPLE] * 4,
+        partner_draw=[0.0] * 4,
+    )
+    waiting.pop()
+    waiting.pop()
+    people.stage[2:] = 0
+    part.admit(100, waiting, never_held)
+    partners = [part.hold_conversations(week) for week in (100, 102, 104)]
+    assert partners == [[], [], []]
+    assert part.rejected_cum[IntakeDecision.PAID_WORK] == 2
+
+
+def test_the_partner_is_offered_from_the_week_their_window_opens_until_it_closes():
+    # The partner may be person 0; they are eligible from week 104 (the decision week)
+    # and no longer once their window closes in that week.
+    def offered(eligible_from, eligible_to):
+        part, waiting, people = intake(
+            2,
+            {"intake_slots_per_coach": 1, "cannot_factor_couples": 0.0},
+            partner=[1, 0],
+            household_type=[COUPLE, COUPLE],
+            partner_draw=[0.0, 0.0],
+            eligible_from=[eligible_from, 0],
+            eligible_to=[eligible_to, 999],
+        )
+        waiting.popleft()  # person 0, the partner, stays in the pool
+        people.stage[0] = 0
+        part.admit(100, waiting, never_held)
+        return [part.hold_conversations(week) for week in (100, 102, 104)][-1]
+
+    assert offered(104, 999) == [0]
+    assert offered(0, 104) == []
+    assert offered(0, 105) == [0]

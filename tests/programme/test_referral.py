@@ -108,3 +108,43 @@ def test_a_partner_referred_before_wanting_work_leaves_the_willing_count_when_th
     assert ref.willing_pool(0) == 4
     ref.refer(week=10)
     assert ref.willing_pool(10) == 4  # 5 willing by then, less the partner
+
+
+def test_nobody_is_referred_in_the_week_their_window_closes():
+    ref, _ = referral(eligible_to=[5, 99, 99, 99, 99])
+    ref.admit_eligible(0)
+    ref.refer_best(1, week=5)
+    assert [c.person for c in ref.waiting] == [1]
+
+
+def test_the_willing_count_follows_referred_windows_as_they_open_and_close():
+    # Persons 0 and 1 are referred in week 0 with windows closing in week 20; person 4
+    # is referred as a partner before wanting work (from week 10), with person 3.
+    ref, _ = referral(
+        params={"referral_queue_max": 0},
+        eligible_to=[20, 20, 99, 99, 99],
+        willing_from=[0, 0, 0, 10, 10],
+    )
+    ref.admit_eligible(0)
+    ref.refer_best(2, week=0)
+    ref.enqueue(3, week=0, front=True)
+    ref.enqueue(4, week=0, front=True)
+    assert ref.willing_pool(0) == 1  # person 2
+    for week in range(1, 21):
+        ref.refer(week)
+        # Three willing from week 10 (2, 3, 4); 3 and 4 are referred: still 1 until
+        # week 20, when 0 and 1's windows close and leave both counts alike.
+        assert ref.willing_pool(week) == 1, week
+    assert ref.eligible(20) == 1
+
+
+def test_a_referred_person_whose_window_never_closes_stays_out_of_the_pool_to_the_end():
+    # The window of a never-closing eligibility ends beyond the horizon (week 601 here):
+    # up to and including the last week (600) the referred person is not counted.
+    ref, _ = referral(params={"referral_queue_max": 0})
+    ref.admit_eligible(0)
+    ref.refer_best(1, week=0)
+    for week in range(1, WEEKS + 1):
+        ref.refer(week)
+    assert ref.eligible(WEEKS) == 4
+    assert ref.willing_pool(WEEKS) == 4

@@ -298,3 +298,113 @@ def test_collection_where_nobody_waits_follows_the_area_weights():
     counts = [tasks.task_wijk.count(area) for area in range(3)]
     assert counts[1] == 0
     assert counts[2] / 1_000 == pytest.approx(0.75, abs=0.05)
+
+
+def test_giving_up_tasks_leaves_the_other_participants_hours_alone():
+    host, people, tasks = market()
+    for area in (0, 0, 0, 0):
+        tasks.collect_near(area)
+    leaver = start(host, people, tasks, 0, [0, 1])
+    start(host, people, tasks, 1, [2, 3])
+    tasks.short[0] = 1
+    tasks.find(person=0, hours_needed=48, slots=3)  # a failed search, remembered
+    tasks.give_up(leaver)
+    assert people.task_hours[1] == 32
+    assert leaver.tasks == []
+    assert 0 not in tasks.short
+    assert 0 not in tasks._failed_search  # a leaver's search memory goes with them
+
+
+def test_a_task_that_stops_fitting_changes_only_its_holders_hours():
+    host, people, tasks = market()
+    for area in (0, 0, 0, 0):
+        tasks.collect_near(area)
+    start(host, people, tasks, 0, [0, 1])
+    start(host, people, tasks, 1, [2, 3])
+    tasks.task_stops_fitting(0, week=5)
+    assert people.task_hours[1] == 32
+    assert people.task_hours[0] == 16
+
+
+def test_a_replacement_adds_hours_to_its_holder_only():
+    host, people, tasks = market(**MIXED)
+    held = [add_task(tasks, 0, 8) for _ in range(2)]
+    other = add_task(tasks, 0, 16)
+    start(host, people, tasks, 0, held)
+    start(host, people, tasks, 1, [other])
+    people.contract_hours[1] = 16
+    people.contract_hours[0] = 32
+    add_task(tasks, 0, 16)
+    tasks.more_hours(0, week=26)
+    assert people.task_hours[0] == 32
+    assert people.task_hours[1] == 16
+
+
+def test_a_new_set_adds_hours_to_its_holder_only_and_comes_from_the_own_wijk():
+    host, people, tasks = market(**MIXED)
+    held = [add_task(tasks, 0, 8) for _ in range(3)]
+    other = add_task(tasks, 0, 16)
+    start(host, people, tasks, 1, [other])
+    people.contract_hours[1] = 16
+    candidate = start(host, people, tasks, 0, held)
+    # Two 16 h tasks in wijk 1 (near, not own): a new set may not come from there.
+    near = [add_task(tasks, 1, 16) for _ in range(2)]
+    people.contract_hours[0] = 32
+    tasks.more_hours(0, week=26)
+    assert candidate.tasks == held
+    assert [tasks.task_holder[t] for t in near] == [-1, -1]
+    own = [add_task(tasks, 0, 16) for _ in range(2)]
+    tasks.replace_lost()
+    assert candidate.tasks == own
+    assert people.task_hours[0] == 32
+    assert people.task_hours[1] == 16
+
+
+def test_more_hours_may_take_any_free_task_of_the_own_wijk():
+    # Task number 1 is the only free task that fits: asking for more hours excludes no
+    # task (unlike a replacement, which excludes the task that stopped fitting).
+    host, people, tasks = market(**MIXED)
+    first = add_task(tasks, 0, 16)
+    second = add_task(tasks, 0, 16)
+    assert second == 1
+    candidate = start(host, people, tasks, 0, [first])
+    people.contract_hours[0] = 32
+    tasks.more_hours(0, week=26)
+    assert candidate.tasks == [first, second]
+
+
+def test_a_participant_whose_hours_are_covered_is_not_short():
+    host, people, tasks = market()
+    for area in (0, 0):
+        tasks.collect_near(area)
+    start(host, people, tasks, 0, [0, 1])
+    tasks.more_hours(0, week=26)  # 32 h of contract, 32 h of tasks
+    assert 0 not in tasks.short
+
+
+def test_one_task_stops_fitting_at_the_rate_of_one():
+    asked = []
+
+    class Wait:
+        def weeks_until(self, chance):
+            asked.append(chance)
+            return 9
+
+    host, people, tasks = market(task_misfit_per_year=0.3)
+    s = stream()
+    tasks.streams = TaskStreams(
+        organisations=s, collection=s, area=s, hours=s, misfit_timing=Wait(), misfit_choice=s
+    )
+    tasks.collect_near(0)
+    start(host, people, tasks, 0, [0])
+    tasks.plan_misfit(0, 0)
+    assert asked == [pytest.approx(0.3 / WEEKS_PER_YEAR)]
+
+
+def test_less_than_one_task_a_week_is_still_collected_now_and_then():
+    # 0.5 tasks a week expected: over 40 weeks about 20 are collected, never none.
+    _, _, tasks = market(free_task_buffer=1_000)
+    tasks.policy.task_acquisition[100:140] = 0.5
+    for week in range(100, 140):
+        tasks.collect_weekly(week)
+    assert 5 <= tasks.tasks_total <= 12  # all wijken full at 12 (3 x 64 h / 16 h)

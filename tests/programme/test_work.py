@@ -303,3 +303,46 @@ def test_leaving_from_each_guidance_group_takes_exactly_its_hours_along():
         part.tally(0, hours_short=0.0)
         assert before - part.guidance_hours == pytest.approx(left)
     assert part.guidance_hours == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_leaver_takes_exactly_their_own_contract_hours_and_is_no_longer_sick():
+    # A part-timer of 24 h who is sick leaves; the full-timer's 32 h remain.
+    host, people, part = work(2, part_time_start=[True, False], sickness_prone=[True, False])
+    part._onset, part._spell = Fixed(1), Fixed(50)
+    leaver = start(host, people, part, 0)
+    start(host, people, part, 1)
+    week_by_week(people, part, 2)
+    assert people.sick[0]
+    part.leave(leaver)
+    assert part.contract_hours_total == 32
+    assert part.sick_hours == 0
+    assert not people.sick[0]
+    assert not people.recent_sickness[0]
+    assert part.recently_sick == 0
+
+
+def test_a_second_spell_after_a_quiet_half_year_counts_again():
+    # Sick weeks 1-2 (back in week 3), quiet for 26 weeks (no longer recently sick from
+    # week 28), sick again in week 3 + 38 = 41: counted as recently sick once more.
+    host, people, part = work(sickness_prone=[True])
+    part._onset, part._spell = Fixed(1, 38), Fixed(2, 2)
+    start(host, people, part)
+    counts = {}
+    for week in range(1, 45):
+        people.work_agenda.run(week)
+        part.tally(week, hours_short=0.0)
+        counts[week] = part.recently_sick
+    assert counts[27] == 1
+    assert counts[28] == 0
+    assert counts[40] == 0
+    assert counts[41] == 1
+    assert part.no_absence_share == 0.0
+
+
+def test_two_participants_at_the_floor_get_an_hour_each():
+    host, people, part = work(2, {"guidance_hours_start": 3.0})
+    start(host, people, part, 0)
+    start(host, people, part, 1)
+    k = part.p.guidance_decline_per_year / WEEKS_PER_YEAR
+    week_by_week(people, part, math.ceil(math.log(3) / k) + 1)
+    assert part.guidance_hours == 2.0
