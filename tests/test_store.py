@@ -39,7 +39,10 @@ def parts(scenario="a", replicate=0, seconds=1.0, rows=2):
         "by_wijk": pd.DataFrame({**keys, "date": dates, "wijk": "Beijum", "employed": 1}),
         "composition": pd.DataFrame({**keys, "group": ["women"], "participant_share": [0.5]}),
         "years": pd.DataFrame({**keys, "year": [2020], "cost_net_eur": [1.0]}),
-        "runs": pd.DataFrame({**keys, "seed": [11 + replicate], "seconds": [seconds]}, index=[0]),
+        "runs": pd.DataFrame(
+            {**keys, "seed": [11 + replicate], "seconds": [seconds], "year_250": [2027.5]},
+            index=[0],
+        ),
     }
     return {table: to_parquet_bytes(frame) for table, frame in frames.items()}
 
@@ -162,6 +165,8 @@ def test_finish_records_status_timings_and_the_runs_in_order(opened):
     assert manifest["runs_finished"] == 2
     assert manifest["run_seconds"] == {"total": 4.0, "median": 2.0, "max": 3.0}
     assert [r["replicate"] for r in manifest["runs"]] == [0, 1]
+    # Each run's keys, seed and seconds: not the whole runs table (year_250 and the rest
+    # stay in runs.parquet).
     assert manifest["runs"][0] == {
         "scenario": "a",
         "sample": 0,

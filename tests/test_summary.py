@@ -298,3 +298,10 @@ def test_quantiles_stay_within_the_runs_and_never_counts_as_never(values):
         assert reach["mean"] == pytest.approx(np.mean(finite))
     # Target: the count that defines "reached" is 250 (FACTS.md: up to 250).
     assert TARGET_JOBS == 250
+
+
+def test_250_reached_on_1_january_counts_for_the_new_year_not_the_old():
+    # First 250 on 1 Jan 2027 (decimal 2027.0): not "by 31 December 2026".
+    runs, years = run_tables(weekly(["2026-12-25", "2027-01-01", "2027-01-08"], [249, 250, 251]))
+    assert runs["year_250"].item() == 2027.0
+    assert years["reached_250"].tolist() == [False, True]

@@ -408,3 +408,17 @@ def test_less_than_one_task_a_week_is_still_collected_now_and_then():
     for week in range(100, 140):
         tasks.collect_weekly(week)
     assert 5 <= tasks.tasks_total <= 12  # all wijken full at 12 (3 x 64 h / 16 h)
+
+
+def test_a_single_hour_missing_is_still_short():
+    # Tasks of 9 and 13 h: 26 h part time (13 + 13), 27 h full time (9 + 9 + 9). Moving
+    # up leaves one hour that no single task can fill: the participant stays short.
+    host, people, tasks = market(
+        task_hours_min=9, task_hours_max=13, part_time_start_hours=26, full_time_hours=27
+    )
+    held = [add_task(tasks, 0, 13) for _ in range(2)]
+    start(host, people, tasks, 0, held)
+    people.contract_hours[0] = 27
+    tasks.more_hours(0, week=26)
+    assert 0 in tasks.short
+    assert tasks.hours_short() == 1
