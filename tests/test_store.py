@@ -194,6 +194,7 @@ def test_read_table_sorts_by_run_and_date_and_reads_the_columns_asked(opened):
     assert list(ts.index) == list(range(9))
     only = read_table(opened.directory, "timeseries", columns=["scenario", "employed"])
     assert list(only.columns) == ["scenario", "employed"]
+    assert list(opened.load("years", columns=["year"]).columns) == ["year"]
 
 
 def test_reading_a_table_with_no_runs_is_a_store_error(opened, tmp_path):
