@@ -140,3 +140,34 @@ def test_weeks_until_draws_one_uniform_and_inverts_the_geometric(seed, chance):
     expected = max(1, math.ceil(math.log1p(-u) / math.log1p(-chance)))
     assert weeks == min(expected, NEVER_WEEKS)
     assert stream.scalar.random() == twin.scalar.random()  # in step after one draw
+
+
+def test_a_mean_of_zero_gives_nothing_and_draws_nothing():
+    # As weeks_until with a chance of 0: no uniform is used.
+    stream, twin = named_streams(9)["referral"], named_streams(9)["referral"]
+    assert stream.poisson(0.0) == 0
+    assert stream.poisson(-1.0) == 0
+    assert stream.scalar.random() == twin.scalar.random()
+
+
+def test_poisson_counts_below_one_on_average_and_far_above_the_mean():
+    # Mean 0.5: about half as many as draws (2,000 draws, standard error 0.016).
+    stream = named_streams(12)["referral"]
+    small = np.array([stream.poisson(0.5) for _ in range(2_000)])
+    assert small.mean() == pytest.approx(0.5, abs=0.07)
+    assert small.max() >= 2
+    # Mean 100: the table of the CDF reaches far enough into the tail that counts
+    # above 125 occur (P = 0.009, so about 18 in 2,000 draws) and the variance is 100
+    # (standard error about 3).
+    large = np.array([stream.poisson(100.0) for _ in range(2_000)])
+    assert (large > 125).sum() >= 5
+    assert large.var() == pytest.approx(100, abs=12)
+
+
+def test_weeks_until_waits_at_least_a_week_and_never_is_capped():
+    stream = named_streams(13)["sickness_onset"]
+    draws = [stream.weeks_until(0.9) for _ in range(200)]
+    assert min(draws) == 1
+    assert draws.count(1) > 150  # P(1 week) = 0.9
+    # A chance of one in a billion a week: almost always beyond any horizon.
+    assert [stream.weeks_until(1e-9) for _ in range(10)].count(NEVER_WEEKS) >= 9
