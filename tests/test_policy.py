@@ -155,3 +155,47 @@ def test_a_delayed_series_starts_with_its_first_value():
     assert _delayed(series, 2).tolist() == [5.0, 5.0, 5.0, 6.0]
     assert _delayed(series, 0).tolist() == [5.0, 6.0, 7.0, 8.0]
     assert _delayed(series, -1).tolist() == [5.0, 6.0, 7.0, 8.0]
+
+
+def test_the_levers_have_the_types_of_their_meaning():
+    policy = levers()
+    assert policy.job_ceiling.dtype == np.int64
+    assert policy.intake_coaches.dtype == np.int64
+    assert levers(intake_coaches_follow_ceiling=False).intake_coaches.dtype == np.int64
+
+
+def test_a_horizon_whose_last_week_opens_a_new_year_has_that_years_levers():
+    # Week 44 ends on 3 Jan 2021, the only week of 2021 in a horizon of 44 weeks.
+    assert date_of(44) == dt.date(2021, 1, 3)
+    policy = policy_timeline(
+        Params().with_overrides({"contributions_per_job_year": {2020: 0, 2021: 500}}), 44
+    )
+    assert policy.contributions_per_job_year[-1] == 500
+    assert policy.contributions_per_job_year[-2] == 0
+
+
+def test_covid_slows_the_week_that_ends_on_its_last_day():
+    policy = levers(covid_end="2021-12-26")  # a Sunday: the week ending on it is slow
+    last = week_of(dt.date(2021, 12, 26))
+    assert policy.pace[last] == 0.6
+    assert policy.pace[last + 1] == 1.0
+
+
+def test_a_subsidy_just_beyond_the_horizon_is_not_received():
+    # The week after the last (701) is beyond the series: ignored, not an error.
+    policy = levers(subsidies={date_of(WEEKS + 1).isoformat(): 1_000, "2023-10-01": 5})
+    assert policy.subsidy.sum() == 5
+
+
+def test_a_delay_of_one_week_shifts_by_one():
+    assert _delayed(np.array([5, 6, 7]), 1).tolist() == [5.0, 5.0, 6.0]
+
+
+def test_growth_starting_in_the_first_year_grows_from_zero():
+    # From 7 Jun 2020 (a Sunday, week 14): nothing grown on that day, 50 x 7/365.25 a
+    # week later.
+    policy = levers(ceiling_growth_start="2020-06-07")
+    start = week_of(dt.date(2020, 6, 7))
+    assert date_of(start) == dt.date(2020, 6, 7)
+    assert policy.job_target[start] == 50
+    assert policy.job_target[start + 1] == pytest.approx(50 + 50 * 7 / 365.25)

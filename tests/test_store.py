@@ -7,6 +7,7 @@ import json
 import subprocess
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 import sim.store as store
@@ -68,6 +69,11 @@ def test_open_makes_the_directory_the_tables_and_a_running_manifest(opened):
     assert manifest["until"] == "2022-06-30"
     assert manifest["runs_total"] == 2  # 1 scenario x 1 sample x 2 replicates
     assert manifest["package_version"] == store.__version__
+    assert manifest["description"] == exp.description
+    assert manifest["experiment_file"] == "one.toml"
+    assert manifest["experiment_text"] == exp.text
+    assert manifest["experiment"] == json.loads(json.dumps(exp.identity(), default=str))
+    assert manifest["scenario_descriptions"] == exp.scenario_descriptions
 
 
 def test_a_run_written_is_finished_and_read_back(opened):
@@ -215,6 +221,10 @@ def test_parquet_bytes_hold_the_frame_without_its_index(tmp_path):
     back = pd.read_parquet(tmp_path / "f.parquet")
     assert list(back.columns) == ["x"]
     assert back["x"].tolist() == [1, 2]
+    # No index column is stored, and the file is compressed with zstd.
+    stored = pq.ParquetFile(tmp_path / "f.parquet")
+    assert stored.schema_arrow.names == ["x"]
+    assert stored.metadata.row_group(0).column(0).compression == "ZSTD"
 
 
 def test_git_revision_names_the_commit_and_whether_the_tree_was_modified(monkeypatch):
@@ -251,3 +261,32 @@ def test_the_manifest_is_replaced_whole(opened):
         "when": "2024-01-02",
     }
     assert not list(opened.directory.glob(".*.tmp"))
+
+
+def test_tables_are_read_in_run_date_year_and_wijk_order_whatever_the_files(tmp_path):
+    # Part files are named by run key, so "a-10-0" (sample 10) sorts before "a-2-0"; the
+    # rows of a part may come in any order. Reading sorts by scenario, sample,
+    # replicate, then date, year or wijk.
+    out = tmp_path / "out"
+    results = ResultStore(out, experiment())
+    results.open()
+    for sample in (10, 2):
+        keys = {"scenario": "a", "sample": sample, "replicate": 0}
+        frames = {
+            "timeseries": pd.DataFrame(
+                {**keys, "date": pd.to_datetime(["2020-03-15", "2020-03-01"]), "employed": 1}
+            ),
+            "by_wijk": pd.DataFrame({**keys, "date": pd.Timestamp("2020-03-01"),
+                                     "wijk": ["Selwerd", "Beijum"], "employed": 1}),
+            "composition": pd.DataFrame({**keys, "group": ["women"]}),
+            "years": pd.DataFrame({**keys, "year": [2021, 2020]}),
+            "runs": pd.DataFrame({**keys, "seed": [1], "seconds": [1.0]}),
+        }  # fmt: skip
+        results.write_run(f"a-{sample}-0", {k: to_parquet_bytes(f) for k, f in frames.items()})
+    ts = read_table(out, "timeseries")
+    assert ts["sample"].tolist() == [2, 2, 10, 10]
+    assert ts["date"].dt.day.tolist() == [1, 15, 1, 15]
+    assert read_table(out, "years")["year"].tolist() == [2020, 2021, 2020, 2021]
+    assert read_table(out, "by_wijk")["wijk"].tolist() == [
+        "Beijum", "Selwerd", "Beijum", "Selwerd",
+    ]  # fmt: skip
