@@ -248,3 +248,12 @@ def test_exits_of_one_reason_add_up():
     for person in range(3):
         part.count_exit(person, ExitReason.QUIT)
     assert part.exited_cum[ExitReason.QUIT] == 3
+
+
+def test_permanent_contracts_add_up():
+    host, people, part, _ = contracts(2)
+    for person in range(2):
+        people.start(Recipient(host, person, 0), week=0)
+        part.start(person, 0)
+    run_until(people, week_of(part.p.permanent_contracts_from) + TENURE)
+    assert part.employed_permanent == 2

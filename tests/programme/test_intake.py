@@ -212,3 +212,46 @@ def test_the_partner_is_offered_from_the_week_their_window_opens_until_it_closes
     assert offered(104, 999) == [0]
     assert offered(0, 104) == []
     assert offered(0, 105) == [0]
+
+
+def test_admit_says_nothing_held_back_when_everyone_waiting_got_a_slot():
+    part, waiting, _ = intake(3, {"intake_slots_per_coach": 2})
+    assert part.admit(100, waiting, never_held) is None
+    assert not waiting
+
+
+class FixedUniform:
+    """A stand-in for the conversations stream: one uniform a week, given in turn."""
+
+    def __init__(self, *values):
+        self.scalar = self
+        self.values = list(values)
+
+    def random(self):
+        return self.values.pop(0)
+
+
+def capacities(part, week):
+    seen = []
+    for coach in part.coaches:
+        coach.hold_conversations = lambda week, capacity, seen=seen: (
+            seen.append(capacity) or (0, [])
+        )
+    part.hold_conversations(week)
+    return seen
+
+
+def test_the_fraction_of_a_conversation_goes_to_coaches_by_golden_ratio_steps():
+    # 2.5 a week for three coaches and u = 0.1: coach i holds a third conversation when
+    # (0.1 + 0.618 i) mod 1 < 0.5: coaches 0 (0.1) and 2 (0.336), not 1 (0.718).
+    part, _, _ = intake(params={"conversations_per_coach_week": 2.5, "intake_coaches": {2020: 3}})
+    part.staff(week=100)
+    part._conversations = FixedUniform(0.1)
+    assert capacities(part, 100) == [3, 2, 3]
+
+
+def test_covid_slows_the_conversations_too():
+    # 5 a week at pace 0.6 during COVID-19 (week 50): 3 a week per coach.
+    part, _, _ = intake(params={"conversations_per_coach_week": 5.0})
+    part.staff(week=50)
+    assert capacities(part, 50) == [3, 3]

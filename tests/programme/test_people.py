@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from sim.agents import Recipient
 from sim.population import COUPLE, SINGLE, SINGLE_PARENT
 from sim.programme.people import EMPLOYED, EXITED, Stage
@@ -133,3 +135,30 @@ def test_composition_before_anyone_starts_has_no_participant_shares():
     # One eligible woman: a share of one.
     _, _, one, _ = setting(2, eligible_to=[99, 0], woman=[True, False])
     assert one.composition(week=0)["women"][0] == 1.0
+
+
+def test_the_tallies_count_only_their_own_group_and_45_from_the_birthday():
+    # A single man who turns 45 in the week he starts, a single parent of 44, a couple.
+    y = WEEKS_PER_YEAR
+    host, _, people, _ = setting(
+        3,
+        household_type=[SINGLE, SINGLE_PARENT, COUPLE],
+        birth_week=[3 - 45 * y, 3 - 44.9 * y, 3 - 30 * y],
+    )
+    for person in range(3):
+        people.start(Recipient(host, person, 3), week=3)
+    assert people.employed_single_parents == 1
+    assert people.employed_couples == 1
+    assert people.employed_45_plus == 1
+
+
+def test_per_person_columns_hold_integers_and_flags():
+    # Counts and weeks are integers and flags booleans, so the tables written from them
+    # keep those types.
+    _, _, people, _ = setting(2)
+    assert people.start_week.dtype == np.int64
+    assert people.stage.dtype == np.int8
+    assert people.guidance_group.dtype == np.int8
+    for flags in (people.sick, people.recent_sickness, people.permanent):
+        assert flags.dtype == bool
+    assert people.employed_by_wijk.dtype == np.int64

@@ -148,3 +148,19 @@ def test_a_referred_person_whose_window_never_closes_stays_out_of_the_pool_to_th
         ref.refer(week)
     assert ref.eligible(WEEKS) == 4
     assert ref.willing_pool(WEEKS) == 4
+
+
+def test_a_window_opening_beyond_the_horizon_never_counts():
+    # Person 0 becomes eligible only after the horizon (week 10**6): never in the pool.
+    pool = ReferralPool.of(setting(3, eligible_from=[10**6, 0, 0])[2].population, WEEKS)
+    assert pool.eligible_base[WEEKS - 1] == 2
+    assert pool.eligible_base[WEEKS] == 2
+    assert pool.willing_base[WEEKS] == 2
+    assert len(pool.eligible_base) == WEEKS + 2
+
+
+def test_ties_in_the_referral_key_go_in_the_order_of_the_population():
+    ref, _ = referral(40, referral_key=[0.0] * 40)
+    ref.admit_eligible(0)
+    ref.refer_best(40, week=0)
+    assert [c.person for c in ref.waiting] == list(range(40))

@@ -346,3 +346,77 @@ def test_two_participants_at_the_floor_get_an_hour_each():
     k = part.p.guidance_decline_per_year / WEEKS_PER_YEAR
     week_by_week(people, part, math.ceil(math.log(3) / k) + 1)
     assert part.guidance_hours == 2.0
+
+
+def test_before_the_first_week_nothing_is_worked_or_guided():
+    _host, _people, part = work()
+    assert (part.hours_worked, part.sick_absence_rate, part.guidance_hours) == (0.0, 0.0, 0.0)
+    assert math.isnan(part.no_absence_share)
+    part.tally(0, hours_short=0.0)  # nobody under contract: no absence, no share
+    assert part.sick_absence_rate == 0.0
+    assert math.isnan(part.no_absence_share)
+
+
+def test_two_sick_at_once_and_the_share_without_absence():
+    host, people, part = work(3, sickness_prone=[True, True, False])
+    part._onset, part._spell = Fixed(2, 2), Fixed(50, 50)
+    for person in range(3):
+        start(host, people, part, person)
+    week_by_week(people, part, 3)
+    assert part.sick_hours == 64
+    assert part.recently_sick == 2
+    assert part.hours_worked == 96 - 64
+    assert part.sick_absence_rate == pytest.approx(64 / 96)
+    assert part.no_absence_share == pytest.approx(1 / 3)
+
+
+def test_two_capped_and_two_floored_participants():
+    host, people, part = work(
+        4, {"guidance_hours_start": 3.0}, guidance_intensity=[3.0, 3.0, 0.1, 0.1]
+    )
+    for person in range(4):
+        start(host, people, part, person)
+    part.tally(0, hours_short=0.0)
+    assert part.guidance_hours == pytest.approx(5 + 5 + 1 + 1)
+
+
+def test_a_later_starter_declines_from_their_own_start():
+    # Started in week 50 with 3 h/week: 3 exp(-k (t - 50)), and leaving takes it along.
+    host, people, part = work(params={"guidance_hours_start": 3.0})
+    leaver = start(host, people, part, week=50)
+    k = part.p.guidance_decline_per_year / WEEKS_PER_YEAR
+    for week in range(51, 81):
+        people.work_agenda.run(week)
+    part.tally(80, hours_short=0.0)
+    assert part.guidance_hours == pytest.approx(3 * math.exp(-k * 30))
+    part.leave(leaver)
+    people.leave(0)
+    part.tally(80, hours_short=0.0)
+    assert part.guidance_hours == pytest.approx(0.0, abs=1e-9)
+
+
+def test_guidance_just_above_an_hour_reaches_the_floor_the_next_week():
+    # b = 1.002 h: below 1 h after one week of decline (1.002 exp(-k) = 0.9985), so the
+    # floor of 1 h applies from week 1.
+    host, people, part = work(params={"guidance_hours_start": 1.002})
+    start(host, people, part)
+    week_by_week(people, part, 1)
+    assert part.guidance_hours == 1.0
+
+
+def test_the_intensive_group_leaves_with_its_clipped_hours():
+    # Intensive participants at 1.5 h and at 6.6 h (kept at 5) leave: nothing remains.
+    host, people, part = work(
+        2,
+        {"guidance_hours_start": 3.0},
+        guidance_intensity=[0.5, 2.2],
+        intensive_guidance=[True, True],
+    )
+    starters = [start(host, people, part, person) for person in range(2)]
+    part.tally(0, hours_short=0.0)
+    assert part.guidance_hours == pytest.approx(1.5 + 5.0)
+    for leaver in starters:
+        part.leave(leaver)
+        people.leave(leaver.person)
+    part.tally(1, hours_short=0.0)
+    assert part.guidance_hours == pytest.approx(0.0, abs=1e-9)
