@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -74,6 +76,19 @@ def test_open_makes_the_directory_the_tables_and_a_running_manifest(opened):
     assert manifest["experiment_text"] == exp.text
     assert manifest["experiment"] == json.loads(json.dumps(exp.identity(), default=str))
     assert manifest["scenario_descriptions"] == exp.scenario_descriptions
+    assert manifest["git_revision"] == store.git_revision()
+    assert manifest["started"].endswith("+00:00")  # in UTC
+    # Written for people to read too: indented JSON.
+    text = (opened.directory / MANIFEST).read_text(encoding="utf-8")
+    assert text == json.dumps(manifest, indent=2)
+
+
+def test_the_runs_of_a_sweep_count_every_sample(tmp_path):
+    # 1 scenario x 2 samples x 2 replicates.
+    sweep = {"method": "grid", "parameters": {"matching_weeks": [1, 3]}}
+    results = ResultStore(tmp_path / "out", experiment(sweep=sweep))
+    results.open()
+    assert read_manifest(results.directory)["runs_total"] == 4
 
 
 def test_a_run_written_is_finished_and_read_back(opened):
@@ -132,8 +147,13 @@ def test_reopening_returns_the_finished_runs_and_clears_stale_temporaries(opened
 def test_a_directory_of_another_experiment_is_refused(opened):
     opened.write_run("a-0-0", parts())
     other = ResultStore(opened.directory, experiment(seed=6))
-    with pytest.raises(StoreError, match=r"holds results of another experiment \('one', hash"):
+    with pytest.raises(StoreError) as refused:
         other.open()
+    assert str(refused.value) == (
+        f"{opened.directory} holds results of another experiment ('one', hash "
+        f"{opened.experiment.digest()}); this one has hash {other.experiment.digest()}. "
+        "Use --out to choose a new directory, or remove the old one."
+    )
     # Nothing was touched.
     assert read_manifest(opened.directory)["master_seed"] == 5
     assert opened.finished() == {"a-0-0"}
@@ -142,8 +162,12 @@ def test_a_directory_of_another_experiment_is_refused(opened):
 def test_a_non_empty_directory_without_a_manifest_is_refused(tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "notes.txt").write_text("mine")
-    with pytest.raises(StoreError, match=r"is not empty and holds no manifest\.json"):
+    with pytest.raises(StoreError) as refused:
         ResultStore(tmp_path / "out", experiment()).open()
+    assert str(refused.value) == (
+        f"{tmp_path / 'out'} is not empty and holds no manifest.json: not a results "
+        "directory of this project. Use --out to choose a new directory."
+    )
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["notes.txt"]
 
 
@@ -227,23 +251,53 @@ def test_parquet_bytes_hold_the_frame_without_its_index(tmp_path):
     assert stored.metadata.row_group(0).column(0).compression == "ZSTD"
 
 
+def test_git_revision_of_this_checkout_is_a_commit_hash(tmp_path, monkeypatch):
+    # The tests run from a git checkout (CI clones the repository); the revision is that
+    # of the code, wherever the command is run from.
+    monkeypatch.chdir(tmp_path)
+    revision = git_revision()
+    assert re.fullmatch(r"[0-9a-f]{40}(\+modified)?", revision), revision
+
+
+class FakeGit:
+    """Stands in for subprocess.run: answers rev-parse and status, honours check=True."""
+
+    def __init__(self, head="abc123\n", status=" M sim/model.py\n", failing=()):
+        self.head, self.status, self.failing = head, status, failing
+        self.calls = []
+
+    def __call__(self, command, **kwargs):
+        self.calls.append((command, kwargs))
+        code = 128 if command[1] in self.failing else 0
+        if code and kwargs.get("check"):
+            raise subprocess.CalledProcessError(code, command)
+        out = self.head if command[1] == "rev-parse" else self.status
+        return subprocess.CompletedProcess(command, code, stdout="" if code else out, stderr="")
+
+
 def test_git_revision_names_the_commit_and_whether_the_tree_was_modified(monkeypatch):
-    calls = []
-
-    def fake_run(command, **kwargs):
-        calls.append(command)
-        out = "abc123\n" if command[1] == "rev-parse" else " M sim/model.py\n"
-        return subprocess.CompletedProcess(command, 0, stdout=out, stderr="")
-
-    monkeypatch.setattr(store.subprocess, "run", fake_run)
+    git = FakeGit()
+    monkeypatch.setattr(store.subprocess, "run", git)
     assert git_revision() == "abc123+modified"
-    assert calls[1][:2] == ["git", "status"]
+    package = Path(store.__file__).resolve().parent
+    assert [command for command, _ in git.calls] == [
+        ["git", "rev-parse", "HEAD"],
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+    ]
+    for _, kwargs in git.calls:
+        assert kwargs["cwd"] == package
+        assert kwargs["capture_output"] is True
+        assert kwargs["text"] is True
+        assert kwargs["timeout"] == 5
+    monkeypatch.setattr(store.subprocess, "run", FakeGit(status=""))
+    assert git_revision() == "abc123"
 
-    def clean(command, **kwargs):
-        out = "abc123\n" if command[1] == "rev-parse" else ""
-        return subprocess.CompletedProcess(command, 0, stdout=out, stderr="")
 
-    monkeypatch.setattr(store.subprocess, "run", clean)
+def test_git_revision_is_unknown_outside_a_checkout_and_clean_when_status_fails(monkeypatch):
+    monkeypatch.setattr(store.subprocess, "run", FakeGit(failing=("rev-parse",)))
+    assert git_revision() == "unknown"
+    # A failing status (an odd checkout) does not stop the run: the tree counts as clean.
+    monkeypatch.setattr(store.subprocess, "run", FakeGit(failing=("status",)))
     assert git_revision() == "abc123"
 
     def no_git(command, **kwargs):

@@ -231,23 +231,24 @@ def test_measures_per_year_and_per_run_are_quantiles_over_replicates():
     runs, years = runs_and_years([NEVER, NEVER, NEVER])
     years["employed_jan1"] = years["replicate"] * 10.0 + (years["year"] - 2026) * 100.0
     years["cost_net_eur"] = [3.0, 6.0, 6.0, 12.0, 9.0, 18.0]
-    years["job_years"] = [1.0, 2.0, 0.0, 2.0, 3.0, 3.0]
+    years["job_years"] = [0.5, 2.0, 0.0, 2.0, 3.0, 3.0]
     runs["binding_tasks"] = [0.0, 0.5, 1.0]
     runs["cost_net_total_eur"] = [10.0, 20.0, 30.0]
-    runs["job_years_total"] = [1.0, 0.0, 3.0]
+    runs["job_years_total"] = [0.5, 0.0, 3.0]
     summary = summarise(runs, years)
     assert list(summary.columns) == list(SUMMARY_COLUMNS)
     # Jobs on 1 January 2026: 0, 10, 20 over the replicates.
     jan1 = row(summary, "employed_jan1", 2026)
     assert (jan1["mean"], jan1["q50"], jan1["q05"]) == (10.0, 10.0, 1.0)
     assert row(summary, "employed_jan1", 2027)["q50"] == 110.0
-    # Net cost per job-year in 2026: 3/1, (6/0: no job-years, left out), 9/3.
+    # Net cost per job-year in 2026: 3/0.5, (6/0: no job-years, left out), 9/3.
     per_job = row(summary, "cost_net_per_job_year_eur", 2026)
-    assert per_job["mean"] == 3.0
-    assert per_job["q50"] == 3.0
-    # Over the whole run: 10/1 and 30/3 (the run with no job-years is left out).
+    assert per_job["mean"] == 4.5
+    assert per_job["q50"] == 4.5
+    # Over the whole run: 10/0.5 and 30/3 (the run with no job-years is left out).
     whole = row(summary, "cost_net_per_job_year_eur")
-    assert whole["mean"] == 10.0
+    assert whole["mean"] == 15.0
+    assert summary["year"].dtype == "Int64"
     binding = row(summary, "binding_tasks")
     assert (binding["mean"], binding["q50"], binding["q95"]) == (0.5, 0.5, 0.95)
 
@@ -260,14 +261,25 @@ def test_a_year_without_a_count_on_1_january_has_no_employed_row():
     assert row(summary, "employed_jan1", 2027)["q50"] == 0.0
 
 
-def test_scenarios_and_samples_are_summarised_apart():
+def test_scenarios_and_samples_are_summarised_apart_in_the_experiments_order():
+    # Scenario "b" comes first in the experiment: it stays first (not sorted by name).
     a_runs, a_years = runs_and_years([2026.0, 2026.0], scenario="a")
     b_runs, b_years = runs_and_years([NEVER, NEVER], scenario="b", sample=1)
-    summary = summarise(pd.concat([a_runs, b_runs]), pd.concat([a_years, b_years]))
+    summary = summarise(pd.concat([b_runs, a_runs]), pd.concat([b_years, a_years]))
     assert row(summary, "year_250_reached", scenario="a")["q50"] == 2026.0
     b = row(summary, "year_250_reached", scenario="b")
     assert b["q50"] == math.inf
-    assert b["sample"] == 1
+    assert (summary.loc[summary["scenario"] == "b", "sample"] == 1).all()
+    assert summary["scenario"].iloc[0] == "b"
+    whole_run = summary[summary["year"].isna()]
+    assert whole_run["scenario"].iloc[0] == "b"
+
+
+def test_no_runs_give_an_empty_summary_with_its_columns():
+    runs, years = runs_and_years([2026.0])
+    summary = summarise(runs.iloc[0:0], years.iloc[0:0])
+    assert summary.empty
+    assert list(summary.columns) == list(SUMMARY_COLUMNS)
 
 
 # --- properties --------------------------------------------------------------------------

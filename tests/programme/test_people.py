@@ -100,7 +100,7 @@ def test_composition_counts_groups_among_the_ever_eligible_and_the_started():
     host, _, people, _ = setting(
         6,
         woman=[True, True, False, True, False, False],
-        household_type=[SINGLE, SINGLE_PARENT, COUPLE, COUPLE, COUPLE, SINGLE],
+        household_type=[SINGLE, SINGLE_PARENT, COUPLE, COUPLE, COUPLE, COUPLE],
         debts=[True, False, False, False, True, False],
         birth_week=[2 - 45 * y, 5 - 44 * y, -50 * y, -50 * y, 2 - 30 * y, 0.5 - 45 * y],
         eligible_from=[0, 5, 20, 0, 0, 0],
@@ -114,9 +114,9 @@ def test_composition_counts_groups_among_the_ever_eligible_and_the_started():
         "women": (2 / 4, 1 / 2),
         "aged 45+": (1 / 4, 1 / 2),
         "aged 27-44": (3 / 4, 1 / 2),
-        "single": (2 / 4, 1 / 2),
+        "single": (1 / 4, 1 / 2),
         "single parent": (1 / 4, 0.0),
-        "couple": (1 / 4, 1 / 2),
+        "couple": (2 / 4, 1 / 2),
         "debts": (2 / 4, 2 / 2),
     }
     # Person 1 (the single parent) counts from the week their window opens, not before.
