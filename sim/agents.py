@@ -48,6 +48,7 @@ class ExitReason(IntEnum):
     QUIT = 3
     DEATH = 4
     RETIREMENT = 5
+    END_OF_TERM = 6  # a time-limited (re-integration) job ended without a regular job
 
 
 class Recipient(mesa.Agent):
@@ -84,7 +85,10 @@ class Recipient(mesa.Agent):
         p, pop = self.model.p, self.model.population
         chance = p.cannot_take_step
         kind = pop.household_type[self.person]
-        if kind == COUPLE:
+        if p.design == "supplement":
+            # The benefit stays: the household's income does not hang on the step.
+            chance *= p.supplement_step_factor
+        elif kind == COUPLE:
             chance *= p.cannot_factor_couples
         elif kind == SINGLE_PARENT:
             chance *= p.cannot_factor_single_parents
@@ -183,11 +187,18 @@ class WijkOrganisation(mesa.Agent):
         """Whether the smallest task still fits in the additional work left."""
         return self.additional_work - self.offered_hours >= self.hour_levels[0]
 
-    def offer_task(self) -> int:
-        """Supply one more task that fits the additional work left; returns its hours."""
+    def offer_task(self, hours_asked: int | None = None) -> int:
+        """Supply one more task that fits the additional work left; returns its hours.
+
+        A task of ``hours_asked`` when asked for and it fits; otherwise the hours of the
+        work the organisation has at hand (one of those that fit, at random).
+        """
         left = self.additional_work - self.offered_hours
-        fitting = [hours for hours in self.hour_levels if hours <= left]
-        hours = fitting[self._hours.scalar.randrange(len(fitting))]
+        if hours_asked is not None and hours_asked <= left:
+            hours = hours_asked
+        else:
+            fitting = [hours for hours in self.hour_levels if hours <= left]
+            hours = fitting[self._hours.scalar.randrange(len(fitting))]
         self.offered_hours += hours
         self.tasks_supplied += 1
         return hours

@@ -1,55 +1,159 @@
 """The command line: ``basisbaan run | calibrate | forecast | report | bench``.
 
-Bad input (a config error, a foreign results directory) prints one message naming
-the file, the key and what is allowed, and exits with status 2 before anything is
-written. Ctrl-C stops an experiment; finished runs stay on disk and the same command
-resumes it.
+Every failure is one line on standard error, never a traceback (``--debug`` shows it):
+
+- bad input (a config file, a command-line option, an output location, a foreign
+  results directory) names the file or option, the key and what is allowed, and exits
+  with status 2 before anything is written;
+- a fault of the system (a full disk, a permission taken away, a damaged results file,
+  a closed output pipe) says what failed and exits with status 1; what was finished is
+  kept and the same command resumes it;
+- Ctrl-C stops an experiment with status 130; finished runs stay on disk and the same
+  command resumes it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
-from sim.config.checks import whole_number
-from sim.config.errors import ConfigError
+from sim.config.checks import MAX_RUNS, scheduler_address, whole_number
+from sim.config.errors import ConfigError, one_line
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = Path("experiments/baseline.toml")
 POLICY = Path("experiments/growth_scenarios.toml")
 
+EXIT_FAULT = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+
+# More local workers than this is a typo (the pool starts them all): 1,024 is what the
+# calibration settings allow too.
+MAX_WORKERS = 1_024
+MAX_REPEATS = 10_000
+
+RESUME_RUNS = "runs finished so far are kept: run the same command again to complete the rest"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line like every other (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        message = message.removeprefix("argument ")
+        print(one_line(f"basisbaan: {message} (see {self.prog} --help)"), file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+class _Output:
+    """Standard output that a closed pipe (``basisbaan run | head -1``) does not stop.
+
+    The work goes on when the reader goes away; :func:`main` says so at the end and
+    exits with status 1.
+    """
+
+    closed = False
+
+    @classmethod
+    def say(cls, text: str) -> None:
+        if cls.closed:
+            return
+        try:
+            print(text, flush=True)
+        except BrokenPipeError:
+            cls.closed = True
+            # Python flushes stdout once more at exit: point it at nothing first.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``basisbaan`` command."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    from sim.store import DamagedResultsError, StoreError
+
+    _Output.closed = False
     try:
-        return int(args.command(args) or 0)
+        args = _parser().parse_args(argv)
+    except SystemExit as done:
+        if done.code in (0, None):  # --help: argparse's way, as before
+            raise
+        return EXIT_BAD_INPUT  # a bad option, already said in one line
+    hint = getattr(args, "resume_hint", "")
+    try:
+        code = int(args.command(args) or 0)
     except ConfigError as error:
-        print(f"basisbaan: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print(
-            "basisbaan: interrupted; finished runs are saved. Run the same command again to "
-            "complete the rest.",
-            file=sys.stderr,
+        return _fail(args, error, str(error), EXIT_BAD_INPUT)
+    except StoreError as error:
+        return _fail(args, error, str(error), EXIT_BAD_INPUT)
+    except KeyboardInterrupt as error:
+        return _fail(
+            args, error, f"interrupted; {hint or 'nothing was finished'}", EXIT_INTERRUPTED
         )
-        return EXIT_INTERRUPTED
+    except DamagedResultsError as error:
+        return _fail(args, error, str(error), EXIT_FAULT)
+    except OSError as error:
+        return _fail(args, error, _system_fault(error, hint), EXIT_FAULT)
+    except MemoryError as error:
+        return _fail(args, error, f"out of memory; {hint or 'nothing was finished'}", EXIT_FAULT)
+    except Exception as error:  # a bug: one line, with how to see the traceback
+        return _fail(
+            args,
+            error,
+            f"internal error: {type(error).__name__}: {error} (this is a bug; run again with "
+            "--debug for the traceback and report it)",
+            EXIT_FAULT,
+        )
+    if _Output.closed:
+        _complain("standard output was closed before everything was printed (broken pipe); "
+                  "the work itself was completed")  # fmt: skip
+        return EXIT_FAULT
+    return code
+
+
+def _system_fault(error: OSError, hint: str) -> str:
+    """A failure of the system while writing or reading, in one line."""
+    where = f"{error.filename}: " if error.filename else ""
+    what = error.strerror or str(error) or type(error).__name__
+    return f"{where}{what}; {hint}" if hint else f"{where}{what}"
+
+
+def _fail(args: argparse.Namespace, error: BaseException, message: str, code: int) -> int:
+    if getattr(args, "debug", False):
+        traceback.print_exception(error)
+    _complain(message)
+    return code
+
+
+def _complain(message: str) -> None:
+    # Standard error closed too: there is nobody to tell.
+    with contextlib.suppress(BrokenPipeError, ValueError):
+        print(one_line(f"basisbaan: {message}"), file=sys.stderr, flush=True)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="basisbaan", description="Simulation of the Groningen basisbaan programme."
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error (for developers)"
     )
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    parser = _Parser(
+        prog="basisbaan",
+        description="Simulation of the Groningen basisbaan programme.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
 
-    run = sub.add_parser("run", help="run an experiment or config (default: the baseline)")
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, parents=[common])
+
+    run = command("run", "run an experiment or config (default: the baseline)")
     run.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG")
     run.add_argument("--out", type=Path, help="results directory (default: results/<name>/)")
     run.add_argument("--seed", type=int, help="master seed (overrides the file's)")
@@ -58,17 +162,22 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     run.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT")
     run.add_argument("--no-figures", action="store_true", help="skip the figures")
-    run.set_defaults(command=_run)
+    run.add_argument("--max-runs", type=int, default=MAX_RUNS,
+                     help=f"refuse experiments of more runs (default {MAX_RUNS:,})")  # fmt: skip
+    run.set_defaults(command=_run, resume_hint=RESUME_RUNS)
 
-    calibrate = sub.add_parser("calibrate", help="ABC-SMC calibration to the observed figures")
+    calibrate = command("calibrate", "ABC-SMC calibration to the observed figures")
     calibrate.add_argument("config", nargs="?", type=Path, default=None, metavar="CONFIG")
     calibrate.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT")
     calibrate.add_argument("--resume", action="store_true", help="continue the last run")
     calibrate.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     calibrate.add_argument("--out", type=Path, default=Path("results/calibration"))
-    calibrate.set_defaults(command=_calibrate)
+    calibrate.set_defaults(
+        command=_calibrate,
+        resume_hint="finished generations are kept in the history: add --resume to continue",
+    )
 
-    forecast = sub.add_parser("forecast", help="the path to 250 jobs from the posterior")
+    forecast = command("forecast", "the path to 250 jobs from the posterior")
     forecast.add_argument("--policy", type=Path, default=None, help="experiment file of scenarios")
     forecast.add_argument("--until", default="2030-12-31", help="last date (default 2030-12-31)")
     forecast.add_argument("--draws", type=int, default=100, help="posterior draws (default 100)")
@@ -77,15 +186,17 @@ def _parser() -> argparse.ArgumentParser:
     forecast.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     forecast.add_argument("--scheduler", help="Dask scheduler address, tcp://HOST:PORT")
     forecast.add_argument("--no-figures", action="store_true", help="skip figures and report")
-    forecast.set_defaults(command=_forecast)
+    forecast.add_argument("--max-runs", type=int, default=MAX_RUNS,
+                          help=f"refuse forecasts of more runs (default {MAX_RUNS:,})")  # fmt: skip
+    forecast.set_defaults(command=_forecast, resume_hint=RESUME_RUNS)
 
-    report = sub.add_parser("report", help="the policy report of a results directory (HTML)")
+    report = command("report", "the policy report of a results directory (HTML)")
     report.add_argument("results", type=Path, metavar="RESULTS_DIR")
     report.add_argument("--lang", choices=("en", "nl"), default="en")
     report.add_argument("--out", type=Path, help="HTML file (default: RESULTS_DIR/report.html)")
     report.set_defaults(command=_report)
 
-    bench = sub.add_parser("bench", help="time one replicate to 2030-12-31")
+    bench = command("bench", "time one replicate to 2030-12-31")
     bench.add_argument("--repeats", type=int, default=15, help="timed runs (default 15)")
     bench.add_argument(
         "--anchors", type=Path, help="folder of the speed anchors (shared/bench) to time alongside"
@@ -104,39 +215,62 @@ def _resolve_config(path: Path | None, default: Path = DEFAULT_CONFIG) -> Path:
 
 def _check_workers(workers: int | None) -> None:
     if workers is not None:
-        whole_number(workers, at_least=1, source="--workers")
+        whole_number(workers, at_least=1, at_most=MAX_WORKERS, source="--workers")
+
+
+def _check_scheduler(address: str | None) -> None:
+    if address is not None:
+        scheduler_address(address)
+
+
+def _check_max_runs(value: int) -> int:
+    return whole_number(value, at_least=1, source="--max-runs")
 
 
 def _run(args: argparse.Namespace) -> int:
+    from sim.config.locations import output_folder
     from sim.experiment import load_experiment
     from sim.runner import run_experiment
-    from sim.store import StoreError
+    from sim.store import OUTPUTS_BYTES
 
-    experiment = load_experiment(_resolve_config(args.config)).with_settings(
-        seed=args.seed, replicates=args.replications, until=args.until
-    )
+    max_runs = _check_max_runs(args.max_runs)
+    experiment = load_experiment(
+        _resolve_config(args.config), max_runs=max_runs, replicates=args.replications
+    ).with_settings(seed=args.seed, until=args.until)
     _check_workers(args.workers)
-    out = args.out or Path("results") / experiment.name
-    try:
-        report = run_experiment(experiment, out, workers=args.workers, scheduler=args.scheduler)
-    except StoreError as error:
-        raise ConfigError(str(error), source="--out") from None
-    print(
-        f"{experiment.name}: {report.runs_done} runs in {report.seconds:.1f} s on "
+    _check_scheduler(args.scheduler)
+    out = output_folder(args.out if args.out is not None else Path("results") / experiment.name)
+    report = run_experiment(
+        experiment,
+        out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        reserve_bytes=0 if args.no_figures else OUTPUTS_BYTES,
+    )
+    _say_run(experiment.name, report, out)
+    for path in write_outputs(out, figures=not args.no_figures):
+        _Output.say(f"  {path}")
+    return 0
+
+
+def _say_run(name: str, report: Any, out: Path) -> None:
+    _Output.say(
+        f"{name}: {report.runs_done} runs in {report.seconds:.1f} s on "
         f"{report.workers} ({report.runs_skipped} already done) -> {out}"
     )
-    written = write_outputs(out, figures=not args.no_figures)
-    for path in written:
-        print(f"  {path}")
-    return 0
+    if report.redone:
+        keys = sorted({damage.key for damage in report.redone})
+        _Output.say(f"  redone, as a part was missing or damaged: {len(keys)} run(s)")
+        for damage in report.redone:
+            _Output.say(f"    {damage}")
 
 
 def _calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.fit import DEFAULT_CONFIG as CALIBRATION
-
-    _check_workers(args.workers)
     from sim.calibration.fit import run_calibration
 
+    _check_workers(args.workers)
+    _check_scheduler(args.scheduler)
     result = run_calibration(
         _resolve_config(args.config, CALIBRATION),
         scheduler=args.scheduler,
@@ -144,49 +278,59 @@ def _calibrate(args: argparse.Namespace) -> int:
         out_dir=args.out,
         workers=args.workers,
     )
-    print(
+    _Output.say(
         f"{result.name}: {result.total_simulations} simulations in {result.abc_seconds:.0f} s "
         f"({result.simulations_per_second:.0f}/s, {result.generations} generations, "
         f"{result.sampler}); final epsilon {result.final_epsilon:.3g}"
     )
-    print(f"  posterior: {result.posterior_path}\n  predictive check: {result.ppc_path}")
+    _Output.say(f"  posterior: {result.posterior_path}\n  predictive check: {result.ppc_path}")
     if result.outside_90:
-        print(f"  outside their 90% predictive interval: {', '.join(result.outside_90)}")
+        _Output.say(f"  outside their 90% predictive interval: {', '.join(result.outside_90)}")
     return 0
 
 
 def _forecast(args: argparse.Namespace) -> int:
     from sim.calibration.fit import load_posterior
+    from sim.config.locations import output_folder
     from sim.experiment import load_experiment
     from sim.forecast import TIMESERIES_NEEDED, forecast_experiment, forecast_table, p250_table
     from sim.runner import run_experiment
-    from sim.store import StoreError, read_table
+    from sim.store import OUTPUTS_BYTES, read_table
 
+    max_runs = _check_max_runs(args.max_runs)
     _check_workers(args.workers)
-    policy = load_experiment(_resolve_config(args.policy, POLICY)).with_settings(until=args.until)
+    _check_scheduler(args.scheduler)
+    policy = load_experiment(_resolve_config(args.policy, POLICY), max_runs=max_runs)
+    policy = policy.with_settings(until=args.until)
+    # Each draw runs once in every scenario (and sweep sample) of the policy.
+    per_draw = len(policy.scenarios) * len(policy.samples)
+    draws = whole_number(
+        args.draws, at_least=1, at_most=max(max_runs // per_draw, 1),
+        raise_with="--max-runs", source="--draws",
+    )  # fmt: skip
     posterior = load_posterior(args.posterior)
-    experiment = forecast_experiment(policy, posterior, args.draws)
-    try:
-        report = run_experiment(
-            experiment, args.out, workers=args.workers, scheduler=args.scheduler
-        )
-    except StoreError as error:
-        raise ConfigError(str(error), source="--out") from None
-    print(
-        f"{experiment.name}: {report.runs_done} runs in {report.seconds:.1f} s on {report.workers} "
-        f"({report.runs_skipped} already done) -> {args.out}"
+    out = output_folder(args.out)
+    experiment = forecast_experiment(policy, posterior, draws)
+    report = run_experiment(
+        experiment,
+        out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        reserve_bytes=OUTPUTS_BYTES,
     )
-    ts = read_table(args.out, "timeseries", columns=TIMESERIES_NEEDED)
-    written = [args.out / "forecast.csv", args.out / "p250.csv"]
+    _say_run(experiment.name, report, out)
+    ts = read_table(out, "timeseries", columns=TIMESERIES_NEEDED)
+    written = [out / "forecast.csv", out / "p250.csv"]
     forecast_table(ts, experiment.until).to_csv(written[0], index=False)
-    p250_table(ts, experiment.until).to_csv(written[1], index=False)
+    target = experiment.params(next(iter(experiment.scenarios))).job_ceiling_max
+    p250_table(ts, experiment.until, target).to_csv(written[1], index=False)
     fit = _calibration_fit()
     if fit is not None:
-        written.append(args.out / "ppc.csv")
+        written.append(out / "ppc.csv")
         fit.to_csv(written[-1], index=False)
-    written += write_outputs(args.out, figures=not args.no_figures)
+    written += write_outputs(out, figures=not args.no_figures)
     for path in written:
-        print(f"  {path}")
+        _Output.say(f"  {path}")
     return 0
 
 
@@ -201,10 +345,13 @@ def _calibration_fit():
 
 
 def _report(args: argparse.Namespace) -> int:
+    from sim.config.locations import output_file
     from sim.report import write_report
 
+    if args.out is not None:
+        output_file(args.out)
     path = write_report(args.results, out=args.out, lang=args.lang)
-    print(f"  {path}")
+    _Output.say(f"  {path}")
     return 0
 
 
@@ -219,10 +366,16 @@ def write_outputs(directory: Path, *, figures: bool = True) -> list[Path]:
     written = [path]
     if figures:
         from sim.figures import save_figures
+        from sim.store import read_manifest
+        from sim.wijken import Area
 
         ts = read_table(directory, "timeseries")
         by_wijk = read_table(directory, "by_wijk")
-        written += save_figures(ts, by_wijk, directory / "figures")
+        manifest = read_manifest(directory)
+        recorded = manifest.get("areas")
+        areas = [Area(**area) for area in recorded] if recorded else None
+        target = int(manifest.get("target_jobs", 250))
+        written += save_figures(ts, by_wijk, directory / "figures", areas=areas, target=target)
         from sim.report import write_report
 
         written.append(write_report(directory))
@@ -232,18 +385,27 @@ def write_outputs(directory: Path, *, figures: bool = True) -> list[Path]:
 def _bench(args: argparse.Namespace) -> int:
     from sim.bench import bench_replicate, time_anchor
 
+    whole_number(args.repeats, at_least=1, at_most=MAX_REPEATS, source="--repeats")
+    scripts = ("numpy_bound.py", "naive_mesa.py")
+    if args.anchors is not None:
+        for script in scripts:
+            if not (args.anchors / script).is_file():
+                raise ConfigError(
+                    f"holds no {script}: give the folder of the speed anchors (shared/bench)",
+                    source=str(args.anchors),
+                )
     result = bench_replicate(repeats=args.repeats)
-    print(
+    _Output.say(
         f"one replicate 2020-03-01..2030-12-31: median {result.median_seconds:.4f} s "
         f"(min {result.min_seconds:.4f} s, {args.repeats} runs); "
         f"{result.ns_per_recipient_week:.1f} ns per recipient-week "
         f"({result.recipients} recipients x {result.weeks} weeks)"
     )
     if args.anchors:
-        for script in ("numpy_bound.py", "naive_mesa.py"):
+        for script in scripts:
             started = time.perf_counter()
             seconds = time_anchor(args.anchors / script, result.recipients, result.weeks)
-            print(
+            _Output.say(
                 f"anchor {script}: {seconds:.4f} s -> this model is "
                 f"{result.median_seconds / seconds:.2f}x its time "
                 f"(timed in {time.perf_counter() - started:.0f} s)"

@@ -6,6 +6,11 @@ guiding organisations EUR 4,000 in year 1 and EUR 3,000 after, municipal coaches
 EUR 1,500; minus contributions of work-providing parties (gross: EUR 33,000); minus
 benefits no longer paid EUR 14,000 (net: EUR 19,000); one-off subsidies lower the
 net cost in the week they arrive. Amounts are in 2022 euros (no indexation).
+
+The other designs of the 2022 letter on the same accounts: with a *supplement* there is
+no wage or employer cost and no benefit saved (the benefit stays), and the supplement is
+a cost; a *re-integration* job costs what a contract job costs, plus job-hunting
+guidance.
 """
 
 from __future__ import annotations
@@ -34,11 +39,19 @@ class WeekCosts:
     contributions: float
     benefits_saved: float
     subsidies: float
+    supplements: float = 0.0  # the 'supplement' design: paid on top of the benefit
 
     @property
     def gross(self) -> float:
-        """Wages, employer cost, guidance and coaches, less contributions."""
-        return self.wages + self.employer + self.guidance + self.coaches - self.contributions
+        """Wages, employer cost, guidance, coaches and supplements, less contributions."""
+        return (
+            self.wages
+            + self.employer
+            + self.guidance
+            + self.coaches
+            + self.supplements
+            - self.contributions
+        )
 
     @property
     def net(self) -> float:
@@ -57,28 +70,30 @@ def week_costs(
 ) -> WeekCosts:
     """Costs of one week with ``employed`` participants, ``first_year`` of them in year 1."""
     per_week = 1.0 / WEEKS_PER_YEAR
+    guidance = (
+        first_year * p.guidance_cost_first_year
+        + (employed - first_year) * p.guidance_cost_later_years
+    )
+    if p.design == "reintegration":
+        guidance += employed * p.reintegration_guidance_per_year
+    paid = p.design != "supplement"  # a job with a wage, replacing the benefit
     return WeekCosts(
-        wages=contract_hours / WAGE_COST_HOURS * p.wage_cost_per_year * per_week,
-        employer=employed * p.employer_cost_per_year * per_week,
-        guidance=(
-            first_year * p.guidance_cost_first_year
-            + (employed - first_year) * p.guidance_cost_later_years
-        )
-        * per_week,
+        wages=contract_hours / WAGE_COST_HOURS * p.wage_cost_per_year * per_week if paid else 0.0,
+        employer=employed * p.employer_cost_per_year * per_week if paid else 0.0,
+        guidance=guidance * per_week,
         coaches=employed * p.coach_cost_per_year * per_week,
         contributions=employed * contributions_per_job_year * per_week,
-        benefits_saved=employed * p.benefit_saved_per_year * per_week,
+        benefits_saved=employed * p.benefit_saved_per_year * per_week if paid else 0.0,
         subsidies=subsidy,
+        supplements=0.0 if paid else employed * p.supplement_per_month * 12 * per_week,
     )
 
 
 def net_cost_first_year(p: Params, contributions_per_job_year: float) -> float:
     """Net yearly cost of one more full-time participant in their first year."""
-    return (
-        full_time_wage_cost(p)
-        + p.employer_cost_per_year
-        + p.guidance_cost_first_year
-        + p.coach_cost_per_year
-        - contributions_per_job_year
-        - p.benefit_saved_per_year
-    )
+    guidance = p.guidance_cost_first_year + p.coach_cost_per_year - contributions_per_job_year
+    if p.design == "supplement":
+        return p.supplement_per_month * 12 + guidance
+    if p.design == "reintegration":
+        guidance += p.reintegration_guidance_per_year
+    return full_time_wage_cost(p) + p.employer_cost_per_year + guidance - p.benefit_saved_per_year

@@ -10,6 +10,10 @@ runs; errors name the file, the key and what is allowed (``ConfigError``).
 Every run is a :class:`RunSpec`: (scenario, sample, replicate) with its seed. Seeds
 are spawned from the master seed, one per replicate, and replicate k has the same
 seed in every scenario and sample (common random numbers).
+
+Sizes are checked before anything is generated: an experiment of more than
+:data:`~sim.config.checks.MAX_RUNS` runs (a grid, a sample count or a replicate count
+mistyped by a few zeros) is refused with the way to raise the limit (``--max-runs``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,15 +32,21 @@ import numpy as np
 from scipy.stats import qmc
 
 from sim.config.checks import (
+    MAX_RUNS,
+    SEED_LIMIT,
     check_keys,
     folder_name,
     is_number,
     key_path,
+    shown,
     string,
+    suggestion,
     unknown_name,
     whole_number,
+    within_limit,
 )
 from sim.config.errors import ConfigError
+from sim.config.profiles import PROFILES, Profile, load_profile, profile_path
 from sim.config.read import read_toml
 from sim.outcomes import OUTCOMES
 from sim.params import Params, check_names
@@ -46,6 +57,7 @@ EXPERIMENT_KEYS = (
     "name",
     "description",
     "extends",
+    "municipality",
     "seed",
     "replicates",
     "until",
@@ -57,6 +69,38 @@ EXPERIMENT_KEYS = (
 SWEEP_KEYS = ("method", "samples", "parameters")
 SWEEP_METHODS = ("grid", "lhs", "sobol")
 SCENARIO_RESERVED = ("description",)
+# The weekly columns the summary, the figures, the report and the forecast read: kept
+# in every run whatever ``outputs`` says, so that what ``run`` promises (summary.csv,
+# the figures, report.html) and ``forecast`` can always be made from what was kept.
+ALWAYS_KEPT = (
+    "employed",
+    "employed_permanent",
+    "waiting_for_tasks",
+    "spoken_cum",
+    "started_cum",
+    "rejected_paid_work_cum",
+    "rejected_health_cum",
+    "rejected_volunteering_cum",
+    "rejected_other_cum",
+    "exited_cum",
+    "cost_gross_eur",
+    "cost_net_eur",
+    "binding_constraint",
+    "eligible",
+    "referred_cum",
+    "job_ceiling",
+    "cost_wages_eur",
+    "cost_employer_eur",
+    "cost_guidance_eur",
+    "cost_coaches_eur",
+    "contributions_eur",
+    "benefits_saved_eur",
+    "subsidies_eur",
+    "job_target",
+    "willing_pool",
+    "supplements_eur",
+    "exit_regular_job_cum",
+)
 DEFAULT_SEED = 20200301
 DEFAULT_REPLICATES = 20
 BASELINE_SCENARIO = "baseline"
@@ -105,6 +149,8 @@ class Experiment:
     until: dt.date
     outputs: tuple[str, ...]
     text: str = field(repr=False, default="")
+    # The municipality's profile the base starts from (None: the registry's Groningen).
+    municipality: Profile | None = None
     # Per-replicate overrides (a forecast's posterior draws): replicate k runs with
     # draws[k] under its scenario's levers. Empty for ordinary experiments.
     draws: tuple[dict[str, Any], ...] = ()
@@ -113,6 +159,17 @@ class Experiment:
     def samples(self) -> list[dict[str, Any]]:
         """The sweep's samples, or a single empty one."""
         return self.sweep.samples if self.sweep else [{}]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The weekly columns a run keeps: ``outputs`` and :data:`ALWAYS_KEPT`."""
+        kept = {*self.outputs, *ALWAYS_KEPT}
+        return tuple(name for name in OUTCOMES if name in kept)
+
+    @property
+    def run_count(self) -> int:
+        """Scenarios x samples x replicates."""
+        return len(self.scenarios) * len(self.samples) * self.replicates
 
     def seeds(self) -> list[int]:
         """Replicate seeds spawned from the master seed."""
@@ -151,18 +208,37 @@ class Experiment:
     def _draw(self, replicate: int) -> dict[str, Any]:
         return self.draws[replicate] if self.draws else {}
 
-    def with_draws(self, draws: list[dict[str, Any]], *, name: str) -> Experiment:
-        """A copy whose replicate k runs with ``draws[k]`` (one replicate per draw)."""
+    def with_draws(
+        self, draws: list[dict[str, Any]], *, name: str, source: str = "posterior"
+    ) -> Experiment:
+        """A copy whose replicate k runs with ``draws[k]`` (one replicate per draw).
+
+        Every draw is checked under every scenario (a draw valid alone can clash with a
+        scenario's lever); ``source`` names where the draws came from.
+        """
         if not draws:
             raise ConfigError("needs at least one draw", source="--draws")
-        return Experiment(
+        experiment = Experiment(
             **{**self.__dict__, "name": name, "draws": tuple(draws), "replicates": len(draws)}
         )
+        for scenario in experiment.scenarios:
+            for replicate in range(len(draws)):
+                try:
+                    experiment.params(scenario, replicate=replicate)
+                except ConfigError as error:
+                    raise ConfigError(
+                        f"{error.message} (draw {replicate} under scenario '{scenario}' of "
+                        f"{self.source})",
+                        source=source,
+                        key=error.key.removeprefix(f"scenarios.{scenario}.") if error.key else None,
+                    ) from None
+        return experiment
 
     def identity(self) -> dict[str, Any]:
         """What defines the experiment's results: settings and overrides, not prose."""
         return {
             "name": self.name,
+            "municipality": self.municipality.name if self.municipality else None,
             "base": _plain(self.base),
             "scenarios": _plain(self.scenarios),
             "sweep": _plain(self.sweep.samples) if self.sweep else None,
@@ -184,23 +260,47 @@ class Experiment:
         seed: int | None = None,
         replicates: int | None = None,
         until: str | dt.date | None = None,
+        max_runs: int = MAX_RUNS,
     ) -> Experiment:
-        """A copy with the command line's overrides of seed, replicates and horizon."""
+        """A copy with the command line's overrides of seed, replicates and horizon.
+
+        Raises:
+            ConfigError: an invalid value, or more runs than ``max_runs``.
+        """
         changes: dict[str, Any] = {}
         if seed is not None:
-            changes["seed"] = whole_number(seed, at_least=0, source="--seed")
+            changes["seed"] = whole_number(seed, at_least=0, at_most=SEED_LIMIT, source="--seed")
         if replicates is not None:
             changes["replicates"] = whole_number(replicates, at_least=1, source="--replications")
         if until is not None:
-            changes["until"] = check_until(until, source="--until")
-        return Experiment(**{**self.__dict__, **changes})
+            changes["until"] = check_until(until, source="--until", key=None)
+        experiment = Experiment(**{**self.__dict__, **changes})
+        if replicates is not None:
+            _check_size(experiment, max_runs, source="--replications", key=None)
+        return experiment
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read and validate an experiment (or plain config) file."""
+def load_experiment(
+    path: str | Path, *, max_runs: int = MAX_RUNS, replicates: int | None = None
+) -> Experiment:
+    """Read and validate an experiment (or plain config) file.
+
+    Args:
+        path: the file.
+        max_runs: the most runs (scenarios x samples x replicates) allowed.
+        replicates: the command line's replicate count, in place of the file's.
+    """
     path = Path(path)
     data, content = read_toml(path)
-    return parse_experiment(data, source=str(path), text=content, base_dir=path.parent)
+    return parse_experiment(
+        data,
+        source=str(path),
+        text=content,
+        base_dir=path.parent,
+        max_runs=max_runs,
+        replicates=replicates,
+        _seen=(_resolved(path),),
+    )
 
 
 def parse_experiment(
@@ -209,35 +309,42 @@ def parse_experiment(
     source: str,
     text: str = "",
     base_dir: Path | None = None,
+    max_runs: int = MAX_RUNS,
+    replicates: int | None = None,
     _seen: tuple[Path, ...] = (),
+    _extended: bool = False,
 ) -> Experiment:
-    """Validate an experiment given as a mapping (the parsed TOML)."""
-    check_keys(data, EXPERIMENT_KEYS, source=source)
+    """Validate an experiment given as a mapping (the parsed TOML).
+
+    Args:
+        data: the file's tables.
+        source: the file, for messages.
+        text: the file's text, kept in the manifest.
+        base_dir: the folder ``extends`` is relative to.
+        max_runs: the most runs (scenarios x samples x replicates) allowed.
+        replicates: the command line's replicate count, in place of the file's.
+        _seen: the files of the ``extends`` chain so far (to report a cycle).
+        _extended: parsing a parent for ``extends``: its run count does not matter.
+    """
+    _check_top_keys(data, source)
     inherited: dict[str, Any] = {}
     parent: Experiment | None = None
     if "extends" in data:
-        parent_name = string(data["extends"], source=source, key="extends")
-        parent_path = (base_dir or Path(".")) / parent_name
-        if parent_path.resolve() in _seen:
-            raise ConfigError("extends itself (a cycle)", source=source, key="extends")
-        parent_data, parent_text = read_toml(parent_path)
-        parent = parse_experiment(
-            parent_data,
-            source=str(parent_path),
-            text=parent_text,
-            base_dir=parent_path.parent,
-            _seen=(*_seen, parent_path.resolve()),
-        )
+        parent = _parent(data["extends"], source, base_dir, max_runs, _seen)
         inherited = dict(parent.base)
+    municipality = parent.municipality if parent else None
+    if "municipality" in data:
+        municipality = _profile(data["municipality"], source, base_dir)
+        inherited = {**inherited, **municipality.overrides}
 
-    name = folder_name(
-        data.get("name", parent.name if parent else Path(source).stem), source=source, key="name"
-    )
+    name = _name(data, parent, source)
     description = string(data.get("description", ""), source=source, key="description")
 
     params = data.get("params", {})
     if not isinstance(params, Mapping):
-        raise ConfigError("must be a table of parameters", source=source, key="params")
+        raise ConfigError(
+            f"must be a table of parameters, got {shown(params)}", source=source, key="params"
+        )
     base = {**inherited, **params}
     Params.from_mapping(base, source=source, where="params")
 
@@ -247,21 +354,19 @@ def parse_experiment(
         descriptions = dict(parent.scenario_descriptions)
     else:
         scenarios, descriptions = _scenarios(data.get("scenarios"), base, source)
-    sweep = _sweep(data.get("sweep"), base, source, seed=_seed(data, parent, source))
-    if sweep is not None:
-        for scenario in scenarios:
-            for sample in (sweep.samples[0], sweep.samples[-1]):
-                _check_sweep_in_scenario(base, scenarios, scenario, sample, source)
-
-    replicates = whole_number(
+    seed = _seed(data, parent, source)
+    sweep = _sweep(data.get("sweep"), base, source, seed=seed, max_runs=max_runs)
+    replicates_given = whole_number(
         data.get("replicates", parent.replicates if parent else DEFAULT_REPLICATES),
         at_least=1,
         source=source,
         key="replicates",
     )
+    if replicates is not None:
+        replicates_given = whole_number(replicates, at_least=1, source="--replications")
     until = check_until(data.get("until", parent.until if parent else DEFAULT_UNTIL), source=source)
     outputs = _outputs(data.get("outputs"), source)
-    return Experiment(
+    experiment = Experiment(
         name=name,
         description=description,
         source=source,
@@ -269,18 +374,130 @@ def parse_experiment(
         scenarios=scenarios,
         scenario_descriptions=descriptions,
         sweep=sweep,
-        replicates=replicates,
-        seed=_seed(data, parent, source),
+        replicates=replicates_given,
+        seed=seed,
         until=until,
         outputs=outputs,
         text=text,
+        municipality=municipality,
     )
+    if not _extended:
+        if replicates is None:
+            _check_size(experiment, max_runs, source=source, key="replicates")
+        else:
+            _check_size(experiment, max_runs, source="--replications", key=None)
+    if sweep is not None:
+        for scenario in scenarios:
+            for sample in sweep.samples:
+                _check_sweep_in_scenario(base, scenarios, scenario, sample, source)
+    return experiment
 
 
 # ---------------------------------------------------------------------------------
+def _profile(value: Any, source: str, base_dir: Path | None) -> Profile:
+    reference = string(value, source=source, key="municipality")
+    path = profile_path(reference, relative_to=base_dir)
+    if not path.exists():
+        known = sorted(p.stem for p in PROFILES.glob("*.toml"))
+        raise ConfigError(
+            f"no municipality profile '{reference}' ({path} does not exist); allowed: "
+            f"{', '.join(known)}, or the path of a profile file",
+            source=source,
+            key="municipality",
+        )
+    return load_profile(path)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: compare the path as written
+        return path.absolute()
+
+
+def _check_top_keys(data: Mapping[str, Any], source: str) -> None:
+    """Unknown top-level keys; a parameter there is told to go under [params]."""
+    for key in data:
+        if key in EXPERIMENT_KEYS:
+            continue
+        if key in Params.model_fields:
+            raise ConfigError(
+                "a parameter at the top of the file: put it under [params] (the base of "
+                "every scenario) or under a [scenarios.NAME] table",
+                source=source,
+                key=str(key),
+            )
+        check_keys((key,), EXPERIMENT_KEYS, source=source)
+
+
+def _parent(
+    value: Any, source: str, base_dir: Path | None, max_runs: int, seen: tuple[Path, ...]
+) -> Experiment:
+    """The experiment ``extends`` names: read, validated, and not part of a cycle."""
+    parent_name = string(value, source=source, key="extends")
+    if not parent_name or "\0" in parent_name:
+        raise ConfigError(f"{shown(parent_name)} is not a file name", source=source, key="extends")
+    parent_path = (base_dir or Path(".")) / parent_name
+    resolved = _resolved(parent_path)
+    if resolved in seen:
+        chain = " -> ".join(path.name for path in (*seen, resolved))
+        raise ConfigError(
+            f"extends a file that extends this one: a cycle ({chain})",
+            source=source,
+            key="extends",
+        )
+    if not parent_path.is_file():
+        what = "is a folder, not a file" if parent_path.is_dir() else "not found"
+        raise ConfigError(f"{parent_path} {what}", source=source, key="extends")
+    parent_data, parent_text = read_toml(parent_path)
+    return parse_experiment(
+        parent_data,
+        source=str(parent_path),
+        text=parent_text,
+        base_dir=parent_path.parent,
+        max_runs=max_runs,
+        _seen=(*seen, resolved),
+        _extended=True,
+    )
+
+
+def _name(data: Mapping[str, Any], parent: Experiment | None, source: str) -> str:
+    if "name" in data:
+        return folder_name(data["name"], source=source, key="name")
+    if parent is not None:
+        return parent.name
+    stem = Path(source).stem
+    try:
+        return folder_name(stem, source=source, key="name")
+    except ConfigError as error:
+        raise ConfigError(
+            f"missing, and the file's name cannot stand in for it: {error.message}",
+            source=source,
+            key="name",
+        ) from None
+
+
 def _seed(data: Mapping[str, Any], parent: Experiment | None, source: str) -> int:
     seed = data.get("seed", parent.seed if parent else DEFAULT_SEED)
-    return whole_number(seed, at_least=0, source=source, key="seed")
+    return whole_number(seed, at_least=0, at_most=SEED_LIMIT, source=source, key="seed")
+
+
+def _check_size(experiment: Experiment, max_runs: int, *, source: str, key: str | None) -> None:
+    """Refuse more runs than ``max_runs``, saying how the count is made up.
+
+    The key names the replicates, unless the sweep's samples in every scenario are
+    already too many.
+    """
+    scenarios, samples = len(experiment.scenarios), len(experiment.samples)
+    parts = (
+        f"{scenarios:,} scenario{'s' if scenarios != 1 else ''} x {samples:,} "
+        f"sample{'s' if samples != 1 else ''} x {experiment.replicates:,} "
+        f"replicate{'s' if experiment.replicates != 1 else ''}"
+    )
+    if experiment.sweep is not None and scenarios * samples > max_runs:
+        source = experiment.source
+        key = "sweep.samples" if experiment.sweep.method != "grid" else "sweep.parameters"
+    within_limit(experiment.run_count, limit=max_runs, parts=parts, source=source, key=key)
 
 
 def _scenarios(
@@ -292,26 +509,58 @@ def _scenarios(
         raise ConfigError(
             "must be a non-empty table of [scenarios.NAME]", source=source, key="scenarios"
         )
+    allowed = (*SCENARIO_RESERVED, *Params.names())
     scenarios, descriptions = {}, {}
+    folded: dict[str, str] = {}
     for name, overrides in table.items():
-        where = f"scenarios.{name}"
-        if not isinstance(overrides, Mapping):
-            raise ConfigError("must be a table of parameter overrides", source=source, key=where)
+        where = key_path("scenarios", name)
         # "__" separates the scenario from the sample and replicate in a run's file name.
         folder_name(name, source=source, key=where, also_forbidden=("__",))
+        # On macOS and Windows file names ignore case: two such scenarios share files.
+        if name.casefold() in folded:
+            raise ConfigError(
+                f"differs from scenario '{folded[name.casefold()]}' only in upper and lower "
+                "case: their files would be the same on macOS and Windows",
+                source=source,
+                key=where,
+            )
+        folded[name.casefold()] = name
+        if not isinstance(overrides, Mapping):
+            raise ConfigError(
+                f"must be a table of parameter overrides, got {shown(overrides)}",
+                source=source,
+                key=where,
+            )
+        for key in overrides:
+            if key not in allowed:
+                raise ConfigError(
+                    "unknown key"
+                    + suggestion(
+                        str(key),
+                        allowed,
+                        allowed_text="description, or a parameter name of sim/params.py "
+                        "(the table of docs/ODD.md)",
+                    ),
+                    source=source,
+                    key=key_path(where, key),
+                )
         overrides = dict(overrides)
-        description = overrides.pop("description", "")
+        description = string(
+            overrides.pop("description", ""), source=source, key=key_path(where, "description")
+        )
         Params.from_mapping({**base, **overrides}, source=source, where=where)
         scenarios[name] = overrides
-        descriptions[name] = str(description)
+        descriptions[name] = description
     return scenarios, descriptions
 
 
-def _sweep(table: Any, base: dict[str, Any], source: str, *, seed: int) -> Sweep | None:
+def _sweep(
+    table: Any, base: dict[str, Any], source: str, *, seed: int, max_runs: int
+) -> Sweep | None:
     if table is None:
         return None
     if not isinstance(table, Mapping):
-        raise ConfigError("must be a table", source=source, key="sweep")
+        raise ConfigError(f"must be a table, got {shown(table)}", source=source, key="sweep")
     check_keys(table, SWEEP_KEYS, source=source, where="sweep")
     method = table.get("method", "lhs")
     if method not in SWEEP_METHODS:
@@ -327,28 +576,66 @@ def _sweep(table: Any, base: dict[str, Any], source: str, *, seed: int) -> Sweep
     values: dict[str, list[float]] = {}
     for name, spec in parameters.items():
         key = f"sweep.parameters.{name}"
-        if not isinstance(spec, list) or not all(is_number(v) for v in spec):
-            raise ConfigError("must be a list of numbers", source=source, key=key)
+        what = "a list of values" if method == "grid" else "[low, high]"
+        if not isinstance(spec, list) or not all(is_number(v) and math.isfinite(v) for v in spec):
+            raise ConfigError(
+                f"must be {what} of finite numbers, got {shown(spec)}", source=source, key=key
+            )
         if method == "grid" and len(spec) < 1:
             raise ConfigError("needs at least one value", source=source, key=key)
         if method != "grid" and (len(spec) != 2 or not spec[0] < spec[1]):
-            raise ConfigError("must be [low, high] with low < high", source=source, key=key)
+            raise ConfigError(
+                f"must be [low, high] with low < high, got {shown(spec)}", source=source, key=key
+            )
+        for value in spec:
+            _check_sweep_value(base, name, value, source)
         values[name] = [float(v) for v in spec]
     if method == "grid":
         if "samples" in table:
             raise ConfigError("a grid takes no sample count", source=source, key="sweep.samples")
+        count = math.prod(len(v) for v in values.values())
+        sizes = " x ".join(str(len(v)) for v in values.values())
+        within_limit(
+            count,
+            limit=max_runs,
+            parts=f"a grid of {sizes} values",
+            source=source,
+            key="sweep.parameters",
+        )
         names = list(values)
         samples = [
             dict(zip(names, combo, strict=True)) for combo in itertools.product(*values.values())
         ]
     else:
-        count = whole_number(table.get("samples"), at_least=1, source=source, key="sweep.samples")
+        count = whole_number(
+            table.get("samples"),
+            at_least=1,
+            at_most=max_runs,
+            raise_with="--max-runs",
+            source=source,
+            key="sweep.samples",
+        )
         samples = _qmc_samples(method, values, count, seed)
-    samples = [typed(sample) for sample in samples]
-    for name in values:
-        for sample in (min(samples, key=lambda s: s[name]), max(samples, key=lambda s: s[name])):
-            Params.from_mapping({**base, **sample}, source=source, where="sweep.parameters")
-    return Sweep(method=method, parameters=values, samples=samples)
+    return Sweep(method=method, parameters=values, samples=[typed(s) for s in samples])
+
+
+def _check_sweep_value(base: dict[str, Any], name: str, value: float, source: str) -> None:
+    """A value of a sweep as written, on the base: the message quotes the value given.
+
+    A check across fields names the field a user would change; with the base alone that
+    is the swept parameter, unless the base set the other field itself.
+    """
+    try:
+        # Quoted as written: only an integer parameter's value is rounded first.
+        written = typed({name: value}) if Params.model_fields[name].annotation is int else {}
+        Params.from_mapping({**base, name: value, **written})
+    except ConfigError as error:
+        if error.key == name or error.key not in base:
+            key = key_path("sweep.parameters", name)
+        else:
+            key = key_path("params", error.key)
+        note = "" if error.key == name else f" (with the sweep's {name} = {value:g})"
+        raise ConfigError(f"{error.message}{note}", source=source, key=key) from None
 
 
 def _check_sweep_in_scenario(
@@ -362,18 +649,20 @@ def _check_sweep_in_scenario(
 
     Each alone is valid, so a failure comes from a check across fields: the message
     names the field where it was set (the sweep, the scenario or the base) and says
-    which scenario.
+    which scenario; a field that none of them set points at the sweep.
     """
     try:
         Params.from_mapping({**base, **scenarios[scenario], **sample})
     except ConfigError as error:
         field = error.key or ""
-        if field in sample:
-            table = "sweep.parameters"
-        elif field in scenarios[scenario]:
+        if field in scenarios[scenario] and field not in sample:
             table = f"scenarios.{scenario}"
-        else:
+        elif field in base and field not in sample:
             table = "params"
+        else:
+            table = "sweep.parameters"
+            if field not in sample:
+                field = ""
         raise ConfigError(
             f"{error.message} (a sweep sample in scenario '{scenario}')",
             source=source,
@@ -409,8 +698,18 @@ def _outputs(value: Any, source: str) -> tuple[str, ...]:
     if value is None:
         return tuple(OUTCOMES)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError("must be a list of outcome names", source=source, key="outputs")
-    for name in value:
+        raise ConfigError(
+            f"must be a list of outcome names, got {shown(value)}", source=source, key="outputs"
+        )
+    if not value:
+        raise ConfigError(
+            "must name at least one outcome (leave it out to keep them all)",
+            source=source,
+            key="outputs",
+        )
+    for position, name in enumerate(value):
+        if name in value[:position]:
+            raise ConfigError(f"names '{name}' twice", source=source, key="outputs")
         if name not in OUTCOMES:
             message = unknown_name(
                 "outcome",

@@ -34,7 +34,6 @@ from sim.programme.tasks import TaskMarket, TaskStreams
 from sim.programme.work import Work
 from sim.streams import named_streams
 from sim.timeline import PROGRAMME_START, WEEKS_PER_YEAR, date_of
-from sim.wijken import NEAR, WIJKEN
 
 HORIZON_WEEKS = int(HORIZON_YEARS * WEEKS_PER_YEAR) - 1
 
@@ -67,7 +66,7 @@ class BasisbaanModel(mesa.Model):
         self.week = 0
 
         # The programme's parts, each owning its state; `people` is what they share.
-        self.people = people = People(self.population, len(WIJKEN))
+        self.people = people = People(self.population, len(p.areas))
         self.referral = Referral(self, p, people, pool, policy, streams["referral"])
         self.intake = Intake(self, p, people, policy, streams["intake"])
         self.tasks = TaskMarket(
@@ -75,8 +74,8 @@ class BasisbaanModel(mesa.Model):
             p,
             people,
             policy,
-            near=[[WIJKEN.index(other) for other in NEAR[w]] for w in WIJKEN],
-            weights=[p.wijk_weights[w] for w in WIJKEN],
+            near=_neighbours(p),
+            weights=[area.weight for area in p.areas],
             streams=TaskStreams(
                 organisations=streams["organisations"],
                 collection=streams["task_collection"],
@@ -97,10 +96,11 @@ class BasisbaanModel(mesa.Model):
         self.contracts = Contracts(p, people, leave=self._leave)
         self.accounting = Accounting(p, people, policy)
 
-        # Where the programme stood on 1 March 2020.
+        # Where the programme stood on 1 March 2020 (or, if it starts later, nothing yet).
+        self.opening_week = max(0, -(-(p.programme_start - PROGRAMME_START).days // 7))
         self.referral.admit_eligible(0)
-        self.referral.refer_best(p.initial_referrals, 0)
-        self.tasks.collect(p.initial_tasks, buffer=False)
+        if self.opening_week == 0:
+            self._open(0)
         self.intake.staff(0)
         self.binding_constraint = "candidates"
         self.record = WeeklyRecord()
@@ -115,6 +115,8 @@ class BasisbaanModel(mesa.Model):
         if week > HORIZON_WEEKS:
             raise RuntimeError(f"the model runs until {date_of(HORIZON_WEEKS)} at the latest")
         held_back: set[str] = set()
+        if week == self.opening_week:
+            self._open(week)
         self.referral.refer(week)
         held_back.update(self.intake_and_selection(week))
         self.tasks.collect_weekly(week)
@@ -124,6 +126,12 @@ class BasisbaanModel(mesa.Model):
         self.accounting.account(week, self.work.contract_hours_total)
         self.binding_constraint = next((c for c in CONSTRAINTS if c in held_back), "candidates")
         self.record.collect(self)
+
+    def _open(self, week: int) -> None:
+        """The programme opens: the first candidates are referred, the first tasks collected."""
+        self.referral.admit_eligible(week)
+        self.referral.refer_best(self.p.initial_referrals, week)
+        self.tasks.collect(self.p.initial_tasks, buffer=False)
 
     def intake_and_selection(self, week: int) -> set[str]:
         """Coaches take candidates into intake, talk with them and select.
@@ -154,7 +162,7 @@ class BasisbaanModel(mesa.Model):
         """
         p, ceiling = self.p, self.policy.job_ceiling[week]
         held: set[str] = set()
-        self.tasks.wanting = []
+        self.tasks.wanting = {}
         for candidate in list(self.intake.selected):
             if candidate.ready_week > week:
                 continue
@@ -167,7 +175,7 @@ class BasisbaanModel(mesa.Model):
             hours = self.work.starting_hours(candidate.person)
             tasks = self.tasks.find(candidate.person, hours, p.tasks_per_participant_max)
             if tasks is None:
-                self.tasks.wanting.append(candidate.person)
+                self.tasks.wanting[candidate.person] = hours
                 continue
             self.intake.selected.remove(candidate)
             self._start(candidate, tasks, week)
@@ -237,6 +245,12 @@ class BasisbaanModel(mesa.Model):
     def composition(self) -> dict[str, tuple[float, float]]:
         """Who takes part against who could (see ``People.composition``)."""
         return self.people.composition(self.week)
+
+
+def _neighbours(p: Params) -> list[list[int]]:
+    """For each area, the areas near it, as indices into ``p.areas``."""
+    index = {area.name: i for i, area in enumerate(p.areas)}
+    return [[index[other] for other in area.near] for area in p.areas]
 
 
 # The last few populations drawn, by seed and the parameters they depend on: the

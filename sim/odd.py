@@ -22,9 +22,10 @@ import math
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from sim.params import Params, registry
+from sim.wijken import Area
 
 START = "<!-- parameters:start -->"
 END = "<!-- parameters:end -->"
@@ -85,6 +86,9 @@ def format_default(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, int | float):
         return format_number(value)
+    if isinstance(value, tuple) and value and all(isinstance(v, Area) for v in value):
+        # The areas: their names with their weights (neighbours and tiles in the profile).
+        return "; ".join(f"{area.name}: {format_number(area.weight)}" for area in value)
     if isinstance(value, Mapping):
         # Keys are years, dates or wijk names: written as they are, never as amounts.
         return ", ".join(
@@ -115,6 +119,8 @@ def allowed(name: str) -> str:
             high = meta.le
         schedule = schedule or _schedule_bounds(meta)
     annotation = field.annotation
+    if get_origin(annotation) is Literal:
+        return "one of " + ", ".join(f"'{choice}'" for choice in get_args(annotation))
     if annotation is bool:
         return "true or false"
     if annotation is dt.date:
@@ -123,8 +129,11 @@ def allowed(name: str) -> str:
         return f"{{year: value}}, each value {_interval(schedule[0], schedule[1], False)}"
     if name == "subsidies":
         return "{date: EUR}, each amount at least 0"
-    if name == "wijk_weights":
-        return "a weight of at least 0 for each of the 14 wijken, positive total"
+    if name == "areas":
+        return (
+            "areas with unique names, weights at least 0 with a positive total, and mutual "
+            "neighbours (every area has one when there are several)"
+        )
     text = _interval(low, high, low_open)
     if field.default is None or (annotation is not None and type(None) in _args(annotation)):
         text = f"{text} or none" if text else "none"

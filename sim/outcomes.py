@@ -144,6 +144,11 @@ def exit_quit_cum(m: BasisbaanModel) -> int:
     return m.contracts.exited_cum[ExitReason.QUIT]
 
 
+def exit_end_of_term_cum(m: BasisbaanModel) -> int:
+    """Reached the end of a time-limited job without a regular job (re-integration)."""
+    return m.contracts.exited_cum[ExitReason.END_OF_TERM]
+
+
 def job_ceiling(m: BasisbaanModel) -> int:
     """Jobs funded this week: the most participants the programme may employ."""
     return int(m.policy.job_ceiling[m.week])
@@ -248,6 +253,11 @@ def benefits_saved_eur(m: BasisbaanModel) -> float:
     return m.accounting.costs.benefits_saved
 
 
+def supplements_eur(m: BasisbaanModel) -> float:
+    """Supplements paid on top of the benefit this week (the 'supplement' design)."""
+    return m.accounting.costs.supplements
+
+
 def subsidies_eur(m: BasisbaanModel) -> float:
     """Subsidies received this week."""
     return m.accounting.costs.subsidies
@@ -259,7 +269,7 @@ def binding_constraint(m: BasisbaanModel) -> str:
 
 
 def employed_by_wijk(m: BasisbaanModel) -> tuple[int, ...]:
-    """Participants per wijk, in the order of sim.wijken.WIJKEN."""
+    """Participants per area, in the order of the parameters' areas."""
     return tuple(m.people.employed_by_wijk.tolist())
 
 
@@ -315,6 +325,9 @@ OUTCOMES: dict[str, Callable[[BasisbaanModel], object]] = {
         job_target,
         task_collection,
         willing_pool,
+        # The designs of the 2022 letter.
+        exit_end_of_term_cum,
+        supplements_eur,
     )
 }
 

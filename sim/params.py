@@ -17,12 +17,12 @@ number means the same value in every year.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -30,14 +30,21 @@ from pydantic import (
     model_validator,
 )
 
-from sim.config.checks import check_keys, is_number, unknown_name, validation_error
+from sim.config.checks import (
+    InputTable,
+    check_keys,
+    is_number,
+    shown,
+    validation_error,
+)
 
 # ConfigError lives with the other input checks; importing it from here keeps working.
 from sim.config.errors import ConfigError as ConfigError
 from sim.config.errors import FieldError
-from sim.wijken import WIJKEN
+from sim.wijken import GRONINGEN_AREAS, Area, check_areas
 
 FIRST_YEAR = 2020
+CALENDAR_START = dt.date(2020, 3, 1)  # the model's week 0 (sim.timeline.PROGRAMME_START)
 LAST_YEAR = 2100
 
 
@@ -46,10 +53,16 @@ LAST_YEAR = 2100
 # ---------------------------------------------------------------------------
 
 
+def _finite(value: Any) -> bool:
+    return is_number(value) and math.isfinite(value)
+
+
 def _to_schedule(value: Any) -> dict[int, float]:
     if isinstance(value, bool):
-        raise ValueError("expected a number or a table {year = value}, got a boolean")
+        raise ValueError("expected a number or a table {year = value}, not true or false")
     if is_number(value):
+        if not _finite(value):
+            raise ValueError("must be a finite number or a table {year = value}")
         return {FIRST_YEAR: float(value)}
     if not isinstance(value, Mapping) or not value:
         raise ValueError("expected a number or a non-empty table {year = value}")
@@ -61,8 +74,8 @@ def _to_schedule(value: Any) -> dict[int, float]:
             raise ValueError(f"year '{year}' is not a whole year such as 2024") from None
         if not FIRST_YEAR <= y <= LAST_YEAR:
             raise ValueError(f"year {y} is outside {FIRST_YEAR}..{LAST_YEAR}")
-        if not is_number(amount):
-            raise ValueError(f"value for {y} must be a number, got {amount!r}")
+        if not _finite(amount):
+            raise ValueError(f"value for {y} must be a finite number, got {shown(amount)}")
         schedule[y] = float(amount)
     return dict(sorted(schedule.items()))
 
@@ -108,25 +121,15 @@ def _to_lump_sums(value: Any) -> dict[dt.date, float]:
             d = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
         except ValueError:
             raise ValueError(f"'{day}' is not a date such as 2023-10-01") from None
-        if not is_number(amount) or amount < 0:
-            raise ValueError(f"amount for {d} must be a number of euros >= 0, got {amount!r}")
+        if not _finite(amount) or amount < 0:
+            raise ValueError(
+                f"amount for {d} must be a finite number of euros >= 0, got {shown(amount)}"
+            )
         sums[d] = float(amount)
     return dict(sorted(sums.items()))
 
 
 LumpSums = Annotated[dict[dt.date, float], BeforeValidator(_to_lump_sums)]
-
-
-def _check_wijk_weights(value: dict[str, float]) -> dict[str, float]:
-    unknown = [name for name in value if name not in WIJKEN]
-    if unknown:
-        raise ValueError(unknown_name("wijk", unknown[0], WIJKEN))
-    missing = [name for name in WIJKEN if name not in value]
-    if missing:
-        raise ValueError(f"missing weight for wijk '{missing[0]}'; give all 14 areas")
-    if any(w < 0 for w in value.values()) or sum(value.values()) <= 0:
-        raise ValueError("weights must be >= 0 with a positive total")
-    return {name: float(value[name]) for name in WIJKEN}
 
 
 # The registry's sections, in registry order. Each entry names its section, and the
@@ -142,6 +145,7 @@ GUIDANCE = "Guidance on the job"
 EXITS = "Ways out"
 PROGRAMME = "The programme"
 COSTS = "Costs"
+DESIGN = "The programme's design (the variants of the 2022 letter)"
 SECTIONS = (
     POPULATION,
     ELIGIBILITY,
@@ -154,6 +158,7 @@ SECTIONS = (
     EXITS,
     PROGRAMME,
     COSTS,
+    DESIGN,
 )
 
 
@@ -204,29 +209,15 @@ def P(  # noqa: N802 (short, as it opens every registry line)
     )
 
 
-# Relative number of bijstand households per area. FACTS.md has no such figures.
-DEFAULT_WIJK_WEIGHTS: dict[str, float] = {
-    "Selwerd": 1.0,
-    "De Hoogte/Indische buurt": 1.0,
-    "Centrum": 1.0,
-    "Korrewegwijk": 1.0,
-    "De Wijert": 0.8,
-    "Vinkhuizen": 1.3,
-    "Beijum": 1.2,
-    "Corpus den Hoorn": 0.8,
-    "Oosterpark": 1.1,
-    "Lewenborg": 1.1,
-    "Paddepoel": 1.0,
-    "Rivierenbuurt": 0.8,
-    "Haren": 0.4,
-    "Hoogkerk": 0.5,
-}
-
 _F22 = "FACTS.md (2022 letter)"
 
 
-class Params(BaseModel):
-    """The parameter registry. ``Params()`` is the baseline; see the module docstring."""
+class Params(InputTable):
+    """The parameter registry. ``Params()`` is the baseline; see the module docstring.
+
+    As an :class:`~sim.config.checks.InputTable`, every number is finite and a boolean
+    is not a number, in every field, those added later included.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
@@ -324,11 +315,14 @@ class Params(BaseModel):
         doc="Age at which recipients and participants reach state pension (AOW).",
         section=POPULATION,
     )  # fmt: skip
-    wijk_weights: Annotated[dict[str, float], AfterValidator(_check_wijk_weights)] = P(
-        DEFAULT_WIJK_WEIGHTS, unit="relative weight",
-        source="assumption: relative bijstand households per area, higher in Vinkhuizen, "
-        "Beijum, Lewenborg, Oosterpark; low in the villages Haren and Hoogkerk",
-        doc="Where recipients live, over the 14 areas of FACTS.md.",
+    areas: Annotated[tuple[Area, ...], AfterValidator(check_areas)] = P(
+        GRONINGEN_AREAS, unit="areas",
+        source="FACTS.md: the 14 areas of the participants-by-wijk table (Jan 2022); "
+        "assumption: their weights (relative bijstand households; FACTS.md has no counts "
+        "per wijk: higher in Vinkhuizen, Beijum, Lewenborg, Oosterpark, low in the villages "
+        "Haren and Hoogkerk) and neighbours (read off the city map)",
+        doc="The wijken and villages where recipients live and participants work: each "
+        "with its weight (where recipients live), the areas near it and its map tile.",
         section=POPULATION,
     )  # fmt: skip
 
@@ -408,22 +402,24 @@ class Params(BaseModel):
         section=ELIGIBILITY,
     )  # fmt: skip
     share_willing: float = P(
-        0.17, ge=0, le=1, unit="share of recipients",
+        0.15, ge=0, le=1, unit="share of recipients",
         source="FACTS.md: of ~7,500 households on bijstand for more than 3 years, 'ruim "
-        "1,200' would like (more) work (Hanze final report, Mar 2023): 1,200 / 7,100 "
-        "long-term households in the model",
+        "1,200' would like (more) work (Hanze final report, Mar 2023); willing from arrival "
+        "on bijstand with this share, plus those who come to want work later "
+        "(willing_onset_per_year), gives ~1,230 of ~7,170 long-term households (17%) in "
+        "Mar 2023. Range 0.13-0.18: 1,100 to 1,350 willing",
         doc="Recipients who would like (more) work: only they are referred (a partner "
         "offered an intake along with a selected candidate excepted).",
-        uncertain=(0.15, 0.21),
+        uncertain=(0.13, 0.18),
         section=ELIGIBILITY,
     )  # fmt: skip
     willing_onset_per_year: float = P(
         0.01, ge=0, le=1, unit="per year",
         source="assumption: FACTS.md gives the willing share at one time (Mar 2023) only; "
         "some who do not want work now come to want it later (circumstances change), so "
-        "the pool renews besides the inflow into long-term bijstand; 1% a year keeps the "
-        "willing share of the long-term group near 17-20% to 2030 (range 0-3% for the "
-        "sensitivity analysis)",
+        "the pool renews besides the inflow into long-term bijstand; 1% a year raises the "
+        "willing share of the long-term group from 17% (Mar 2023) to ~22% (2030); range "
+        "0-3% a year",
         doc="Yearly rate at which a recipient who does not want work comes to want it.",
         uncertain=(0.0, 0.03),
         section=ELIGIBILITY,
@@ -535,9 +531,8 @@ class Params(BaseModel):
     coach_hiring_weeks: int = P(
         26, ge=0, le=260, unit="weeks",
         source="assumption: recruiting and training an experienced coach takes about half a "
-        "year; sources/2024-04 letter: a kwartiermaker began building the structural "
-        "organisation in Feb 2023. Range 13-52 weeks: from moving a coach from another "
-        "team to building a new team (vacancy, hiring, induction)",
+        "year. Range 13-52 weeks: from moving a coach from another team to building a new "
+        "team (vacancy, hiring, induction)",
         doc="Weeks from the decision to fund more jobs until the coaches hired for them "
         "hold intakes.",
         uncertain=(13, 52),
@@ -590,7 +585,7 @@ class Params(BaseModel):
         "and care for residents (FACTS.md task list) in each area, more where more people "
         "live on bijstand",
         doc="Organisations per wijk that can supply tasks, on average: each wijk gets a "
-        "share in proportion to its wijk_weights (at least one).",
+        "share in proportion to its weight in `areas` (at least one).",
         section=TASKS,
     )  # fmt: skip
     additional_work_hours: float = P(
@@ -838,6 +833,14 @@ class Params(BaseModel):
     )  # fmt: skip
 
     # --- PROGRAMME --------------------------------------------------------------------
+    programme_start: dt.date = P(
+        dt.date(2020, 3, 1), unit="date",
+        source="FACTS.md: Groningen's basisbaan started 1 March 2020 (another municipality's "
+        "profile sets its own start; the model's calendar begins on 1 March 2020)",
+        doc="The day the programme starts: before it no jobs are funded, no coaches hold "
+        "intakes and no tasks are collected.",
+        section=PROGRAMME,
+    )  # fmt: skip
     covid_start: dt.date = P(
         dt.date(2020, 3, 15), unit="date",
         source="FACTS.md: slowed by COVID-19; first Dutch lockdown mid-March 2020",
@@ -883,9 +886,9 @@ class Params(BaseModel):
         1.0, ge=0, le=5, unit="multiplier",
         source="assumption: the council set a minimum ('at least +50 a year', FACTS.md); the "
         "municipality may fund and aim for more, up to what the pipeline of candidates "
-        "allows; 1 funds exactly the target. Range 1-2 (+50 to +100 a year): with coaches "
-        "and tasks not limiting (the pipeline_limit scenario) the candidates allow about "
-        "+175 starts in the first year, so the pipeline does not cap this range",
+        "allows; 1 funds exactly the target. Range 1-2 (+50 to +100 a year): with coaches, "
+        "referrals and tasks not limiting (the pipeline_limit scenario) the candidates "
+        "allow about +170 starts in the first year, so the pipeline does not cap this range",
         doc="Jobs funded each budget year relative to the target's growth.",
         uncertain=(1.0, 2.0),
         implementation=True,
@@ -955,27 +958,97 @@ class Params(BaseModel):
         section=COSTS,
     )  # fmt: skip
 
+    # --- DESIGN -------------------------------------------------------------------------
+    design: Literal["contract", "supplement", "reintegration"] = P(
+        "contract", unit="design",
+        source="FACTS.md (2022 letter): three forms elsewhere: a job with an employment "
+        "contract (Groningen's choice), a benefit topped up with a supplement (a kind of "
+        "participatie-inkomen), and jobs meant to lead on to other paid work (re-integration)",
+        doc="The programme's form: 'contract' (a paid job, Groningen), 'supplement' (the "
+        "benefit stays, with a supplement; no contract), 'reintegration' (time-limited "
+        "jobs aimed at outflow to regular work).",
+        section=DESIGN,
+    )  # fmt: skip
+    supplement_per_month: float = P(
+        200.0, ge=0, le=10_000, unit="EUR per month",
+        source="assumption: a participation supplement on top of the bijstand benefit, in "
+        "the range of premiums for participation in Dutch experiments (EUR 100-300 a month)",
+        doc="Supplement paid on top of the benefit in the 'supplement' design.",
+        section=DESIGN,
+    )  # fmt: skip
+    supplement_step_factor: float = P(
+        0.7, ge=0, le=10, unit="multiplier",
+        source="assumption: without a contract the household's income and benefit stay as "
+        "they are, so the step is smaller (FACTS.md: for couples the step to a contract was "
+        "hard); the couples' and single parents' extra hardship does not apply",
+        doc="Multiplier on cannot-take-the-step in the 'supplement' design.",
+        section=DESIGN,
+    )  # fmt: skip
+    supplement_quit_factor: float = P(
+        2.0, ge=0, le=20, unit="multiplier",
+        source="assumption: without a contract to keep, participants stop more easily",
+        doc="Multiplier on the quitting hazard in the 'supplement' design.",
+        section=DESIGN,
+    )  # fmt: skip
+    reintegration_max_years: float = P(
+        2.0, gt=0, le=20, unit="years",
+        source="assumption: re-integration jobs are time-limited, commonly one to two years",
+        doc="Most years a participant holds a job in the 'reintegration' design.",
+        section=DESIGN,
+    )  # fmt: skip
+    reintegration_outflow_factor: float = P(
+        3.0, ge=0, le=50, unit="multiplier",
+        source="assumption: guidance aimed at outflow triples the hazard of leaving for a "
+        "regular job (some participants look at the regular labour market again, FACTS.md)",
+        doc="Multiplier on the regular-job hazard in the 'reintegration' design (no early "
+        "reduction).",
+        section=DESIGN,
+    )  # fmt: skip
+    reintegration_placement_share: float = P(
+        0.3, ge=0, le=1, unit="share",
+        source="assumption: of those who reach the end of the term, about three in ten move "
+        "on to a regular job; the others return to bijstand",
+        doc="Share of participants reaching the end of a 'reintegration' term who move to "
+        "a regular job.",
+        section=DESIGN,
+    )  # fmt: skip
+    reintegration_guidance_per_year: float = P(
+        1_500.0, ge=0, le=1e6, unit="EUR per job-year",
+        source="assumption: job-hunting support on top of the guidance on the job",
+        doc="Extra guidance cost per participant in the 'reintegration' design.",
+        section=DESIGN,
+    )  # fmt: skip
+
     # ------------------------------------------------------------------------------------
     @model_validator(mode="after")
     def _consistent(self) -> Params:
         # Each error names the field a user would change (FieldError), so the message
         # points at a key even though the rule involves two.
+        if self.programme_start < CALENDAR_START:
+            raise FieldError(
+                "programme_start",
+                f"programme_start ({self.programme_start}) is before the model's calendar "
+                f"begins ({CALENDAR_START})",
+            )
         if self.covid_end < self.covid_start:
             raise FieldError(
                 "covid_end",
                 f"covid_end ({self.covid_end}) is before covid_start ({self.covid_start})",
+                others=("covid_start",),
             )
         if self.task_hours_max < self.task_hours_min:
             raise FieldError(
                 "task_hours_max",
                 f"task_hours_max ({self.task_hours_max}) is below task_hours_min "
                 f"({self.task_hours_min})",
+                others=("task_hours_min",),
             )
         if self.additional_work_hours < self.task_hours_min:
             raise FieldError(
                 "additional_work_hours",
                 f"additional_work_hours ({self.additional_work_hours:g}) is less than the "
                 f"smallest task (task_hours_min = {self.task_hours_min})",
+                others=("task_hours_min",),
             )
         # Tasks come in steps of 4 hours from task_hours_min, and a participant's tasks
         # add up to their contract hours exactly (FACTS.md: 2 or 3 tasks for ~32 h).
@@ -991,22 +1064,33 @@ class Params(BaseModel):
                     f"{name} ({hours:g}) is not the sum of at most tasks_per_participant_max "
                     f"({self.tasks_per_participant_max}) tasks of {', '.join(map(str, levels))} "
                     "hours (task_hours_min to task_hours_max in steps of 4)",
+                    others=("tasks_per_participant_max", "task_hours_min", "task_hours_max"),
                 )
         if self.share_age_under_27 + self.share_age_45_plus > 1:
             raise FieldError(
-                "share_age_45_plus", "share_age_under_27 + share_age_45_plus is more than 1"
+                "share_age_45_plus",
+                "share_age_under_27 + share_age_45_plus is more than 1",
+                others=("share_age_under_27",),
             )
         if self.share_on_benefit_over_5_years > self.share_on_benefit_over_2_years:
             raise FieldError(
                 "share_on_benefit_over_5_years",
                 "share_on_benefit_over_5_years is more than share_on_benefit_over_2_years",
+                others=("share_on_benefit_over_2_years",),
             )
         if self.share_couples + self.share_single_parents > 1:
             raise FieldError(
-                "share_single_parents", "share_couples + share_single_parents is more than 1"
+                "share_single_parents",
+                "share_couples + share_single_parents is more than 1",
+                others=("share_couples",),
             )
         if self.job_ceiling_max < self.job_ceiling_experiment:
-            raise FieldError("job_ceiling_max", "job_ceiling_max is below job_ceiling_experiment")
+            raise FieldError(
+                "job_ceiling_max",
+                f"job_ceiling_max ({self.job_ceiling_max}) is below job_ceiling_experiment "
+                f"({self.job_ceiling_experiment})",
+                others=("job_ceiling_experiment",),
+            )
         return self
 
     # ------------------------------------------------------------------------------------

@@ -74,6 +74,12 @@ def policy_timeline(p: Params, weeks: int) -> PolicyTimeline:
         week = max(0, -(-(day - date_of(0)).days // DAYS_PER_WEEK))  # the week it falls in
         if week < n:
             subsidy[week] += amount
+    # Before the programme starts nothing is funded, staffed or collected.
+    before = days < np.datetime64(p.programme_start)
+    target = np.where(before, 0.0, target)
+    ceiling[before] = 0
+    coaches[before] = 0
+    collection = np.where(before, 0.0, collection)
     return PolicyTimeline(
         pace=pace,
         job_target=target,
@@ -102,10 +108,13 @@ def _target_growth(p: Params, days: np.ndarray, years: np.ndarray) -> tuple[np.n
     first, last = int(years[0]), int(years[-1])
     rates = np.array([in_force(p.ceiling_growth_per_year, y) for y in range(first, last + 1)])
     new_year = np.array([np.datetime64(f"{y}-01-01") for y in range(first, last + 2)])
+    # A year's growth is spread over its own days (365 or 366), so a whole year adds
+    # exactly the year's growth.
+    year_days = (new_year[1:] - new_year[:-1]).astype(float)
     opens = np.maximum(new_year[:-1], start)
-    whole_years = rates * np.maximum((new_year[1:] - opens).astype(float), 0.0) / 365.25
+    whole_years = rates * np.maximum((new_year[1:] - opens).astype(float), 0.0) / year_days
     by_new_year = np.concatenate([[0.0], np.cumsum(whole_years)])  # by 1 Jan of each year
     index = years - first
-    into_year = np.maximum((days - opens[index]).astype(float), 0.0) / 365.25
+    into_year = np.maximum((days - opens[index]).astype(float), 0.0) / year_days[index]
     grown = np.where(days >= start, by_new_year[index] + rates[index] * into_year, 0.0)
     return grown, by_new_year[1:]

@@ -20,7 +20,6 @@ from scipy.special import ndtr, ndtri
 
 from sim.params import Params
 from sim.timeline import WEEKS_PER_YEAR
-from sim.wijken import WIJKEN
 
 SINGLE, SINGLE_PARENT, COUPLE = 0, 1, 2
 HOUSEHOLD_TYPES = ("single", "single parent", "couple")
@@ -47,7 +46,7 @@ class Population:
     household_type: np.ndarray  # int8: SINGLE, SINGLE_PARENT, COUPLE
     woman: np.ndarray  # bool
     birth_week: np.ndarray  # float64 (negative: born before the start)
-    wijk: np.ndarray  # int8, index into WIJKEN
+    wijk: np.ndarray  # int16, index into Params.areas
     bijstand_from: np.ndarray  # float64
     bijstand_to: np.ndarray  # float64: leaves bijstand for reasons outside the programme
     reintegration: np.ndarray  # bool: in a re-integration route (not eligible)
@@ -67,6 +66,7 @@ class Population:
     referral_key: np.ndarray  # float64: higher is referred first (weighted sampling)
     promise: np.ndarray  # float64 standard normal: suitability as coaches come to know it
     willing_from: np.ndarray  # int32 week from which they would like (more) work
+    placement_draw: np.ndarray  # float64 uniform: a regular job at the end of a term if below
     eligible_from: np.ndarray  # int32 week
     eligible_to: np.ndarray  # int32 week (exclusive)
 
@@ -86,7 +86,7 @@ POPULATION_PARAMETERS = (
     "households", "inflow_households_per_year", "share_couples", "share_single_parents",
     "share_women", "share_age_under_27", "share_age_45_plus", "share_on_benefit_over_2_years",
     "share_on_benefit_over_5_years", "share_reintegration_route", "bijstand_outflow_short",
-    "bijstand_outflow_long", "state_pension_age", "pension_margin_years", "wijk_weights",
+    "bijstand_outflow_long", "state_pension_age", "pension_margin_years", "areas",
     "eligible_min_years_on_benefit", "eligible_min_age", "share_prospect_paid_work",
     "share_physical_limitations", "share_volunteering", "keep_volunteering", "share_debts",
     "share_starting_part_time", "share_asking_more_hours", "share_sickness_prone",
@@ -129,7 +129,7 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
         ],
         n_households,
     ).astype(np.int8)
-    hh_wijk = _choice(rng, [params.wijk_weights[w] for w in WIJKEN], n_households).astype(np.int8)
+    hh_wijk = _choice(rng, [area.weight for area in params.areas], n_households).astype(np.int16)
     hh_to = np.maximum(hh_from, 0.0) + _time_on_benefit_left(params, hh_from, rng)
 
     # People: one per household, two for couples.
@@ -252,6 +252,8 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
     referral_key = np.full(n, -np.inf)
     with np.errstate(divide="ignore"):
         referral_key[ever] = np.log(rng.random(m)) / np.maximum(weight, 1e-12)
+    # Drawn last, so that adding it left every draw above as it was.
+    placement_draw = uniform()
 
     population = Population(
         household=household,
@@ -279,6 +281,7 @@ def generate(params: Params, rng: np.random.Generator) -> Population:
         referral_key=referral_key,
         promise=promise,
         willing_from=willing_from,
+        placement_draw=placement_draw,
         eligible_from=eligible_from,
         eligible_to=eligible_to,
     )

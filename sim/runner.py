@@ -7,6 +7,11 @@ numbers are the same bit for bit whichever way and on however many workers they 
 A worker task is one replicate with all its scenarios, which share the replicate's
 synthetic population. Results are written as each task finishes; at most two tasks per
 worker are in flight, so memory stays flat however many runs there are.
+
+Nothing is written before the experiment is known to fit: the results directory is
+inspected (another experiment's is refused; damaged runs are found), the Dask
+scheduler reached, and the free space checked against what the runs will take. A
+worker whose coordinator dies exits (:mod:`sim.lifeline`).
 """
 
 from __future__ import annotations
@@ -26,13 +31,19 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from sim.config.errors import ConfigError
+from sim.config.locations import output_folder
 from sim.experiment import Experiment, RunSpec
+from sim.lifeline import interrupts_ignored, watch_coordinator
 from sim.params import Params
 from sim.simulation import run_replicate
-from sim.store import ResultStore, to_parquet_bytes
+from sim.store import Damage, ResultStore, bytes_needed, to_parquet_bytes
 from sim.summary import run_tables
+from sim.timeline import weeks_until
 
 IN_FLIGHT_PER_WORKER = 2  # batches (one replicate, every scenario) per worker
+# How long to try to reach a Dask scheduler before giving up.
+SCHEDULER_TIMEOUT = "30s"
 
 
 @dataclass(frozen=True)
@@ -45,12 +56,15 @@ class RunOutcome:
 
 
 def execute(spec: RunSpec, outputs: tuple[str, ...]) -> RunOutcome:
-    """Run one replicate and turn its tables into Parquet parts (runs in a worker)."""
+    """Run one replicate and turn its tables into Parquet parts (runs in a worker).
+
+    ``outputs`` are the weekly columns kept (:attr:`~sim.experiment.Experiment.columns`).
+    """
     started = time.perf_counter()
     params = Params.from_mapping(spec.overrides)
     replicate = run_replicate(params, spec.seed, spec.until, spec.replicate)
     ts = replicate.timeseries
-    runs, years = run_tables(ts)
+    runs, years = run_tables(ts, target=params.job_ceiling_max)
     seconds = time.perf_counter() - started
     labels = {"scenario": spec.scenario, "sample": spec.sample, "replicate": spec.replicate}
     sweep = {f"param_{name}": value for name, value in spec.sweep_values.items()}
@@ -91,7 +105,7 @@ def batches(specs: list[RunSpec]) -> list[list[RunSpec]]:
 
 @dataclass(frozen=True)
 class RunReport:
-    """How an experiment run went."""
+    """How an experiment run went (``redone``: damaged or missing parts found on resume)."""
 
     directory: Path
     runs_total: int
@@ -99,6 +113,7 @@ class RunReport:
     runs_done: int
     seconds: float
     workers: str
+    redone: tuple[Damage, ...] = ()
 
 
 def run_experiment(
@@ -108,6 +123,7 @@ def run_experiment(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
+    reserve_bytes: int = 0,
 ) -> RunReport:
     """Run every unfinished run of ``experiment`` into ``directory``.
 
@@ -117,41 +133,61 @@ def run_experiment(
         workers: local worker processes (default: all cores; 1 runs in this process).
         scheduler: a Dask scheduler address (``tcp://host:port``); overrides ``workers``.
         progress: show a progress bar (default: only on a terminal, never under CI).
+        reserve_bytes: room to keep free for what is written afterwards (figures, report).
+
+    Raises:
+        ConfigError: before anything is written: the directory cannot be used (another
+            experiment's, not writable, too little free space) or the scheduler cannot
+            be reached.
+        StoreError: the directory holds another experiment or is not a results directory.
+        OSError: writing failed part way (a full disk); finished runs are kept.
     """
+    output_folder(directory)
     store = ResultStore(directory, experiment)
-    done = store.open()
+    done, damaged = store.inspect()
+    redo = {damage.key for damage in damaged}
     todo = [spec for spec in experiment.runs() if spec.key not in done]
-    started = dt.datetime.now(dt.UTC)
-    clock = time.perf_counter()
-    if progress is None:
-        progress = sys.stderr.isatty() and not os.environ.get("CI")
-    bar = tqdm(
-        total=len(todo) + len(done),
-        initial=len(done),
-        desc=experiment.name,
-        unit="run",
-        disable=not progress,
+    needed = bytes_needed(len(todo), weeks_until(experiment.until), outputs=False)
+    needs_for = f"{len(todo):,} run{'s' if len(todo) != 1 else ''}" + (
+        " and the outputs" if reserve_bytes else ""
     )
-    tasks = batches(todo)
-    if scheduler:
-        label = f"dask {scheduler}"
-        outcomes = _on_dask(tasks, experiment.outputs, scheduler)
-    elif (workers or os.cpu_count() or 1) == 1 or len(tasks) <= 1:
-        label = "1 (in process)"
-        outcomes = (
-            outcome for task in tasks for outcome in execute_batch(task, experiment.outputs)
+    output_folder(directory, needs_bytes=needed + reserve_bytes, needs_for=needs_for)
+    client = _connect(scheduler) if scheduler else None
+    try:
+        store.prepare(damaged)
+        started = dt.datetime.now(dt.UTC)
+        clock = time.perf_counter()
+        if progress is None:
+            progress = sys.stderr.isatty() and not os.environ.get("CI")
+        bar = tqdm(
+            total=len(todo) + len(done),
+            initial=len(done),
+            desc=experiment.name,
+            unit="run",
+            disable=not progress,
         )
-    else:
-        count = workers or os.cpu_count() or 1
-        label = f"{count} processes"
-        outcomes = _in_pool(tasks, experiment.outputs, count)
-    finished = 0
-    with bar:
-        for outcome in outcomes:
-            store.write_run(outcome.key, outcome.parts)
-            finished += 1
-            bar.update()
-    store.finish(started=started, workers=label)
+        tasks = batches(todo)
+        columns = experiment.columns
+        count = min(workers or os.cpu_count() or 1, len(tasks))
+        if client is not None:
+            label = f"dask {scheduler}"
+            outcomes = _on_dask(tasks, columns, client)
+        elif count <= 1:
+            label = "1 (in process)"
+            outcomes = (outcome for task in tasks for outcome in execute_batch(task, columns))
+        else:
+            label = f"{count} processes"
+            outcomes = _in_pool(tasks, columns, count)
+        finished = 0
+        with bar:
+            for outcome in outcomes:
+                store.write_run(outcome.key, outcome.parts)
+                finished += 1
+                bar.update()
+        store.finish(started=started, workers=label)
+    finally:
+        if client is not None:
+            client.close()
     return RunReport(
         directory=Path(directory),
         runs_total=len(todo) + len(done),
@@ -159,7 +195,21 @@ def run_experiment(
         runs_done=finished,
         seconds=time.perf_counter() - clock,
         workers=label,
+        redone=tuple(damage for damage in damaged if damage.key in redo),
     )
+
+
+def _connect(address: str) -> Any:
+    """A Dask client of the scheduler at ``address``, or a ConfigError saying why not."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=SCHEDULER_TIMEOUT)
+    except (OSError, ValueError, TypeError) as error:
+        reason = str(error).split("\n", 1)[0] or type(error).__name__
+        raise ConfigError(
+            f"cannot reach the Dask scheduler at {address}: {reason}", source="--scheduler"
+        ) from None
 
 
 def _bounded(
@@ -182,13 +232,17 @@ def _bounded(
 
 
 def prepare_worker() -> None:
-    """Start a worker: import the model, then hide today's objects from the collector.
+    """Start a worker: import the model, watch the coordinator, freeze today's objects.
+
+    The worker exits when the coordinator dies, rather than lingering (see
+    :mod:`sim.lifeline`).
 
     Without ``gc.freeze`` each collection walks the ~150,000 objects of numpy, pandas
     and pyarrow, about a tenth of a run (written for speed).
     """
     import sim.model  # noqa: F401
 
+    watch_coordinator()
     gc.freeze()
 
 
@@ -200,6 +254,13 @@ def _in_pool(
     pool = cf.ProcessPoolExecutor(
         max_workers=workers, initializer=prepare_worker, mp_context=mp.get_context("spawn")
     )
+    # Start every worker now, with Ctrl-C ignored from its first instruction: the pool
+    # would otherwise start them one by one as tasks come, and a Ctrl-C while one is
+    # still importing prints its traceback. (Each submit starts a worker while fewer
+    # than ``workers`` run.)
+    with interrupts_ignored():
+        for _ in range(workers):
+            pool.submit(int)
     try:
         futures = _bounded(
             lambda task: pool.submit(execute_batch, task, outputs),
@@ -215,24 +276,23 @@ def _in_pool(
 
 
 def _on_dask(
-    tasks: list[list[RunSpec]], outputs: tuple[str, ...], address: str
+    tasks: list[list[RunSpec]], columns: tuple[str, ...], client: Any
 ) -> Iterator[RunOutcome]:
-    from distributed import Client, wait
+    from distributed import wait
 
-    with Client(address, timeout="30s") as client:
-        workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+    workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
 
-        def wait_any(pending: set[Any]) -> tuple[set[Any], set[Any]]:
-            result = wait(list(pending), return_when="FIRST_COMPLETED")
-            return set(result.done), set(result.not_done)
+    def wait_any(pending: set[Any]) -> tuple[set[Any], set[Any]]:
+        result = wait(list(pending), return_when="FIRST_COMPLETED")
+        return set(result.done), set(result.not_done)
 
-        futures = _bounded(
-            lambda task: client.submit(execute_batch, task, outputs, pure=False),
-            tasks,
-            wait_any,
-            IN_FLIGHT_PER_WORKER * workers,
-        )
-        for future in futures:
-            outcomes = future.result()
-            future.release()
-            yield from outcomes
+    futures = _bounded(
+        lambda task: client.submit(execute_batch, task, columns, pure=False),
+        tasks,
+        wait_any,
+        IN_FLIGHT_PER_WORKER * workers,
+    )
+    for future in futures:
+        outcomes = future.result()
+        future.release()
+        yield from outcomes

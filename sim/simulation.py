@@ -8,15 +8,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.config.checks import shown
 from sim.config.errors import ConfigError
 from sim.model import HORIZON_WEEKS, BasisbaanModel
 from sim.outcomes import OUTCOMES
 from sim.params import Params
 from sim.timeline import PROGRAMME_START, as_date, date_of, weeks_until
-from sim.wijken import WIJKEN
 
 DEFAULT_UNTIL = dt.date(2030, 12, 31)
 LATEST_UNTIL = date_of(HORIZON_WEEKS)
+# A run takes at least one step: its tables, summaries and figures need a week.
+EARLIEST_UNTIL = date_of(1)
 
 
 @dataclass(frozen=True)
@@ -32,18 +34,20 @@ class Replicate:
     composition: pd.DataFrame
 
 
-def check_until(until: str | dt.date, *, source: str | None = None, key: str = "until") -> dt.date:
-    """Validate an end date: after the programme start, within the population horizon."""
+def check_until(
+    until: str | dt.date, *, source: str | None = None, key: str | None = "until"
+) -> dt.date:
+    """Validate an end date: a week or more after the start, within the population horizon."""
     try:
         day = as_date(until)
     except (TypeError, ValueError):
         raise ConfigError(
-            f"'{until}' is not a date such as 2030-12-31", source=source, key=key
+            f"{shown(until)} is not a date such as 2030-12-31", source=source, key=key
         ) from None
-    if not PROGRAMME_START < day <= LATEST_UNTIL:
+    if not EARLIEST_UNTIL <= day <= LATEST_UNTIL:
         raise ConfigError(
-            f"{day} must be after the programme start {PROGRAMME_START} and no later than "
-            f"{LATEST_UNTIL}",
+            f"{day} must be at least a week after the programme start {PROGRAMME_START} "
+            f"(from {EARLIEST_UNTIL}) and no later than {LATEST_UNTIL}",
             source=source,
             key=key,
         )
@@ -72,9 +76,9 @@ def run_replicate(
     frame = frame.reset_index(drop=True)
     by_wijk = pd.DataFrame(
         {
-            "date": np.repeat(dates, len(WIJKEN)),
+            "date": np.repeat(dates, len(model.p.areas)),
             "replicate": np.int64(replicate),
-            "wijk": np.tile(np.array(WIJKEN, dtype=object), len(weeks)),
+            "wijk": np.tile(np.array([a.name for a in model.p.areas], dtype=object), len(weeks)),
             "employed": by_wijk_counts.ravel(),
         }
     )

@@ -1,24 +1,37 @@
 """The result store: every finished run on disk at once, safe against interruption.
 
-A results directory holds ``manifest.json`` and five Parquet datasets, each a
-directory of part files, one per run: ``timeseries.parquet/`` (weekly outcomes),
+A results directory holds ``manifest.json``, ``index.jsonl`` and five Parquet datasets,
+each a directory of part files, one per run: ``timeseries.parquet/`` (weekly outcomes),
 ``by_wijk.parquet/`` (employed per wijk), ``composition.parquet/`` (participants
 against the eligible pool), ``years.parquet/`` and ``runs.parquet/`` (the per-run
-summaries of ``sim.summary``). Part files are written to a hidden
-temporary name and renamed into place, so a killed process leaves whole files or
-nothing; the ``runs`` part is written last and marks the run as finished (on resume
-only when all its parts are whole). Re-running
-the same experiment into the same directory skips finished runs. A directory that
-holds another experiment (another hash) is refused, never mixed or overwritten.
+summaries of ``sim.summary``).
+
+Part files are written to a hidden temporary name and renamed into place, so a killed
+process leaves whole files or nothing. When all five parts of a run are in place, a
+line with each part's SHA-256 checksum and size is appended to ``index.jsonl``: that
+line marks the run as finished. On resume every part of every indexed run is checked
+against its checksum; a run with a missing or damaged part (a disk fault, an operating
+system crash that cut a file short, a stray edit) is redone, and
+:meth:`ResultStore.inspect` says which. Reading a table checks every part it reads the
+same way and names the file when one is damaged (:class:`DamagedResultsError`). The store
+does not fsync every part (that would double a run's cost here): the checksums find
+what a crash damaged.
+
+Re-running the same experiment into the same directory skips finished runs. A directory
+that holds another experiment (another hash) is refused, never mixed or overwritten.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import datetime as dt
+import hashlib
 import io
 import json
 import os
 import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,10 +48,46 @@ if TYPE_CHECKING:
 
 TABLES = ("timeseries", "by_wijk", "composition", "years", "runs")
 MANIFEST = "manifest.json"
+INDEX = "index.jsonl"
+READ_THREADS = 8  # part files read at once (reading, hashing and decoding release the GIL)
+
+# What a run takes on disk, for the free-space check before an experiment starts: five
+# part files of about 13 kB of Parquet metadata each, rounded up to whole 4 kB blocks,
+# plus about 100 bytes per simulated week (measured: 68 kB for a run to mid-2020,
+# 120 kB to 2030); rounded up, as running out half way costs more than asking for room.
+RUN_BYTES = 96 * 1024
+RUN_BYTES_PER_WEEK = 128
+# summary.csv, six figures and the report, which embeds them (measured: about 1.1 MB).
+OUTPUTS_BYTES = 4 * 1024 * 1024
 
 
 class StoreError(Exception):
     """A results directory that cannot be used (it names the directory and why)."""
+
+
+class DamagedResultsError(Exception):
+    """A part file of a finished run that is missing or not what was written.
+
+    Not a :class:`StoreError`: the directory is the right one, one of its files is
+    damaged. The message names the file; running the experiment again redoes that run.
+    """
+
+
+@dataclass(frozen=True)
+class Damage:
+    """A part of a finished run found missing or damaged on resume."""
+
+    key: str
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.reason})"
+
+
+def bytes_needed(runs: int, weeks: int, *, outputs: bool = True) -> int:
+    """About how many bytes ``runs`` runs of ``weeks`` weeks take, and the outputs."""
+    return runs * (RUN_BYTES + RUN_BYTES_PER_WEEK * weeks) + (OUTPUTS_BYTES if outputs else 0)
 
 
 def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
@@ -80,60 +129,109 @@ class ResultStore:
         self.experiment = experiment
 
     # --- opening and resuming -----------------------------------------------------
-    def open(self) -> set[str]:
-        """Create or reopen the directory; returns the keys of runs already finished."""
+    def inspect(self) -> tuple[set[str], list[Damage]]:
+        """What is already done, without writing anything.
+
+        Returns:
+            The keys of the finished runs whose every part matches its checksum, and the
+            missing or damaged parts of the other indexed runs (which run again).
+
+        Raises:
+            StoreError: the directory holds another experiment, or is not a results
+                directory of this project.
+        """
         manifest = self.directory / MANIFEST
         if manifest.exists():
             existing = self._read_manifest()
             if existing.get("experiment_hash") != self.experiment.digest():
                 raise StoreError(
-                    f"{self.directory} holds results of another experiment "
+                    f"{self.directory}: holds results of another experiment "
                     f"('{existing.get('name')}', hash {existing.get('experiment_hash')}); "
                     f"this one has hash {self.experiment.digest()}. Use --out to choose a new "
                     "directory, or remove the old one."
                 )
         elif self.directory.exists() and any(self.directory.iterdir()):
             raise StoreError(
-                f"{self.directory} is not empty and holds no {MANIFEST}: not a results "
+                f"{self.directory}: is not empty and holds no {MANIFEST}: not a results "
                 "directory of this project. Use --out to choose a new directory."
             )
+        done: set[str] = set()
+        damaged: list[Damage] = []
+        for key, entry in _read_index(self.directory).items():
+            faults = [
+                Damage(key, path, reason)
+                for table, path in self._parts(key).items()
+                if (reason := _fault(path, entry, table)) is not None
+            ]
+            if faults:
+                damaged.extend(faults)
+            else:
+                done.add(key)
+        return done, damaged
+
+    def prepare(self, damaged: Sequence[Damage] = ()) -> None:
+        """Create the directory, or tidy it for resuming: the first write of a run.
+
+        Removes the temporary files a killed run left and the parts of the damaged runs,
+        and drops those runs from the index, so that they run again.
+        """
         for table in TABLES:
             (self.directory / f"{table}.parquet").mkdir(parents=True, exist_ok=True)
             for stale in (self.directory / f"{table}.parquet").glob(".*.tmp"):
                 stale.unlink()
-        done = self.finished()
-        if not manifest.exists():
+        redo = {damage.key for damage in damaged}
+        for key in redo:
+            for path in self._parts(key).values():
+                path.unlink(missing_ok=True)
+        # Rewritten whole: drops the redone runs and a line a killed process cut short.
+        lines = [
+            json.dumps({"run": key, **entry}) + "\n"
+            for key, entry in _read_index(self.directory).items()
+            if key not in redo
+        ]
+        _write_atomically(self.directory / INDEX, "".join(lines))
+        if not (self.directory / MANIFEST).exists():
             self._write_manifest(self._new_manifest())
+
+    def open(self) -> set[str]:
+        """Create or reopen the directory; returns the keys of runs already finished."""
+        done, damaged = self.inspect()
+        self.prepare(damaged)
         return done
 
     def finished(self) -> set[str]:
-        """Keys of the runs whose every part is on disk and whole.
+        """Keys of the runs whose every part is on disk and matches its checksum."""
+        return self.inspect()[0]
 
-        A part is whole when it ends with Parquet's closing magic bytes. Parts are
-        renamed into place only when written, so a killed process leaves none half
-        written; the check also catches parts that an operating-system crash cut short
-        (the store does not fsync every part: that would double a run's cost here).
-        """
-        runs_dir = self.directory / "runs.parquet"
-        if not runs_dir.exists():
-            return set()
-        keys = {path.stem for path in runs_dir.glob("*.parquet")}
-        return {
-            key
-            for key in keys
-            if all(
-                _whole(self.directory / f"{table}.parquet" / f"{key}.parquet") for table in TABLES
-            )
-        }
+    def _parts(self, key: str) -> dict[str, Path]:
+        return {table: self.directory / f"{table}.parquet" / f"{key}.parquet" for table in TABLES}
 
     # --- writing --------------------------------------------------------------------
     def write_run(self, key: str, parts: dict[str, bytes]) -> None:
-        """Write one run's part files atomically, the ``runs`` part last."""
+        """Write one run's part files atomically, then its line in the index.
+
+        A failure (a full disk) leaves no temporary file behind and the run out of the
+        index: it runs again on resume.
+        """
         for table in TABLES:
             target = self.directory / f"{table}.parquet" / f"{key}.parquet"
             temporary = target.with_name(f".{key}.tmp")
-            temporary.write_bytes(parts[table])
-            os.replace(temporary, target)
+            try:
+                temporary.write_bytes(parts[table])
+                os.replace(temporary, target)
+            except BaseException as error:
+                temporary.unlink(missing_ok=True)
+                raise _naming(error, target) from None
+        entry = {
+            "run": key,
+            "sha256": {table: hashlib.sha256(parts[table]).hexdigest() for table in TABLES},
+            "bytes": {table: len(parts[table]) for table in TABLES},
+        }
+        try:
+            with open(self.directory / INDEX, "a", encoding="utf-8") as index:
+                index.write(json.dumps(entry) + "\n")
+        except OSError as error:
+            raise _naming(error, self.directory / INDEX) from None
 
     def finish(self, *, started: dt.datetime, workers: str) -> dict[str, Any]:
         """Record the end of the experiment and the per-run timings in the manifest."""
@@ -162,9 +260,15 @@ class ResultStore:
 
     def _new_manifest(self) -> dict[str, Any]:
         exp = self.experiment
+        first = exp.params(next(iter(exp.scenarios)))
         return {
             "name": exp.name,
             "description": exp.description,
+            "municipality": exp.municipality.manifest() if exp.municipality else None,
+            # The areas of the first scenario, for the map (the areas are a municipality's,
+            # the same in every scenario), and the target the report counts towards.
+            "areas": [area.model_dump() for area in first.areas],
+            "target_jobs": first.job_ceiling_max,
             "experiment_file": exp.source,
             "experiment_text": exp.text,
             "experiment_hash": exp.digest(),
@@ -183,36 +287,127 @@ class ResultStore:
 
     def _read_manifest(self) -> dict[str, Any]:
         try:
-            return json.loads((self.directory / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
-            raise StoreError(f"{self.directory / MANIFEST} cannot be read: {error}") from None
+            manifest = json.loads((self.directory / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise StoreError(f"{self.directory / MANIFEST}: cannot be read: {error}") from None
+        if not isinstance(manifest, dict):
+            raise StoreError(f"{self.directory / MANIFEST}: is not a manifest of this project")
+        return manifest
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
-        target = self.directory / MANIFEST
-        temporary = target.with_name(f".{MANIFEST}.tmp")
-        temporary.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+        _write_atomically(self.directory / MANIFEST, json.dumps(manifest, indent=2, default=str))
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    temporary = target.with_name(f".{target.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, target)
+    except BaseException as error:
+        temporary.unlink(missing_ok=True)
+        raise _naming(error, target) from None
+
+
+def _naming(error: BaseException, path: Path) -> BaseException:
+    """An OSError that names the file being written (a failed write names none)."""
+    if isinstance(error, OSError) and error.filename is None and error.errno is not None:
+        return OSError(error.errno, error.strerror, str(path))
+    return error
+
+
+def _read_index(directory: Path) -> dict[str, dict[str, Any]]:
+    """The finished runs of a results directory: key -> checksums and sizes of its parts.
+
+    A line that is not whole (a process killed while appending it) marks nothing.
+    """
+    try:
+        # Damaged bytes spoil only their line: that run is redone, the rest stand.
+        lines = (directory / INDEX).read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise StoreError(f"{directory / INDEX}: cannot be read: {error}") from None
+    index: dict[str, dict[str, Any]] = {}
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            key, sums, sizes = entry["run"], entry["sha256"], entry["bytes"]
+            whole = isinstance(key, str) and all(t in sums and t in sizes for t in TABLES)
+        except (ValueError, KeyError, TypeError):
+            continue
+        if whole:
+            index[key] = {"sha256": sums, "bytes": sizes}
+    return index
+
+
+def _fault(path: Path, entry: dict[str, Any], table: str) -> str | None:
+    """Why a part file is not the one indexed (missing, cut short, damaged), or None."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return "missing"
+    except OSError as error:
+        return f"cannot be read: {error.strerror}"
+    if len(raw) != entry["bytes"][table]:
+        return f"{len(raw):,} bytes where {entry['bytes'][table]:,} were written"
+    if hashlib.sha256(raw).hexdigest() != entry["sha256"][table]:
+        return "its checksum differs from the one recorded when it was written"
+    return None
 
 
 def read_table(directory: str | Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """Read one table of a results directory (all part files), sorted by run and date."""
-    path = Path(directory) / f"{table}.parquet"
-    parts = sorted(path.glob("*.parquet")) if path.is_dir() else []
+    """Read one table of a results directory (every finished run), sorted by run and date.
+
+    Every part read is checked against its checksum in the index (a directory written
+    before there was an index is read as it is).
+
+    Raises:
+        StoreError: the table holds no finished runs, or lacks one of ``columns``.
+        DamagedResultsError: a part is missing or damaged; the message names the file.
+    """
+    directory = Path(directory)
+    path = directory / f"{table}.parquet"
+    index = _read_index(directory)
+    parts: list[tuple[Path, dict[str, Any] | None]]
+    if index:
+        parts = [(path / f"{key}.parquet", entry) for key, entry in sorted(index.items())]
+    else:
+        parts = [(part, None) for part in sorted(path.glob("*.parquet"))] if path.is_dir() else []
     if not parts:
-        raise StoreError(f"{path} holds no results")
-    frame = pq.ParquetDataset([str(part) for part in parts]).read(columns=columns).to_pandas()
+        raise StoreError(f"{path}: holds no results")
+
+    def read(part: tuple[Path, dict[str, Any] | None]) -> pa.Table:
+        file, entry = part
+        fault = _fault(file, entry, table) if entry is not None else None
+        if fault is not None:
+            raise DamagedResultsError(_damaged(file, fault))
+        try:
+            parquet = pq.ParquetFile(pa.BufferReader(file.read_bytes()))
+            names = parquet.schema_arrow.names
+        except (OSError, pa.ArrowException) as error:
+            raise DamagedResultsError(_damaged(file, str(error).split("\n", 1)[0])) from None
+        missing = [c for c in columns or () if c not in names]
+        if missing:
+            raise StoreError(
+                f"{file}: has no column {', '.join(missing)}: the experiment did not keep it"
+            )
+        try:
+            return parquet.read(columns=columns)
+        except (OSError, pa.ArrowException) as error:
+            raise DamagedResultsError(_damaged(file, str(error).split("\n", 1)[0])) from None
+
+    with cf.ThreadPoolExecutor(READ_THREADS) as pool:
+        tables = list(pool.map(read, parts))
+    frame = pa.concat_tables(tables).to_pandas()
     order = [c for c in ("scenario", "sample", "replicate", "date", "year", "wijk") if c in frame]
     return frame.sort_values(order, kind="stable").reset_index(drop=True)
 
 
-def _whole(path: Path) -> bool:
-    """Whether a Parquet file is complete: it ends with the magic bytes PAR1."""
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(-4, os.SEEK_END)
-            return handle.read(4) == b"PAR1"
-    except OSError:
-        return False
+def _damaged(path: Path, reason: str) -> str:
+    return (
+        f"{path}: damaged ({reason}); run the same experiment into this directory again "
+        "to redo that run"
+    )
 
 
 def load_results(directory: str | Path) -> pd.DataFrame:
@@ -224,7 +419,7 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
     """The manifest of a results directory."""
     path = Path(directory) / MANIFEST
     if not path.exists():
-        raise StoreError(f"{directory} is not a results directory (no {MANIFEST})")
+        raise StoreError(f"{directory}: not a results directory (no {MANIFEST})")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -39,7 +39,7 @@ def decimal_year(day: pd.Timestamp) -> float:
     return day.year + (day - start) / length
 
 
-def run_tables(ts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_tables(ts: pd.DataFrame, target: int = TARGET_JOBS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``runs`` row and the ``years`` rows of one run's weekly time series.
 
     Per-year sums use ``np.add.reduceat`` over the year boundaries rather than a pandas
@@ -50,7 +50,7 @@ def run_tables(ts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]])
     ends = np.r_[starts[1:], len(years)] - 1
     employed = ts["employed"].to_numpy()
-    reached = np.flatnonzero(employed >= TARGET_JOBS)
+    reached = np.flatnonzero(employed >= target)
     year_250 = decimal_year(pd.Timestamp(dates[reached[0]])) if len(reached) else np.nan
     job_years = employed / WEEKS_PER_YEAR
     gross = np.add.reduceat(ts["cost_gross_eur"].to_numpy(), starts)

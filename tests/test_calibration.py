@@ -239,10 +239,12 @@ def test_bad_calibration_files_are_config_errors(tmp_path, changes, key, message
 def test_missing_files_are_config_errors(tmp_path):
     with pytest.raises(ConfigError, match=r"nope\.toml: file not found"):
         load_calibration(tmp_path / "nope.toml")
-    with pytest.raises(ConfigError, match=r"missing\.toml: file not found"):
+    # A missing targets file is named with the file and key that point to it.
+    with pytest.raises(ConfigError) as caught:
         parse_calibration(
             _config(tmp_path, targets="missing.toml"), source="cal.toml", base_dir=tmp_path
         )
+    assert str(caught.value) == f"cal.toml: key 'targets': {tmp_path / 'missing.toml'} not found"
 
 
 # ---------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_run_writes_the_promised_files(baseline_dir):
         ("name = 'x'\n[params]\nreferals_per_coach_week = 2\n", r"key 'params.referals_per_coach_week'.*did you mean 'referrals_per_coach_week'"),
         ("name = 'x'\n[params]\nshare_women = 1.2\n", r"key 'params.share_women'.*less than or equal to 1"),
         ("name = 'x'\n[params]\ncovid_factor = -0.5\n", r"key 'params.covid_factor'.*greater than or equal to 0"),
-        ("name = 'x'\n[params]\nhouseholds = 'lots'\n", r"key 'params.households'.*valid integer"),
+        ("name = 'x'\n[params]\nhouseholds = 'lots'\n", r"key 'params.households': must be a number, not text in quotes \(got 'lots'\)"),
         ("name = 'x'\nuntil = 2019-01-01\n", r"key 'until'.*after the programme start"),
         ("name = 'x'\n[params]\nadditional_work_hours = 4\n",
          r"additional_work_hours \(4\) is less than the smallest task \(task_hours_min = 8\)"),

@@ -8,6 +8,7 @@ the value and what is allowed).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -21,16 +22,23 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim.calibration.settings import load_calibration
 from sim.calibration.targets import load_targets
 from sim.config.checks import (
+    InputTable,
     check_keys,
     folder_name,
     is_number,
+    nesting,
+    number,
+    scheduler_address,
+    shown,
     suggestion,
     validate_table,
     validation_error,
     whole_number,
+    within_limit,
 )
-from sim.config.errors import ConfigError, FieldError
-from sim.config.read import read_params, read_text, read_toml
+from sim.config.errors import ConfigError, FieldError, one_line
+from sim.config.locations import output_file, output_folder
+from sim.config.read import MAX_CONFIG_BYTES, read_params, read_text, read_toml
 from sim.experiment import load_experiment
 from sim.params import Params
 
@@ -321,7 +329,7 @@ def test_validation_error_without_a_file_names_the_key():
 
 
 def test_a_table_that_is_not_a_table_is_named():
-    with pytest.raises(ConfigError, match=r"^f.toml: key 'abc': must be a table$"):
+    with pytest.raises(ConfigError, match=r"^f.toml: key 'abc': must be a table, got \[1, 2\]$"):
         validate_table(_Model, [1, 2], source="f.toml", where="abc")
 
 
@@ -331,7 +339,7 @@ def test_booleans_are_not_numbers():
     assert not is_number(True)
     assert not is_number("3")
     with pytest.raises(
-        ConfigError, match=r"--workers: must be a whole number of at least 1, got True"
+        ConfigError, match=r"--workers: must be a whole number of at least 1, got true"
     ):
         whole_number(True, at_least=1, source="--workers")
     with pytest.raises(ConfigError, match=r"got 2\.0$"):
@@ -349,3 +357,138 @@ def test_a_safe_name_passes():
     assert folder_name("growth_2025-v2", source="x.toml", key="name") == "growth_2025-v2"
     with pytest.raises(ConfigError, match=r"key 'name': must be a string, got 3"):
         folder_name(3, source="x.toml", key="name")
+
+
+# ---------------------------------------------------------------------------
+# The checks added for bad input: values, limits, addresses, locations
+# ---------------------------------------------------------------------------
+
+
+def test_number_is_finite_not_boolean_and_within_bounds():
+    assert number(0.5, source="f", at_least=0, at_most=1) == 0.5
+    for bad in (float("nan"), float("inf"), True, "0.5", None):
+        with pytest.raises(ConfigError, match=r"^f: key 'k': must be a finite number from 0 to 1"):
+            number(bad, source="f", key="k", at_least=0, at_most=1)
+    with pytest.raises(ConfigError, match=r"of at least 2, got 1$"):
+        number(1, source="f", at_least=2)
+
+
+def test_a_limit_says_how_the_count_is_made_and_how_to_raise_it():
+    assert within_limit(10, limit=10, parts="x", source="f") == 10
+    with pytest.raises(ConfigError) as caught:
+        within_limit(12, limit=10, parts="2 scenarios x 6 replicates", source="f", key="replicates")
+    assert str(caught.value) == (
+        "f: key 'replicates': 2 scenarios x 6 replicates is 12 runs, more than the limit of "
+        "10: lower it, or raise the limit with --max-runs"
+    )
+    with pytest.raises(
+        ConfigError, match=r"^--x: 11 is more than 10 \(raise the limit with --y\)$"
+    ):
+        whole_number(11, at_least=1, at_most=10, raise_with="--y", source="--x")
+    with pytest.raises(ConfigError, match=r"at least 1 and at most 10, got 11$"):
+        whole_number(11, at_least=1, at_most=10, source="--x")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["tcp://10.0.0.5:8786", "tls://sched.example.org:1", "localhost:8786", "tcp://[::1]:8786"],
+)
+def test_scheduler_addresses_dask_takes(address):
+    assert scheduler_address(address) == address
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["", "foo", "tcp://host", "tcp://host:0", "tcp://host:65536", "http://h:1", "tcp://a b:1"],
+)
+def test_malformed_scheduler_addresses(address):
+    with pytest.raises(
+        ConfigError, match=r"^--scheduler: .* is not a scheduler address: give tcp://HOST:PORT"
+    ):
+        scheduler_address(address)
+
+
+def test_nesting_is_measured_without_recursion():
+    deep: list = []
+    for _ in range(100_000):  # far beyond Python's recursion limit
+        deep = [deep]
+    assert nesting(deep) == 100_000
+    assert nesting({"a": [1, {"b": 2}]}) == 3
+    assert nesting(3) == 0
+
+
+def test_values_in_messages_are_short_and_on_one_line():
+    assert shown(True) == "true"
+    assert shown(dt.date(2024, 1, 2)) == "2024-01-02"
+    assert shown("a\nb") == "'a\\nb'"
+    assert len(shown("x" * 1000)) == 60
+    error = ConfigError("bad\nvalue", source="a\x00b.toml", key="k\tk")
+    assert str(error) == "a\\x00b.toml: key 'k\\tk': bad\\nvalue"
+    assert one_line("caf\u00e9") == "caf\u00e9"
+
+
+class _Table(InputTable):
+    share: float = 0.5
+    count: int = 1
+    day: dt.date = dt.date(2020, 1, 1)
+    flag: bool = False
+    either: float | dt.date = 0.0
+    weights: dict[str, float] = Field(default_factory=dict)
+    anything: Any = None
+
+
+@pytest.mark.parametrize(
+    ("values", "key", "message"),
+    [
+        ({"share": float("nan")}, "share", r"must be a finite number \(got nan\)"),
+        ({"share": True}, "share", r"must be a number, not true or false \(got true\)"),
+        ({"share": "0.5"}, "share", r"must be a number, not text in quotes"),
+        ({"count": False}, "count", r"not true or false \(got false\)"),
+        ({"day": 7}, "day", r"must be a date such as 2023-10-01, not a number \(got 7\)"),
+        ({"flag": 1}, "flag", r"must be true or false, not a number \(got 1\)"),
+        ({"flag": "no"}, "flag", r"must be true or false, not text in quotes"),
+        ({"either": True}, "either", r"not true or false"),
+        (
+            {"weights": {"a": 1, "b": True}},
+            "weights.b",
+            r"must be a number, not true or false \(got true\)",
+        ),
+        ({"weights": {"a": float("inf")}}, "weights.a", r"must be a finite number \(got inf\)"),
+    ],
+)
+def test_input_tables_take_plain_values_only(values, key, message):
+    with pytest.raises(ConfigError) as caught:
+        validate_table(_Table, values, source="f.toml", where="t")
+    assert caught.value.key == f"t.{key}"
+    assert re.search(message, caught.value.message), caught.value.message
+
+
+def test_input_tables_take_what_they_should():
+    table = _Table(share=1, count=3, day="2021-01-02", flag=True, either="2022-01-01",
+                   weights={"a": 2}, anything=True)  # fmt: skip
+    assert (table.share, table.day, table.either) == (1.0, dt.date(2021, 1, 2), dt.date(2022, 1, 1))
+
+
+def test_a_config_is_read_at_most_a_megabyte(tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_bytes(b"#" * (MAX_CONFIG_BYTES + 1))
+    with pytest.raises(ConfigError, match=r"is larger than 1,000,000 bytes: not a config file$"):
+        read_text(path)
+    path.write_bytes(b"#" * MAX_CONFIG_BYTES)
+    assert read_text(path) == "#" * MAX_CONFIG_BYTES
+
+
+def test_output_locations_are_checked_without_creating_anything(tmp_path):
+    (tmp_path / "file").write_text("x")
+    assert output_folder(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
+    assert output_file(tmp_path / "new" / "report.html") == tmp_path / "new" / "report.html"
+    assert output_file(tmp_path / "file") == tmp_path / "file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+    with pytest.raises(ConfigError, match=r"file: is a file, not a folder$"):
+        output_folder(tmp_path / "file")
+    with pytest.raises(ConfigError, match=r"cannot be created: .*file is a file, not a folder$"):
+        output_folder(tmp_path / "file" / "sub")
+    with pytest.raises(ConfigError, match=r"is a folder: give a file name$"):
+        output_file(tmp_path)
+    with pytest.raises(ConfigError, match=r"too little free space: about .* is needed for 3 runs"):
+        output_folder(tmp_path, needs_bytes=2**62, needs_for="3 runs")

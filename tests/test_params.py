@@ -39,7 +39,7 @@ def test_unknown_key_suggests_the_closest_name():
             r"key 'referrals_per_coach_week'.*greater than or equal to 0",
         ),
         ({"share_women": 1.5}, r"key 'share_women'.*less than or equal to 1"),
-        ({"households": "many"}, r"key 'households'.*valid integer"),
+        ({"households": "many"}, r"key 'households': must be a number, not text in quotes"),
         ({"intake_coaches": {"2020": -2}}, r"key 'intake_coaches'.*at least 0"),
         ({"intake_coaches": {"twenty": 2}}, r"key 'intake_coaches'.*not a whole year"),
         ({"subsidies": {"autumn": 5}}, r"key 'subsidies'.*not a date"),
@@ -57,9 +57,10 @@ def test_unknown_key_suggests_the_closest_name():
             r"key 'task_hours_max': task_hours_max \(4\) is below task_hours_min",
         ),
         (
-            # Tasks of 10 h only: 32 contract hours cannot be made of whole tasks.
+            # Tasks of 10 h only: 32 contract hours cannot be made of whole tasks; the
+            # message names the key the user set.
             {"task_hours_min": 10, "task_hours_max": 12},
-            r"key 'full_time_hours': full_time_hours \(32\) is not the sum of at most "
+            r"key 'task_hours_min': full_time_hours \(32\) is not the sum of at most "
             r"tasks_per_participant_max \(3\) tasks of 10 hours",
         ),
         (
@@ -67,10 +68,28 @@ def test_unknown_key_suggests_the_closest_name():
             r"key 'part_time_start_hours': part_time_start_hours \(20\) is not the sum",
         ),
         (
-            {"wijk_weights": {"Groningen-Noord": 1}},
-            r"key 'wijk_weights': unknown wijk 'Groningen-Noord'; allowed: Selwerd, ",
+            {"areas": [{"name": "Noord", "weight": 1, "near": ["Zuid"]}]},
+            r"key 'areas': area 'Noord' is near 'Zuid', which is not an area; allowed: Noord",
         ),
-        ({"share_couples": 0.8}, r"key 'share_single_parents': share_couples \+ share_single"),
+        (
+            {"areas": [{"name": "A", "weight": 1, "near": []}, {"name": "B", "weight": 1}]},
+            r"key 'areas': area 'A' has no neighbours",
+        ),
+        (
+            {
+                "areas": [
+                    {"name": "A", "weight": 1, "near": ["B"]},
+                    {"name": "B", "weight": 1, "near": ["C"]},
+                    {"name": "C", "weight": 0, "near": ["B"]},
+                ]
+            },
+            r"key 'areas': area 'A' is near 'B' but 'B' does not list 'A': neighbours are mutual",
+        ),
+        (
+            {"programme_start": "2019-01-01"},
+            r"key 'programme_start': programme_start \(2019-01-01\) is before the model's calendar",
+        ),
+        ({"share_couples": 0.8}, r"key 'share_couples': share_couples \+ share_single"),
     ],
 )
 def test_invalid_values_name_the_key_and_what_is_allowed(overrides, pattern):
@@ -212,3 +231,40 @@ def test_contract_hours_are_accepted_exactly_when_whole_tasks_make_them(low, spa
     else:
         with pytest.raises(ConfigError, match=r"key 'full_time_hours'.*is not the sum"):
             Params.from_mapping(overrides, source="x.toml")
+
+
+# Every field of the registry, those added later included: the plain-value rules of
+# sim.config.checks.InputTable hold for each, by its type.
+_KINDS = {name: Params.model_fields[name].annotation for name in Params.names()}
+
+
+@pytest.mark.parametrize("name", [n for n, kind in _KINDS.items() if kind in (int, float)])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), True, False, "1"])
+def test_a_number_field_takes_no_nan_inf_boolean_or_text(name, value):
+    with pytest.raises(ConfigError, match=rf"^x.toml: key 'params.{name}': must be "):
+        Params.from_mapping({name: value}, source="x.toml", where="params")
+
+
+@pytest.mark.parametrize("name", [n for n, kind in _KINDS.items() if kind is dt.date])
+@pytest.mark.parametrize("value", [0, 20_000, 1.5, True])
+def test_a_date_field_takes_no_number(name, value):
+    with pytest.raises(ConfigError, match=rf"key '{name}': must be a date such as|got true"):
+        Params.from_mapping({name: value}, source="x.toml")
+
+
+@pytest.mark.parametrize("name", [n for n, kind in _KINDS.items() if kind is bool])
+@pytest.mark.parametrize("value", [0, 1, "yes", "true"])
+def test_a_flag_takes_only_true_or_false(name, value):
+    with pytest.raises(ConfigError, match=rf"key '{name}': must be true or false, not "):
+        Params.from_mapping({name: value}, source="x.toml")
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, kind in _KINDS.items() if kind == dict[int, float]]
+)  # the year schedules
+@pytest.mark.parametrize(
+    "value", [float("nan"), float("inf"), {"2024": float("nan")}, {"2024": True}]
+)
+def test_a_year_schedule_takes_no_nan_inf_or_boolean(name, value):
+    with pytest.raises(ConfigError, match=rf"key '{name}(\.2024)?': "):
+        Params.from_mapping({name: value}, source="x.toml")

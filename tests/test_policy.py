@@ -2,7 +2,8 @@
 
 Week k ends on 1 March 2020 + 7k days (a Sunday). Landmarks used below:
 week 148 ends on 1 Jan 2023 (1,036 days), week 174 on 2 Jul 2023, week 187 on
-1 Oct 2023; 2023 has 365 days and the target grows by 50 x 365/365.25 in it.
+1 Oct 2023. A year's growth is spread over its own days (365, or 366 in a leap
+year), so a whole year adds exactly its growth: 50 in 2023.
 """
 
 from __future__ import annotations
@@ -37,12 +38,12 @@ def test_the_landmark_weeks():
 def test_jobs_are_funded_a_budget_year_at_a_time():
     # FACTS.md: the experiment's 50 jobs, then +50 a year from 2023 up to 250. On
     # 1 Jan 2023 the budget funds the jobs the target reaches by the year's end:
-    # 50 + 50 x 365/365.25 = 99.97, so 99 whole jobs; by the end of 2024 it is
-    # 50 + 50 x (365 + 366)/365.25 = 150.07, so 150; from 2026 the 250 of the plan.
+    # 50 + 50 = 100; by the end of 2024 it is 50 + 50 + 50 = 150; from 2026 the 250 of
+    # the plan.
     ceiling = levers().job_ceiling
     assert ceiling[JAN_2023 - 1] == 50
-    assert ceiling[JAN_2023] == 99
-    assert ceiling[JAN_2024] == 99  # 31 Dec 2023: still the 2023 budget
+    assert ceiling[JAN_2023] == 100
+    assert ceiling[JAN_2024] == 100  # 31 Dec 2023: still the 2023 budget
     assert ceiling[JAN_2024 + 1] == 150
     assert ceiling[week_of(dt.date(2026, 1, 4))] == 250
     assert ceiling.max() == 250
@@ -53,40 +54,44 @@ def test_the_target_grows_day_by_day_from_its_start():
     target = levers().job_target
     assert target[JAN_2023 - 1] == 50
     assert target[JAN_2023] == 50  # growth starts on 1 Jan 2023 itself
-    assert target[174] == pytest.approx(50 + 50 * 182 / 365.25)  # 2 Jul 2023
+    assert target[174] == pytest.approx(50 + 50 * 182 / 365)  # 2 Jul 2023, of 365 days
     assert target[-1] == 250  # capped at the plan's 250
 
 
 def test_the_implementation_pace_scales_the_jobs_funded():
-    # Half the pace: 50 + 0.5 x 49.97 = 74.98, so 74 jobs funded in 2023.
-    assert levers(implementation_pace=0.5).job_ceiling[JAN_2023] == 74
+    # Half the pace: 50 + 0.5 x 50 = 75 jobs funded in 2023; at 0.49, 50 + 24.5 = 74.5,
+    # so 74 whole jobs (a part of a job is not funded).
+    assert levers(implementation_pace=0.5).job_ceiling[JAN_2023] == 75
+    assert levers(implementation_pace=0.49).job_ceiling[JAN_2023] == 74
 
 
 def test_a_growth_start_within_a_year_funds_the_rest_of_that_year():
-    # From 1 Jul 2022: 50 x 184/365.25 = 25.19 more by the end of 2022, so 75.
+    # From 1 Jul 2022: 50 x 184/365 = 25.21 more by the end of 2022, so 75.
     policy = levers(ceiling_growth_start="2022-07-01")
     start = week_of(dt.date(2022, 7, 1)) + 1  # the first week ending on or after it
     assert date_of(start) == dt.date(2022, 7, 3)
     assert policy.job_ceiling[start - 1] == 50
     assert policy.job_ceiling[start] == 75
-    assert policy.job_ceiling[JAN_2023] == 125  # 50 + 25.19 + 49.97 = 125.16
+    assert policy.job_ceiling[JAN_2023] == 125  # 50 + 25.21 + 50 = 125.21
 
 
 def test_a_changed_growth_rate_applies_from_its_year():
     # 50 a year in 2023 and 2024, 100 a year from 2025: by the end of 2025
-    # 50 + 50 x 731/365.25 + 100 x 365/365.25 = 250.0, up to the maximum.
+    # 50 + 50 + 50 + 100 = 250, up to the maximum.
     policy = levers(ceiling_growth_per_year={2022: 50, 2025: 100}, job_ceiling_max=400)
     assert policy.job_ceiling[JAN_2025 + 1] == 250
     assert levers(ceiling_growth_per_year={2022: 1000}).job_ceiling.max() == 250
 
 
 def test_coaches_follow_the_jobs_funded_after_the_hiring_delay():
-    # 25 jobs per coach: 50 jobs need 2 coaches, 99 need 4 (3.96 rounded up); they
-    # arrive 26 weeks after the jobs are funded (week 148 + 26 = 174).
+    # 25 jobs per coach: 50 jobs need 2 coaches, 100 need 4; they arrive 26 weeks after
+    # the jobs are funded (week 148 + 26 = 174).
     coaches = levers().intake_coaches
     assert coaches[0] == 2
     assert coaches[173] == 2
     assert coaches[174] == 4
+    # At 0.49 of the pace 74 jobs are funded in 2023: 2.96 coaches, rounded up to 3.
+    assert levers(implementation_pace=0.49).intake_coaches[174] == 3
     assert coaches[-1] == 10  # 250 / 25
     # Not following the ceiling: the schedule alone.
     fixed = levers(intake_coaches_follow_ceiling=False, intake_coaches={2020: 2, 2025: 6})
@@ -102,12 +107,12 @@ def test_coaches_never_fall_below_the_schedule():
 
 def test_task_collection_follows_the_jobs_funded_after_its_delay():
     # The schedule: 3 a week, 4 from 2023. Following the ceiling: 6 per 100 jobs funded
-    # 13 weeks earlier: 50 jobs give 3, 99 jobs give 5.94 (from week 148 + 13 = 161).
+    # 13 weeks earlier: 50 jobs give 3, 100 jobs give 6 (from week 148 + 13 = 161).
     collection = levers(covid_factor=1.0).task_acquisition
     assert collection[JAN_2023 - 1] == 3.0
     assert collection[JAN_2023] == 4.0
     assert collection[160] == 4.0
-    assert collection[161] == pytest.approx(5.94)
+    assert collection[161] == pytest.approx(6.0)
     assert collection[-1] == pytest.approx(15.0)  # 6 per 100 of 250
     fixed = levers(covid_factor=1.0, task_collection_follows_ceiling=False).task_acquisition
     assert fixed[161] == 4.0
@@ -192,10 +197,10 @@ def test_a_delay_of_one_week_shifts_by_one():
 
 
 def test_growth_starting_in_the_first_year_grows_from_zero():
-    # From 7 Jun 2020 (a Sunday, week 14): nothing grown on that day, 50 x 7/365.25 a
-    # week later.
+    # From 7 Jun 2020 (a Sunday, week 14): nothing grown on that day, 50 x 7/366 a
+    # week later (2020 is a leap year).
     policy = levers(ceiling_growth_start="2020-06-07")
     start = week_of(dt.date(2020, 6, 7))
     assert date_of(start) == dt.date(2020, 6, 7)
     assert policy.job_target[start] == 50
-    assert policy.job_target[start + 1] == pytest.approx(50 + 50 * 7 / 365.25)
+    assert policy.job_target[start + 1] == pytest.approx(50 + 50 * 7 / 366)

@@ -22,6 +22,7 @@ import pytest
 from sim.experiment import load_experiment
 from sim.figures import intake_funnel
 from sim.figures.labels import fields
+from sim.figures.summaries import cost_against_other_places
 from sim.params import ConfigError
 from sim.report import (
     COST_ITEMS,
@@ -41,9 +42,11 @@ from sim.report import (
     write_report,
 )
 from sim.report.context import COMMON, LANGUAGES
+from sim.report.costs import COMPARATORS
 from sim.runner import run_experiment
 from sim.store import read_table
 from sim.summary import summarise
+from sim.timeline import WEEKS_PER_YEAR
 
 SCENARIOS = ("announced", "faster")
 TINY = """
@@ -75,6 +78,7 @@ FIGURES = {
     "cost_per_year",
     "cumulative_net_cost",
     "cost_by_payer",
+    "cost_against_other_places",
     "composition",
     "wijk_map",
 }
@@ -321,6 +325,7 @@ def test_cost_by_party_adds_up_to_net_cost():
             "cost_employer_eur": [600.0],
             "cost_guidance_eur": [4_000.0],
             "cost_coaches_eur": [1_500.0],
+            "supplements_eur": [0.0],
             "contributions_eur": [1_000.0],
             "benefits_saved_eur": [14_000.0],
             "subsidies_eur": [500.0],
@@ -498,3 +503,31 @@ def test_command_line_exits_2_without_a_traceback(tmp_path):
     assert status == 2
     assert "is empty" in stderr.getvalue()
     assert "Traceback" not in stderr.getvalue()
+
+
+def test_net_cost_per_participant_year_and_other_places(tiny_results, report_en):
+    from sim.report.costs import comparison_table
+    from sim.report.results import read_results
+
+    results = read_results(tiny_results)
+    table = comparison_table(results)
+    # Worked out from the runs directly: each run's net cost over its job-years.
+    ts = results.timeseries
+    runs = ts.groupby(["scenario", "replicate"]).agg(
+        net=("cost_net_eur", "sum"), weeks=("employed", "sum")
+    )
+    per_year = (runs["net"] / (runs["weeks"] / WEEKS_PER_YEAR)).groupby("scenario").median()
+    for scenario in ("announced", "faster"):
+        assert table.loc[scenario, "per_year"] == pytest.approx(per_year[scenario])
+        assert table.loc[scenario, "low"] <= table.loc[scenario, "per_year"]
+        assert table.loc[scenario, "per_year"] <= table.loc[scenario, "high"]
+    page = Page(report_en)
+    assert "per participant-year" in page.figures["cost_against_other_places"]["alt"]
+    # FACTS.md's other places are drawn, named, beside the model's bars.
+    colours = {"announced": "#000000", "faster": "#ffffff"}
+    fig = cost_against_other_places(
+        table, colours, title="", comparators=COMPARATORS["en"], lang="en"
+    )
+    drawn = " ".join(text.get_text() for legend in fig.legends for text in legend.get_texts())
+    for place in ("Amstelveen", "Marienthal", "TZCLD"):
+        assert place in drawn

@@ -61,10 +61,13 @@ def test_timeseries_has_the_contract_columns(long_run):
 
 
 def test_until_is_validated():
-    with pytest.raises(ConfigError, match="must be after the programme start"):
+    with pytest.raises(ConfigError, match="must be at least a week after the programme start"):
         simulate(until="2019-12-31")
+    with pytest.raises(ConfigError, match=r"from 2020-03-08\)"):
+        simulate(until="2020-03-07")
     with pytest.raises(ConfigError, match="not a date"):
         simulate(until="next year")
+    assert len(simulate(until="2020-03-08")) == 2  # the start and one week
 
 
 @pytest.mark.parametrize(

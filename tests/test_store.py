@@ -1,10 +1,12 @@
-"""The result store on a directory made in the test: atomic parts, resume, refusals."""
+"""The result store: atomic parts, resume, refusals; checksums in the index, damaged parts
+found on resume and on reading."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,10 +15,14 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim.store as store
+from sim.cli import main
 from sim.experiment import parse_experiment
+from sim.runner import run_experiment
 from sim.store import (
+    INDEX,
     MANIFEST,
     TABLES,
+    DamagedResultsError,
     ResultStore,
     StoreError,
     git_revision,
@@ -125,15 +131,6 @@ def test_a_run_with_a_part_cut_short_or_missing_is_not_finished(opened, table):
     assert opened.finished() == {"a-0-1"}
 
 
-def test_a_part_shorter_than_the_magic_bytes_is_not_whole(tmp_path):
-    tiny = tmp_path / "x.parquet"
-    tiny.write_bytes(b"PA")
-    assert not store._whole(tiny)
-    tiny.write_bytes(b"PAR1")
-    assert store._whole(tiny)
-    assert not store._whole(tmp_path / "missing.parquet")
-
-
 def test_reopening_returns_the_finished_runs_and_clears_stale_temporaries(opened):
     opened.write_run("a-0-0", parts())
     stale = opened.directory / "timeseries.parquet" / ".a-0-1.tmp"
@@ -150,7 +147,7 @@ def test_a_directory_of_another_experiment_is_refused(opened):
     with pytest.raises(StoreError) as refused:
         other.open()
     assert str(refused.value) == (
-        f"{opened.directory} holds results of another experiment ('one', hash "
+        f"{opened.directory}: holds results of another experiment ('one', hash "
         f"{opened.experiment.digest()}); this one has hash {other.experiment.digest()}. "
         "Use --out to choose a new directory, or remove the old one."
     )
@@ -165,7 +162,7 @@ def test_a_non_empty_directory_without_a_manifest_is_refused(tmp_path):
     with pytest.raises(StoreError) as refused:
         ResultStore(tmp_path / "out", experiment()).open()
     assert str(refused.value) == (
-        f"{tmp_path / 'out'} is not empty and holds no manifest.json: not a results "
+        f"{tmp_path / 'out'}: is not empty and holds no manifest.json: not a results "
         "directory of this project. Use --out to choose a new directory."
     )
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["notes.txt"]
@@ -179,7 +176,7 @@ def test_an_empty_directory_is_used(tmp_path):
 
 def test_an_unreadable_manifest_is_a_store_error(opened):
     (opened.directory / MANIFEST).write_text("{not json", encoding="utf-8")
-    with pytest.raises(StoreError, match=r"manifest\.json cannot be read"):
+    with pytest.raises(StoreError, match=r"manifest\.json: cannot be read: "):
         ResultStore(opened.directory, experiment()).open()
 
 
@@ -228,11 +225,11 @@ def test_read_table_sorts_by_run_and_date_and_reads_the_columns_asked(opened):
 
 
 def test_reading_a_table_with_no_runs_is_a_store_error(opened, tmp_path):
-    with pytest.raises(StoreError, match=r"timeseries\.parquet holds no results"):
+    with pytest.raises(StoreError, match=r"timeseries\.parquet: holds no results"):
         read_table(opened.directory, "timeseries")
     with pytest.raises(StoreError, match="holds no results"):
         read_table(tmp_path / "nowhere", "runs")
-    with pytest.raises(StoreError, match=r"is not a results directory \(no manifest\.json\)"):
+    with pytest.raises(StoreError, match=r"nowhere: not a results directory \(no manifest\.json\)"):
         read_manifest(tmp_path / "nowhere")
     assert ResultStore(tmp_path / "nowhere", experiment()).finished() == set()
 
@@ -347,3 +344,151 @@ def test_tables_are_read_in_run_date_year_and_wijk_order_whatever_the_files(tmp_
     assert read_table(out, "by_wijk")["wijk"].tolist() == [
         "Beijum", "Selwerd", "Beijum", "Selwerd",
     ]  # fmt: skip
+
+
+# --- integrity: checksums in the index, damaged parts found and named ---------------------
+
+SMALL = {
+    "name": "small",
+    "replicates": 3,
+    "until": "2020-09-30",
+    "params": {"households": 1_500, "inflow_households_per_year": 170},
+    "scenarios": {"a": {}, "b": {"covid_factor": 0.9}},
+}
+KEYS = [f"{s}__s0000__r{r:05d}" for s in ("a", "b") for r in range(3)]
+
+
+def small():
+    return parse_experiment(SMALL, source="small.toml")
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("store") / "small"
+    run_experiment(small(), out, workers=1)
+    return out
+
+
+@pytest.fixture
+def copy(finished, tmp_path) -> Path:
+    out = tmp_path / "small"
+    shutil.copytree(finished, out)
+    return out
+
+
+def part(directory: Path, table: str, key: str) -> Path:
+    return directory / f"{table}.parquet" / f"{key}.parquet"
+
+
+def middle_overwritten(path: Path) -> None:
+    raw = bytearray(path.read_bytes())
+    middle = len(raw) // 2
+    raw[middle : middle + 16] = b"\x00" * 16
+    path.write_bytes(bytes(raw))
+
+
+def test_the_index_holds_a_checksum_and_size_per_part_of_every_run(finished):
+    lines = (finished / INDEX).read_text().splitlines()
+    assert len(lines) == 6
+    entries = [json.loads(line) for line in lines]
+    assert sorted(e["run"] for e in entries) == sorted(KEYS)
+    for entry in entries:
+        assert set(entry["sha256"]) == set(TABLES)
+        for table in TABLES:
+            assert entry["bytes"][table] == part(finished, table, entry["run"]).stat().st_size
+            assert len(entry["sha256"][table]) == 64
+
+
+DAMAGES = {
+    "truncated": lambda path: path.write_bytes(path.read_bytes()[:-100]),
+    "emptied": lambda path: path.write_bytes(b""),
+    "middle bytes overwritten": middle_overwritten,
+    "deleted": lambda path: path.unlink(),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+@pytest.mark.parametrize("table", ["timeseries", "runs"])
+def test_resume_finds_a_damaged_part_redoes_its_run_and_says_which(copy, finished, damage, table):
+    key = KEYS[4]
+    DAMAGES[damage](part(copy, table, key))
+    done, damaged = ResultStore(copy, small()).inspect()
+    assert done == set(KEYS) - {key}
+    assert [(d.key, d.path) for d in damaged] == [(key, part(copy, table, key))]
+    report = run_experiment(small(), copy, workers=1)
+    assert (report.runs_done, report.runs_skipped) == (1, 5)
+    assert [d.key for d in report.redone] == [key]
+    for name in ("timeseries", "by_wijk", "composition", "years"):
+        pd.testing.assert_frame_equal(read_table(copy, name), read_table(finished, name))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "emptied", "middle bytes overwritten"])
+def test_reading_names_the_damaged_file(copy, damage):
+    path = part(copy, "timeseries", KEYS[2])
+    DAMAGES[damage](path)
+    with pytest.raises(DamagedResultsError, match=rf"^{path}: damaged \(") as caught:
+        load_results(copy)
+    assert "run the same experiment into this directory again" in str(caught.value)
+
+
+def test_a_damaged_part_without_an_index_is_named_too(copy):
+    # A directory written before the index existed is read part by part; Parquet itself
+    # finds a file cut short (bytes overwritten in the middle it may not: the checksums
+    # are what finds those).
+    (copy / INDEX).unlink()
+    path = part(copy, "timeseries", KEYS[1])
+    DAMAGES["truncated"](path)
+    with pytest.raises(DamagedResultsError, match=rf"^{path}: damaged"):
+        load_results(copy)
+
+
+def test_the_command_line_says_which_run_it_redid(copy, tmp_path, capsys):
+    path = part(copy, "by_wijk", KEYS[0])
+    middle_overwritten(path)
+    config = tmp_path / "small.toml"
+    config.write_text(
+        "name = 'small'\nreplicates = 3\nuntil = 2020-09-30\n"
+        "[params]\nhouseholds = 1500\ninflow_households_per_year = 170\n"
+        "[scenarios.a]\n[scenarios.b]\ncovid_factor = 0.9\n"
+    )
+    assert main(["run", str(config), "--out", str(copy), "--workers", "1", "--no-figures"]) == 0
+    out = capsys.readouterr().out
+    assert "1 runs in" in out
+    assert "(5 already done)" in out
+    assert "redone, as a part was missing or damaged: 1 run(s)" in out
+    assert f"{path} (its checksum differs from the one recorded when it was written)" in out
+
+
+def test_reading_a_damaged_results_folder_on_the_command_line_exits_1_naming_the_file(copy, capsys):
+    path = part(copy, "timeseries", KEYS[3])
+    middle_overwritten(path)
+    assert main(["report", str(copy)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"basisbaan: {path}: damaged (")
+    assert err.count("\n") == 1
+
+
+def test_a_run_out_of_the_index_is_not_read_and_runs_again(copy, finished):
+    # A process killed after writing a run's parts but before indexing it.
+    lines = (copy / INDEX).read_text().splitlines()
+    (copy / INDEX).write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:30])
+    unindexed = json.loads(lines[-1])["run"]
+    assert len(read_table(copy, "runs")) == 5
+    assert ResultStore(copy, small()).inspect() == (set(KEYS) - {unindexed}, [])
+    report = run_experiment(small(), copy, workers=1)
+    assert report.runs_done == 1
+    assert len((copy / INDEX).read_text().splitlines()) == 6
+    pd.testing.assert_frame_equal(
+        read_table(copy, "timeseries"), read_table(finished, "timeseries")
+    )
+
+
+def test_a_missing_column_is_named(finished):
+    with pytest.raises(StoreError, match=r"has no column nonsense: the experiment did not keep it"):
+        read_table(finished, "timeseries", columns=["date", "nonsense"])
+
+
+def test_inspect_writes_nothing(tmp_path):
+    out = tmp_path / "new"
+    assert ResultStore(out, small()).inspect() == (set(), [])
+    assert not out.exists()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import errno
 import json
 import os
 import time
@@ -49,7 +50,10 @@ from sim.calibration.settings import (
 from sim.calibration.targets import Distance, Targets, summary_statistics
 from sim.config.checks import whole_number
 from sim.config.errors import ConfigError
+from sim.config.locations import output_file, output_folder
+from sim.config.read import read_parquet
 from sim.figures.calibration import save_figures
+from sim.lifeline import watch_coordinator
 from sim.params import Params, check_names
 from sim.simulation import run_replicate
 from sim.streams import stable_key
@@ -151,6 +155,7 @@ def run_calibration(
             of reading ``config_path``; the path still names it in messages.
     """
     import pyabc
+    from sqlalchemy.exc import OperationalError
 
     cal = calibration or load_calibration(config_path)
     if workers is not None:
@@ -161,6 +166,8 @@ def run_calibration(
     posterior_file = (
         Path(posterior_path) if posterior_path else Path(cal.source).parent / "posterior.parquet"
     )
+    output_folder(out)
+    output_file(posterior_file)
     runs = _read_runs(runs_file)
     if resume:
         abc_id = _resumable(runs, cal, runs_file)
@@ -227,6 +234,8 @@ def run_calibration(
         )  # fmt: skip
         save_posterior(posterior, posterior_file)
         draws = posterior_predictive(cal, posterior, scheduler=client, workers=count)
+    except OperationalError as error:
+        raise _history_fault(error, database) from error
     finally:
         if client is not None:
             client.close()
@@ -251,6 +260,19 @@ def run_calibration(
         final_epsilon=final_epsilon,
         resumed=resume,
         ppc=table,
+    )
+
+
+def _history_fault(error: Any, database: Path) -> OSError:
+    """A history database that cannot be written (a full disk) as the OSError it is.
+
+    SQLite reports a full disk or a lost permission through SQLAlchemy's
+    ``OperationalError``; the command line turns an OSError into one line (exit 1) that
+    says the finished generations are kept.
+    """
+    reason = str(error.orig) if error.orig is not None else str(error).split("\n", 1)[0]
+    return OSError(
+        errno.EIO, f"the calibration history cannot be written ({reason})", str(database)
     )
 
 
@@ -362,29 +384,45 @@ def save_posterior(posterior: pd.DataFrame, path: str | Path) -> Path:
 def load_posterior(path: str | Path | None = None) -> pd.DataFrame:
     """Read a posterior sample: one column per free parameter plus ``weight`` (sum 1).
 
+    Every row is checked as a parameter set (with the calibration's fixed overrides),
+    so that a forecast never starts on a value the registry refuses.
+
     Args:
         path: the Parquet file (default: the committed ``calibration/posterior.parquet``).
+
+    Raises:
+        ConfigError: naming the file (and the column): missing, not Parquet, no weights,
+            weights that are not finite or all 0, an unknown parameter or a value the
+            registry refuses.
     """
     path = Path(path) if path is not None else DEFAULT_POSTERIOR
+    source = str(path)
     if not path.exists():
-        raise ConfigError(
-            "no posterior here; run `basisbaan calibrate` to make one", source=str(path)
-        )
-    posterior = pd.read_parquet(path)
+        raise ConfigError("no posterior here; run `basisbaan calibrate` to make one", source=source)
+    posterior = read_parquet(path)
     if "weight" not in posterior.columns:
-        raise ConfigError("has no 'weight' column", source=str(path))
-    check_names({c: None for c in posterior.columns if c != "weight"}, source=str(path))
-    weights = posterior["weight"].to_numpy(float)
+        raise ConfigError("has no 'weight' column", source=source)
+    check_names({c: None for c in posterior.columns if c != "weight"}, source=source)
+    try:
+        weights = posterior["weight"].to_numpy(float)
+    except (TypeError, ValueError):
+        raise ConfigError("weights must be numbers", source=source, key="weight") from None
     if (
         len(weights) == 0
         or not np.all(np.isfinite(weights))
         or np.any(weights < 0)
         or weights.sum() <= 0
     ):
-        raise ConfigError(
-            "weights must be finite, >= 0 and not all 0", source=str(path), key="weight"
-        )
+        raise ConfigError("weights must be finite, >= 0 and not all 0", source=source, key="weight")
     attrs = dict(posterior.attrs)
+    fixed = attrs.get("fixed", {})
+    if not isinstance(fixed, Mapping):
+        raise ConfigError("its fixed overrides are not a table", source=source, key="fixed")
+    Params.from_mapping(fixed, source=source, where="fixed")
+    names = [c for c in posterior.columns if c != "weight"]
+    for row, record in enumerate(posterior[names].to_dict("records")):
+        values = {name: _plain(value) for name, value in record.items()}
+        Params.from_mapping({**fixed, **values}, source=source, where=f"row {row}")
     posterior = posterior.assign(weight=weights / weights.sum())
     posterior.attrs = attrs
     return posterior
@@ -451,6 +489,7 @@ def weighted_quantiles(values: Any, weights: Any, levels: Any) -> np.ndarray:
 
 
 def _predict_one(job: tuple[Params, int, dt.date, Targets]) -> dict[str, Any]:
+    watch_coordinator()  # in a pool worker: exit if the calibration process dies
     params, seed, until, targets = job
     replicate = run_replicate(params, seed, until)
     stats: dict[str, Any] = summary_statistics(replicate, targets)

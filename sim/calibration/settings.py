@@ -29,12 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from sim.calibration.targets import Targets, load_targets, summary_statistics
-from sim.config.checks import check_keys, validate_table
+from sim.config.checks import SEED_LIMIT, InputTable, check_keys, folder_name, validate_table
 from sim.config.errors import ConfigError
 from sim.config.read import read_toml
+from sim.lifeline import watch_coordinator
 from sim.params import Params, check_names, registry
 from sim.simulation import run_replicate
 from sim.timeline import PROGRAMME_START, WEEKS_PER_YEAR, weeks_until
@@ -88,7 +89,7 @@ class FreeParameter:
         return self.to_value(self.low), self.to_value(self.high)
 
 
-class Prior(BaseModel):
+class Prior(InputTable):
     """A uniform prior in a calibration file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -98,7 +99,7 @@ class Prior(BaseModel):
     reason: str = Field(min_length=1)
 
 
-class AbcSettings(BaseModel):
+class AbcSettings(InputTable):
     """ABC-SMC settings: the population size and the stopping rule (any criterion stops)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -114,7 +115,7 @@ class AbcSettings(BaseModel):
     workers: int | None = Field(None, ge=1, le=1_024)
 
 
-class DistanceSettings(BaseModel):
+class DistanceSettings(InputTable):
     """Which distance: only the fixed-scale sum of squares (see the calibration README)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -122,7 +123,7 @@ class DistanceSettings(BaseModel):
     kind: Literal["sum_of_squares"]
 
 
-class PpcSettings(BaseModel):
+class PpcSettings(InputTable):
     """Posterior predictive check: how many fresh simulations from the posterior."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -130,18 +131,27 @@ class PpcSettings(BaseModel):
     draws: int = Field(1_000, ge=10, le=1_000_000)
 
 
-class _ConfigFile(BaseModel):
+class _ConfigFile(InputTable):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
     description: str = ""
-    targets: str
-    seed: int = Field(ge=0, lt=2**63)
+    targets: str = Field(min_length=1)
+    seed: int = Field(ge=0, le=SEED_LIMIT)
     priors: dict[str, Any]
     fixed: dict[str, Any] = Field(default_factory=dict)
     distance: DistanceSettings
     abc: AbcSettings
     ppc: PpcSettings = PpcSettings()
+
+    @field_validator("name")
+    @classmethod
+    def _file_name(cls, name: str) -> str:
+        # The name becomes the history's file names (NAME.db, NAME.runs.json).
+        try:
+            return folder_name(name, source=None)
+        except ConfigError as error:
+            raise ValueError(error.message) from None
 
 
 @dataclass(frozen=True)
@@ -262,6 +272,9 @@ def parse_calibration(data: Mapping[str, Any], *, source: str, base_dir: Path) -
     targets_path = Path(config.targets)
     if not targets_path.is_absolute():
         targets_path = base_dir / targets_path
+    if "\0" in config.targets or not targets_path.is_file():
+        what = "is a folder, not a file" if targets_path.is_dir() else "not found"
+        raise ConfigError(f"{targets_path} {what}", source=source, key="targets")
     return Calibration(
         name=config.name,
         source=source,
@@ -370,6 +383,7 @@ class Simulator:
 
     def __call__(self, numbers: Mapping[str, float]) -> dict[str, float]:
         """Simulate the sampled numbers with their own seed; statistics and the seed."""
+        watch_coordinator()  # in a sampler's worker: exit if the calibration process dies
         plain = {p.name: float(numbers[p.name]) for p in self.free}
         seed = evaluation_seed(self.master_seed, plain)
         stats = self.run(plain, seed)

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from sim.config.checks import check_keys, unknown_name, validate_table
+from sim.config.checks import InputTable, check_keys, unknown_name, validate_table
 from sim.config.errors import ConfigError, FieldError
 from sim.config.read import read_toml
 from sim.outcomes import OUTCOMES
@@ -45,7 +45,7 @@ NUMERIC_COLUMNS = tuple(name for name in OUTCOMES if name != "binding_constraint
 # ---------------------------------------------------------------------------
 
 
-class Target(BaseModel):
+class Target(InputTable):
     """One observed figure and how a simulated run is compared with it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -103,7 +103,7 @@ class Target(BaseModel):
         return self
 
 
-class NotUsed(BaseModel):
+class NotUsed(InputTable):
     """A figure of FACTS.md's counts table that is not a target, with the reason."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -180,9 +180,12 @@ def parse_targets(data: Mapping[str, Any], source: str = "<targets>") -> Targets
         raise ConfigError(
             "no target has use = 'fit'; the distance would be empty", source=source, key="target"
         )
+    rows = data.get("not_used", [])
+    if not isinstance(rows, list):
+        raise ConfigError("must be an array of tables [[not_used]]", source=source, key="not_used")
     not_used = [
         validate_table(NotUsed, row, source=source, where=f"not_used[{i}]")
-        for i, row in enumerate(data.get("not_used", []))
+        for i, row in enumerate(rows)
     ]
     return Targets(targets=tuple(targets), not_used=tuple(not_used), source=source)
 

@@ -7,10 +7,14 @@ message always has the same shape::
     FILE: key 'KEY': WHAT IS WRONG (got VALUE)
 
 where ``FILE`` is the file (or the command-line flag) and ``KEY`` the dotted path of
-the key inside it; either may be absent when the fault is the whole file.
+the key inside it; either may be absent when the fault is the whole file. The message
+is always one line: a newline, a NUL or another control character in a file name, a
+key or a value is shown escaped (as backslash-n), never printed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 
 class ConfigError(ValueError):
@@ -33,7 +37,14 @@ class ConfigError(ValueError):
         self.key = key
         where = f"{source}: " if source else ""
         what = f"key '{key}': " if key else ""
-        super().__init__(f"{where}{what}{message}")
+        super().__init__(one_line(f"{where}{what}{message}"))
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters escaped (as backslash-n, backslash-x00): one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class FieldError(ValueError):
@@ -47,8 +58,19 @@ class FieldError(ValueError):
     Args:
         key: the field at fault (the one the user would change).
         message: what is wrong and what is allowed.
+        others: the other fields of the rule; when the user set one of them and not
+            ``key``, the message names the one they set.
     """
 
-    def __init__(self, key: str, message: str):
+    def __init__(self, key: str, message: str, *, others: tuple[str, ...] = ()):
         self.key = key
+        self.others = others
         super().__init__(message)
+
+    def key_in(self, given: object) -> str:
+        """The field to name: ``key``, unless only one of ``others`` is in ``given``."""
+        if isinstance(given, Mapping) and self.key not in given:
+            for other in self.others:
+                if other in given:
+                    return other
+        return self.key

@@ -41,9 +41,10 @@ from matplotlib.patches import Patch, Rectangle
 from sim.constraints import CONSTRAINTS
 from sim.figures.labels import Labels, labels
 from sim.figures.style import BASELINE, DPI, new_figure, scenario_colours
+from sim.figures.tiles import tile_layout
 from sim.observed import EMPLOYED_BY_WIJK_2022, EMPLOYED_BY_WIJK_DATE, observed
 from sim.timeline import PROGRAMME_START
-from sim.wijken import TILES
+from sim.wijken import Area
 
 TARGET_JOBS = 250  # FACTS.md, Mar 2023: at least +50 jobs a year, up to 250
 NET_COST_PER_JOB_2022 = 19_000  # FACTS.md, 2022 letter: net cost per job per year (EUR)
@@ -73,6 +74,7 @@ COST_ITEMS: tuple[_CostItem, ...] = (
     _CostItem("cost_employer_eur", 1, "#56B4E9"),
     _CostItem("cost_guidance_eur", 1, "#009E73"),
     _CostItem("cost_coaches_eur", 1, "#E69F00"),
+    _CostItem("supplements_eur", 1, "#999999"),
     _CostItem("contributions_eur", -1, "#CC79A7"),
     _CostItem("benefits_saved_eur", -1, "#D55E00"),
     _CostItem("subsidies_eur", -1, "#F0E442"),
@@ -192,7 +194,12 @@ def _band_handles(quantiles: Sequence[float], words: Labels) -> list[Patch]:
 # Jobs filled over time
 # ----------------------------------------------------------------------------------
 def employed_fan(
-    ts: pd.DataFrame, *, title: str | None = None, target: int = TARGET_JOBS, lang: str = "en"
+    ts: pd.DataFrame,
+    *,
+    title: str | None = None,
+    target: int = TARGET_JOBS,
+    lang: str = "en",
+    observed_counts: bool = True,
 ) -> Figure:
     """Jobs filled over time per scenario: median, 50% and 90% of runs.
 
@@ -205,24 +212,37 @@ def employed_fan(
         title: replaces the default title, which says when ``target`` jobs are filled.
         target: the number of jobs the title reports on.
         lang: the language of the figure's words (``"en"`` or ``"nl"``).
+        observed_counts: draw Groningen's observed counts (FACTS.md); False for
+            another municipality.
 
     Returns:
         The figure.
     """
     words = labels(lang)
-    ts = _tidy(ts)
+    ts = _from_opening(_tidy(ts))
     scenarios = _scenarios(ts)
     colours = scenario_colours(scenarios)
-    fig = new_figure(5.2)
+    fig = new_figure(6.0)
     ax = fig.add_subplot()
     for rank, name in enumerate(scenarios):
         _draw_fan(ax, _bands(ts[ts["scenario"] == name], "employed"), colours[name], name, rank)
-    _draw_levels(ax, ts, scenarios, colours, "job_ceiling", "--", words)
-    if "job_target" in ts:
-        _draw_levels(ax, ts, scenarios, colours, "job_target", ":", words)
-    _draw_observed_counts(ax, words)
+    levels = [("job_ceiling", "--")] + ([("job_target", ":")] if "job_target" in ts else [])
+    for column, style in levels:
+        _draw_levels(ax, ts, scenarios, colours, column, style)
+    if observed_counts:
+        _draw_observed_counts(ax, words)
     handles, _ = ax.get_legend_handles_labels()
-    ax.legend(handles=[*handles, *_band_handles(FAN, words)], loc="upper left", fontsize=9)
+    # One legend entry per kind of line, in grey, below the plot so that it hides no data.
+    kinds = [
+        Line2D([], [], ls=style, color="grey", label=words[column]) for column, style in levels
+    ]
+    fig.legend(
+        handles=[*handles, *kinds, *_band_handles(FAN, words)],
+        loc="outside lower center",
+        ncol=4,
+        fontsize=8.5,
+        frameon=False,
+    )
     ax.set_xlabel(words["date"])
     ax.set_ylabel(words["employed_axis"])
     ax.set_ylim(bottom=0)
@@ -243,20 +263,35 @@ def _draw_levels(
     colours: dict[str, str],
     column: str,
     style: str,
-    words: Labels,
 ) -> None:
-    """The median jobs funded or target: one grey line if all scenarios share it, else one each."""
+    """The median jobs funded or target: one grey line if all scenarios share it, else one each.
+
+    The lines carry no legend entry of their own: the legend explains the line style.
+    """
     curves = {
         name: ts[ts["scenario"] == name].groupby("date")[column].median() for name in scenarios
     }
     first = curves[scenarios[0]]
     if all(curve.equals(first) for curve in curves.values()):
-        ax.plot(first.index, first, ls=style, color="grey", lw=1.2, label=words[column])
+        ax.plot(first.index, first, ls=style, color="grey", lw=1.2)
         return
-    of = "ceiling_of" if column == "job_ceiling" else "target_of"
     for name, curve in curves.items():
-        label = words.fill(of, scenario=name)
-        ax.plot(curve.index, curve, ls=style, color=colours[name], lw=1.2, label=label)
+        ax.plot(curve.index, curve, ls=style, color=colours[name], lw=1.2, alpha=0.8)
+
+
+def _from_opening(ts: pd.DataFrame) -> pd.DataFrame:
+    """The weeks from half a year before the programme opens (its first funded jobs)."""
+    if "job_ceiling" not in ts:
+        return ts
+    funded = ts.loc[ts["job_ceiling"] > 0, "date"]
+    if funded.empty:
+        return ts
+    return ts[ts["date"] >= funded.min() - pd.Timedelta(weeks=26)]
+
+
+def is_groningen(areas: Sequence[Area] | None) -> bool:
+    """Whether these are Groningen's areas (so that its observed counts apply)."""
+    return areas is None or {a.name for a in areas} == set(EMPLOYED_BY_WIJK_2022)
 
 
 def _draw_observed_counts(ax: Axes, words: Labels) -> None:
@@ -308,7 +343,13 @@ def _reach_finding(frame: pd.DataFrame, target: int, words: Labels) -> str:
 # ----------------------------------------------------------------------------------
 # Intake funnel
 # ----------------------------------------------------------------------------------
-def intake_funnel(ts: pd.DataFrame, *, at: str | dt.date | None = None, lang: str = "en") -> Figure:
+def intake_funnel(
+    ts: pd.DataFrame,
+    *,
+    at: str | dt.date | None = None,
+    lang: str = "en",
+    observed_counts: bool = True,
+) -> Figure:
     """Referred, spoken to, rejected by reason, started and still employed, up to a date.
 
     Bars are medians across runs of each scenario's cumulative counts at ``at``, with
@@ -321,6 +362,8 @@ def intake_funnel(ts: pd.DataFrame, *, at: str | dt.date | None = None, lang: st
         ts: weekly time series of one or more runs.
         at: the date (default: the last date of the runs).
         lang: the language of the figure's words (``"en"`` or ``"nl"``).
+        observed_counts: draw Groningen's observed counts (FACTS.md); False for
+            another municipality.
 
     Returns:
         The figure. Each bar's gid is ``funnel:<scenario>:<column>``.
@@ -332,7 +375,7 @@ def intake_funnel(ts: pd.DataFrame, *, at: str | dt.date | None = None, lang: st
     colours = scenario_colours(scenarios)
     columns = list(FUNNEL)
     medians = rows.groupby("scenario")[columns].median().loc[scenarios]
-    seen = _observed_near(date, columns)
+    seen = _observed_near(date, columns) if observed_counts else {}
     xmax = max(float(medians.to_numpy().max()), *seen.values(), 1.0)
 
     fig = new_figure(1.4 + 0.34 * len(FUNNEL) * len(scenarios) ** 0.7)
@@ -435,7 +478,7 @@ def cost_per_year(ts: pd.DataFrame, *, lang: str = "en") -> Figure:
     words = labels(lang)
     ts = _tidy(ts)
     scenarios = _scenarios(ts)
-    items = [item for item in COST_ITEMS if (ts[item.column] != 0).any()]
+    items = [item for item in COST_ITEMS if item.column in ts and (ts[item.column] != 0).any()]
     sums = [item.column for item in items] + ["cost_gross_eur", "cost_net_eur"]
     years = _per_year(ts, sums, means=["employed"])
     years["net_per_job"] = years["cost_net_eur"] / years["employed"].where(years["employed"] > 0)
@@ -674,17 +717,25 @@ def _constraint_finding(name: str, shares: pd.Series, words: Labels) -> str:
 # ----------------------------------------------------------------------------------
 # Map of the areas
 # ----------------------------------------------------------------------------------
-def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None, lang: str = "en") -> Figure:
+def wijk_map(
+    by_wijk: pd.DataFrame,
+    *,
+    at: str | dt.date | None = None,
+    lang: str = "en",
+    areas: Sequence[Area] | None = None,
+) -> Figure:
     """Participants per area on a schematic tile map, one panel per scenario.
 
-    Each tile is an area of ``sim.wijken.TILES`` (north up), coloured by the median
-    across runs of participants working there at ``at``, with the number written on it.
-    Within two weeks of 1 January 2022 the observed count is written below it.
+    Each tile is an area (north up; see :func:`sim.figures.tiles.tile_layout`),
+    coloured by the median across runs of participants working there at ``at``, with
+    the number written on it. For Groningen's areas, within two weeks of 1 January 2022
+    the observed count is written below it.
 
     Args:
         by_wijk: participants per area per week of one or more runs.
         at: the date (default: the last date of the runs).
         lang: the language of the figure's words (``"en"`` or ``"nl"``).
+        areas: the municipality's areas (default: Groningen's).
 
     Returns:
         The figure. Each tile's gid is ``wijk:<name>``.
@@ -695,9 +746,11 @@ def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None, lang: st
     scenarios = _scenarios(rows)
     medians = rows.groupby(["scenario", "wijk"])["employed"].median()
     totals = rows.groupby(_run_keys(rows))["employed"].sum().groupby(level="scenario").median()
+    tiles = tile_layout(areas)
     seen = (
         EMPLOYED_BY_WIJK_2022
         if abs(date - pd.Timestamp(EMPLOYED_BY_WIJK_DATE)) <= OBSERVED_NEAR
+        and set(tiles) == set(EMPLOYED_BY_WIJK_2022)
         else None
     )
     ncols = min(len(scenarios), 2)
@@ -708,7 +761,7 @@ def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None, lang: st
     cmap = colormaps["YlGnBu"]
     for ax, name in zip(axes, scenarios, strict=False):  # a 2-column grid may have one spare
         _draw_tiles(
-            ax, medians.loc[name], norm, cmap, seen, words, fontsize=8 if ncols == 1 else 6.5
+            ax, tiles, medians.loc[name], norm, cmap, seen, words, fontsize=8 if ncols == 1 else 6.5
         )
         ax.set_title(_wijk_finding(name, medians.loc[name], totals[name], seen, words), fontsize=9)
     for ax in axes[len(scenarios) :]:
@@ -727,6 +780,7 @@ def wijk_map(by_wijk: pd.DataFrame, *, at: str | dt.date | None = None, lang: st
 
 def _draw_tiles(
     ax: Axes,
+    tiles: dict[str, tuple[int, int]],
     values: pd.Series,
     norm: Normalize,
     cmap: Colormap,
@@ -734,13 +788,13 @@ def _draw_tiles(
     words: Labels,
     fontsize: float,
 ) -> None:
-    """The 14 tiles of one scenario, north up, in a frameless square-celled panel."""
-    for wijk, (col, row) in TILES.items():
+    """The tiles of one scenario, north up, in a frameless square-celled panel."""
+    for wijk, (col, row) in tiles.items():
         value = float(values.get(wijk, 0.0))
         count = None if seen is None else seen[wijk]
         _draw_tile(ax, wijk, (col, row), value, cmap(norm(value)), count, words, fontsize)
-    cols = [col for col, _ in TILES.values()]
-    rows = [row for _, row in TILES.values()]
+    cols = [col for col, _ in tiles.values()]
+    rows = [row for _, row in tiles.values()]
     ax.set_xlim(min(cols), max(cols) + 1)
     ax.set_ylim(-max(rows) - 1, -min(rows))
     ax.set_aspect("equal")
@@ -818,7 +872,13 @@ FIGURES: dict[str, tuple[Callable[..., Figure], str]] = {
 
 
 def save_figures(
-    ts: pd.DataFrame, by_wijk: pd.DataFrame, out_dir: str | Path, *, lang: str = "en"
+    ts: pd.DataFrame,
+    by_wijk: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    lang: str = "en",
+    areas: Sequence[Area] | None = None,
+    target: int = TARGET_JOBS,
 ) -> list[Path]:
     """Draw every figure and write it as PNG into ``out_dir`` (created if missing).
 
@@ -827,6 +887,9 @@ def save_figures(
         by_wijk: participants per area per week of the same runs.
         out_dir: the directory to write to.
         lang: the language of the figures' words (``"en"`` or ``"nl"``).
+        areas: the municipality's areas (default: Groningen's); Groningen's observed
+            counts are drawn only for Groningen's areas.
+        target: the jobs the programme aims for (Groningen's 250 by default).
 
     Returns:
         The paths written, in the order of :data:`FIGURES`.
@@ -834,10 +897,16 @@ def save_figures(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = {"timeseries": ts, "by_wijk": by_wijk}
+    groningen = is_groningen(areas)
+    extra: dict[str, dict[str, Any]] = {
+        "employed.png": {"observed_counts": groningen, "target": target},
+        "funnel.png": {"observed_counts": groningen},
+        "wijk_map.png": {"areas": areas},
+    }
     paths = []
     for filename, (draw, table) in FIGURES.items():
         # One figure at a time; each is freed once saved, as no pyplot registry holds it.
         path = out / filename
-        draw(tables[table], lang=lang).savefig(path, dpi=DPI)
+        draw(tables[table], lang=lang, **extra.get(filename, {})).savefig(path, dpi=DPI)
         paths.append(path)
     return paths

@@ -65,6 +65,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cost_employer_eur": "employer cost (Thermiek BV)",
         "cost_guidance_eur": "guiding organisations",
         "cost_coaches_eur": "municipal coaches",
+        "supplements_eur": "supplements",
         "contributions_eur": "contributions of work providers",
         "benefits_saved_eur": "benefits no longer paid",
         "subsidies_eur": "subsidies",
@@ -104,7 +105,11 @@ LABELS: dict[str, dict[str, str]] = {
         "wijk_source": "; observed counts of 1 Jan 2022 from FACTS.md",
         # --- figures of summarised tables (the report's) ---------------------------------
         "p250_axis": "by 31 December of year",
-        "p250_share_axis": "runs with 250 jobs filled (%)",
+        "p250_share_axis": "runs with the target filled (%)",
+        "per_participant_year_axis": (
+            "net cost per participant-year (EUR; bars: median, 90% of runs)"
+        ),
+        "other_places": "other places (FACTS.md; measured elsewhere and otherwise)",
         "payers_axis": "€ million over {start}–{end} (cost +, saving −)",
         "composition_axis": "share of the group (%)",
         "eligible_bars": "eligible (everyone who could take part)",
@@ -172,6 +177,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cost_employer_eur": "werkgeverskosten (Thermiek BV)",
         "cost_guidance_eur": "begeleidende organisaties",
         "cost_coaches_eur": "gemeentelijke coaches",
+        "supplements_eur": "toeslagen",
         "contributions_eur": "bijdragen van werkgevende partijen",
         "benefits_saved_eur": "niet meer betaalde uitkeringen",
         "subsidies_eur": "subsidies",
@@ -211,7 +217,11 @@ LABELS: dict[str, dict[str, str]] = {
         "wijk_heading": "Deelnemers per gebied op {day} (mediaan van {runs} runs{source})",
         "wijk_source": "; gemelde aantallen van 1 jan 2022 uit FACTS.md",
         "p250_axis": "op 31 december van het jaar",
-        "p250_share_axis": "runs met 250 ingevulde banen (%)",
+        "p250_share_axis": "runs met het doel ingevuld (%)",
+        "per_participant_year_axis": (
+            "nettokosten per deelnemersjaar (EUR; balken: mediaan, 90% van de runs)"
+        ),
+        "other_places": "andere plaatsen (FACTS.md; elders en anders gemeten)",
         "payers_axis": "€ miljoen over {start}–{end} (kosten +, besparing −)",
         "composition_axis": "aandeel van de groep (%)",
         "eligible_bars": "doelgroep (iedereen die mee kon doen)",

@@ -12,11 +12,12 @@ Names in the tables (groups, parties) arrive already in that language.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from sim.figures.labels import labels
@@ -218,4 +219,64 @@ def net_cost_against_budget(
     ax.set_ylabel(words["budget_axis"])
     ax.grid(axis="y", alpha=0.3)
     ax.legend(frameon=False, fontsize=8, ncols=2)
+    return titled(fig, title)
+
+
+def cost_against_other_places(
+    table: pd.DataFrame,
+    colours: Mapping[str, str],
+    *,
+    title: str,
+    comparators: Sequence[tuple[str, float, float]],
+    lang: str = "en",
+) -> Figure:
+    """Net cost per participant-year per scenario, beside the figures of other places.
+
+    Args:
+        table: one row per scenario (index) with ``per_year`` (EUR, the median over
+            runs) and ``low`` and ``high`` (the 5th and 95th percentiles).
+        colours: scenario -> colour.
+        title: the finding, in words.
+        comparators: (label, low, high) of other places in EUR per participant-year; a
+            band where low < high, else a line. Drawn grey and named as other places.
+        lang: the language of the axis words (``"en"`` or ``"nl"``).
+    """
+    words = labels(lang)
+    scenarios = list(table.index)
+    fig = new_figure(1.8 + 0.45 * len(scenarios) + 0.22 * len(comparators))
+    ax = fig.add_subplot()
+    rows = np.arange(len(scenarios))
+    values = table["per_year"].to_numpy(dtype=float)
+    errors = np.vstack(
+        [values - table["low"].to_numpy(dtype=float), table["high"].to_numpy(dtype=float) - values]
+    )
+    ax.barh(
+        rows, values, color=[colours[s] for s in scenarios], xerr=np.maximum(errors, 0),
+        capsize=3, height=0.6,
+    )  # fmt: skip
+    for i, value in enumerate(values):
+        ax.text(value, i + 0.05, f"  €{value / 1000:.1f}k", va="center", fontsize=8)
+    handles = []
+    for k, (label, low, high) in enumerate(comparators):
+        dash = (0, (4, 1 + 2 * k))
+        if high > low:
+            ax.axvspan(low, high, color="#bbbbbb", alpha=0.35, lw=0)
+        ax.axvline((low + high) / 2, ls=dash, color="#555555", lw=1.0)
+        handles.append(Line2D([], [], ls=dash, color="#555555", label=label))
+        # The place's name over its line (the legend below gives the figure in full).
+        ax.text(
+            (low + high) / 2, 1.01, label.split(":")[0], transform=ax.get_xaxis_transform(),
+            ha="center", va="bottom", fontsize=7, color="#333333",
+        )  # fmt: skip
+    ax.set_yticks(rows, scenarios)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(words["per_participant_year_axis"])
+    ax.grid(axis="x", alpha=0.3)
+    ax.margins(x=0.08)
+    # Other places in a legend below the plot: named, apart from the model's bars.
+    fig.legend(
+        handles=handles, loc="outside lower center", ncol=1, fontsize=8, frameon=False,
+        title=words["other_places"], title_fontsize=8,
+    )  # fmt: skip
     return titled(fig, title)

@@ -67,7 +67,10 @@ class Accounting:
         if budget is None:
             return False
         c, p = self.costs, self.p
-        full_time_wages = self._accounted_employed * full_time_wage_cost(p) / WEEKS_PER_YEAR
+        paid = p.design != "supplement"  # the supplement design pays no wages
+        full_time_wages = (
+            self._accounted_employed * full_time_wage_cost(p) / WEEKS_PER_YEAR if paid else 0.0
+        )
         committed = (c.gross - c.wages + full_time_wages - c.benefits_saved) * WEEKS_PER_YEAR
         marginal = net_cost_first_year(p, self.policy.contributions_per_job_year[week])
         added = self.people.employed - self._accounted_employed + more

@@ -43,10 +43,11 @@ class Contracts:
         self._tenure_weeks = math.ceil(p.permanent_after_years * WEEKS_PER_YEAR)
 
     def start(self, person: int, week: int) -> None:
-        """Plan a new participant's permanent contract and their way out."""
+        """Plan a new participant's permanent contract (with a contract) and way out."""
         agenda = self.people.contract_agenda
-        permanent = max(week + self._tenure_weeks, self._permanent_from, week + 1)
-        agenda.add(permanent, self._make_permanent, person)
+        if self.p.design == "contract":
+            permanent = max(week + self._tenure_weeks, self._permanent_from, week + 1)
+            agenda.add(permanent, self._make_permanent, person)
         exit_week, reason = self.exit_plan(person, week)
         agenda.add(exit_week, partial(self._exit, reason), person)
 
@@ -65,10 +66,17 @@ class Contracts:
         # FACTS.md: the small group whose guidance stays intensive may belong in
         # sheltered work; only they move there.
         sheltered = p.exit_sheltered_work if pop.intensive_guidance[person] else 0.0
-        rates = (p.exit_regular_job, sheltered, p.exit_self_employed, p.exit_quit)
+        regular, quit, early = p.exit_regular_job, p.exit_quit, [p.early_exit_factor] * 4
+        if p.design == "supplement":
+            quit *= p.supplement_quit_factor  # no contract to keep
+        elif p.design == "reintegration":
+            # Guidance aims at outflow to regular work, from the first week.
+            regular *= p.reintegration_outflow_factor
+            early[0] = 1.0
+        rates = (regular, sheltered, p.exit_self_employed, quit)
         years = [
-            voluntary_exit_years(float(c), r, p.early_exit_factor, p.early_exit_years)
-            for c, r in zip(clocks[:4], rates, strict=True)
+            voluntary_exit_years(float(c), r, f, p.early_exit_years)
+            for c, r, f in zip(clocks[:4], rates, early, strict=True)
         ]
         age = float(pop.age_years(person, week))
         years.append(
@@ -81,6 +89,11 @@ class Contracts:
         )
         years.append(max(p.state_pension_age - age, 0.0))
         reason = ExitReason(int(np.argmin(years)))
+        if p.design == "reintegration" and p.reintegration_max_years < years[reason]:
+            # The term ends first: on to a regular job for some, back to bijstand for others.
+            placed = pop.placement_draw[person] < p.reintegration_placement_share
+            reason = ExitReason.REGULAR_JOB if placed else ExitReason.END_OF_TERM
+            return week + max(1, math.ceil(p.reintegration_max_years * WEEKS_PER_YEAR)), reason
         return week + max(1, math.ceil(years[reason] * WEEKS_PER_YEAR)), reason
 
     def _exit(self, reason: ExitReason, person: int, week: int) -> None:
@@ -116,5 +129,8 @@ def gompertz_years(clock: float, age: float, at_50: float, doubling: float) -> f
     if at_50 <= 0:
         return math.inf
     scale = at_50 * doubling / math.log(2.0)
-    now = 2.0 ** ((age - 50.0) / doubling)
-    return 50.0 + doubling * math.log2(now + clock / scale) - age
+    doublings = (age - 50.0) / doubling
+    if doublings > 1_000:
+        return 0.0  # a hazard beyond any bound (a doubling time of days): at once
+    now = 2.0**doublings
+    return max(50.0 + doubling * math.log2(now + clock / scale) - age, 0.0)

@@ -6,7 +6,8 @@ organisation has: work no paid staff or volunteer does (no displacement, FACTS.m
 candidate takes tasks from their own wijk first, then from the wijken near it, so
 that their tasks add up to their contract hours exactly, in as few tasks as will do
 (FACTS.md: most participants do 2 or 3 tasks for their ~32 hours); a task that stops
-fitting goes back to its organisation and is replaced by another in the same wijk.
+fitting goes back to the wijk's free tasks (for someone else) and is replaced by another
+in the same wijk.
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ class TaskMarket:
         self.task_wijk: list[int] = []  # by task: its area
         self.task_hours: list[int] = []  # by task: hours per week
         self.task_holder: list[int] = []  # by task: the person holding it, or -1
-        self.wanting: list[int] = []  # ready candidates who found no tasks last time
+        # ready candidates who found no tasks last time -> the contract hours they need
+        self.wanting: dict[int, float] = {}
         self.short: dict[int, int] = {}  # participants short of a task -> the task lost
         # Tasks that came free or were collected, per area: a search that failed is
         # tried again only once this changes near the person (written for speed).
@@ -126,30 +128,44 @@ class TaskMarket:
     def collect(self, count: int, *, buffer: bool = True) -> None:
         """Collect up to ``count`` tasks, first where people wait for one.
 
-        With ``buffer``, collection pauses while nobody waits and at least
-        ``free_task_buffer`` tasks are unused.
+        For someone waiting, the collector asks for a task of the hours they still need
+        (the largest task that fits in them), in their wijk or near it. With ``buffer``,
+        collection pauses while nobody waits and at least ``free_task_buffer`` tasks are
+        unused.
         """
-        wanted = self.wanting + list(self.short)
-        wijk_of = self.people.population.wijk
+        people = self.people
+        wanted = [(person, hours) for person, hours in self.wanting.items()] + [
+            (person, people.contract_hours[person] - people.task_hours[person])
+            for person in self.short
+        ]
+        wijk_of = people.population.wijk
         for i in range(count):
             if buffer and not wanted and self.free_count >= self.p.free_task_buffer:
                 return
-            area = int(wijk_of[wanted[i % len(wanted)]]) if wanted else self._draw_area()
-            self.collect_near(area)
+            if wanted:
+                person, hours = wanted[i % len(wanted)]
+                self.collect_near(int(wijk_of[person]), hours)
+            else:
+                self.collect_near(self._draw_area())
 
     def _draw_area(self) -> int:
         weights = self._weights
         u = self.streams.area.scalar.random() * weights.sum()
         return int(np.searchsorted(np.cumsum(weights), u, side="right"))
 
-    def collect_near(self, area: int) -> bool:
-        """Collect one task in ``area``, or in the nearest area with work left; False if none."""
+    def collect_near(self, area: int, hours_wanted: float = 0.0) -> bool:
+        """Collect one task in ``area``, or in the nearest area with work left; False if none.
+
+        ``hours_wanted`` asks for a task of the largest hours that fit in it (0: any).
+        """
+        fitting = [level for level in self._levels if level <= hours_wanted]
+        asked = fitting[0] if fitting else None  # levels are largest first
         for place in (area, *self.near[area]):
             if place in self._full_areas:
                 continue
             for organisation in self.organisations[place]:
                 if organisation.can_offer_task():
-                    hours = organisation.offer_task()
+                    hours = organisation.offer_task(asked)
                     task = len(self.task_wijk)
                     self.task_wijk.append(place)
                     self.task_hours.append(hours)
@@ -247,7 +263,7 @@ class TaskMarket:
             self.people.work_agenda.add(week + weeks, self.task_stops_fitting, person)
 
     def task_stops_fitting(self, person: int, week: int) -> None:
-        """A task stops fitting: it goes back to its organisation and is replaced."""
+        """A task stops fitting: it goes back to the wijk's free tasks and is replaced."""
         participant = self.people.participants[person]
         if participant.tasks:
             pick = self.streams.misfit_choice.scalar.randrange(len(participant.tasks))
@@ -266,8 +282,10 @@ class TaskMarket:
         """Find tasks in the own wijk for the contract hours no task covers.
 
         FACTS.md: tasks that do not fit are replaced by others in the same wijk. When
-        the participant already holds as many tasks as they may, their tasks are given
-        back and a whole new set is sought there instead.
+        the organisations there have no work left to offer, the wijken near it are
+        searched too (assumption: FACTS.md describes the practice while work was
+        ample). When the participant already holds as many tasks as they may, their
+        tasks are given back and a whole new set is sought instead.
         """
         participant, people = self.people.participants[person], self.people
         missing = people.contract_hours[person] - people.task_hours[person]
@@ -276,25 +294,32 @@ class TaskMarket:
             return
         slots = self.p.tasks_per_participant_max - len(participant.tasks)
         lost = self.short.get(person, -1)
+        near = self._worked_out(int(people.population.wijk[person]))
         if slots > 0:
-            tasks = self.find(person, missing, slots, exclude=lost, near=False)
+            tasks = self.find(person, missing, slots, exclude=lost, near=near)
             if tasks:
                 participant.tasks.extend(tasks)
                 self._hold(person, tasks)
                 self.short.pop(person, None)
-        elif self._rearrange(participant, lost):
+        elif self._rearrange(participant, lost, near):
             self.short.pop(person, None)
 
-    def _rearrange(self, participant: Recipient, exclude: int) -> bool:
+    def _rearrange(self, participant: Recipient, exclude: int, near: bool) -> bool:
         """Give back every task and take a new set for the contract hours, if one fits."""
         person, held = participant.person, participant.tasks
         for task in held:
             self._release(person, task)
         hours = self.people.contract_hours[person]
-        tasks = self.find(person, hours, self.p.tasks_per_participant_max, exclude, near=False)
+        tasks = self.find(person, hours, self.p.tasks_per_participant_max, exclude, near=near)
         participant.tasks = list(tasks) if tasks else held
         self._hold(person, participant.tasks)
         return tasks is not None
+
+    def _worked_out(self, area: int) -> bool:
+        """Whether no organisation in ``area`` has work left to offer as a task."""
+        return area in self._full_areas or not any(
+            organisation.can_offer_task() for organisation in self.organisations[area]
+        )
 
     def more_hours(self, person: int, week: int) -> None:
         """A participant's contract hours went up: tasks are sought for the hours added."""

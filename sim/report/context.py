@@ -157,11 +157,19 @@ class Context:
         self.end_label = self.results.end.date().isoformat()
 
     def words(self, *tables: Words) -> dict[str, str]:
-        """The common phrases and those of ``tables``, in the report's language."""
+        """The common phrases and those of ``tables``, in the report's language.
+
+        ``{target}`` (the jobs the programme aims for) and ``{municipality}`` are filled
+        in here, from the results, so that every section speaks of the place it reports on.
+        """
         merged = dict(COMMON[self.lang])
         for table in tables:
             merged.update(table[self.lang])
-        return merged
+        target, place = str(self.results.target_jobs), self.results.municipality
+        return {
+            key: text.replace("{target}", target).replace("{municipality}", place)
+            for key, text in merged.items()
+        }
 
     def missing(self, *columns: str) -> Missing:
         """The note for columns the runs did not keep."""

@@ -16,9 +16,9 @@ import pandas as pd
 from markupsafe import Markup
 
 from sim.figures.experiment import cost_per_year, cumulative_net_cost
-from sim.figures.summaries import cost_by_payer, net_cost_against_budget
+from sim.figures.summaries import cost_against_other_places, cost_by_payer, net_cost_against_budget
 from sim.report.context import Context
-from sim.report.formats import format_millions, format_number
+from sim.report.formats import format_jobs, format_millions, format_number
 from sim.report.results import RUN_KEYS, Results
 from sim.timeline import WEEKS_PER_YEAR
 
@@ -28,11 +28,29 @@ COST_ITEMS = {
     "employer": "cost_employer_eur",
     "guidance": "cost_guidance_eur",
     "coaches_cost": "cost_coaches_eur",
+    "supplements": "supplements_eur",
     "contributions": "contributions_eur",
     "benefits_saved": "benefits_saved_eur",
     "subsidies": "subsidies_eur",
 }
 SAVINGS = ("contributions", "benefits_saved", "subsidies")  # shown as negative
+# Items every run records; the supplements came with the designs (older results lack
+# them, and they are zero in the contract design).
+REQUIRED_ITEMS = tuple(v for k, v in COST_ITEMS.items() if k != "supplements")
+# Other places, for comparison only (FACTS.md, "Other places"): name, low, high in EUR per
+# participant-year. Measured elsewhere and otherwise: shown beside the model, never fitted.
+COMPARATORS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    "en": (
+        ("Amstelveen 2021: €20,000 net per job-year", 20_000.0, 20_000.0),
+        ("Marienthal (AT): €29,841 per participant-year", 29_841.0, 29_841.0),
+        ("France TZCLD: €11,300-13,700 net per FTE-year", 11_300.0, 13_700.0),
+    ),
+    "nl": (
+        ("Amstelveen 2021: €20.000 netto per baanjaar", 20_000.0, 20_000.0),
+        ("Marienthal (AT): €29.841 per deelnemersjaar", 29_841.0, 29_841.0),
+        ("Frankrijk TZCLD: €11.300-13.700 netto per fte-jaar", 11_300.0, 13_700.0),
+    ),
+}
 PARTIES = ("municipality", "national", "wijk_organisations", "subsidy_providers")
 # The rows of the cost year table: (words, summary.csv measure; None: from the years table).
 COST_YEAR_ROWS = (
@@ -99,6 +117,25 @@ WORDS: dict[str, dict[str, str]] = {
             "budget's."
         ),
         "party": "Party",
+        "comparison_heading": "Per participant and per outflow, beside other places",
+        "fig_comparison_title": "Net cost per participant-year, beside other places",
+        "comparison_finding": (
+            "{scenario}: €{per_year} a participant-year; {outflow} left for a regular job"
+        ),
+        "cap_comparison": (
+            "Bars: the median over runs of the net cost per participant-year, with 90% of "
+            "runs; grey lines and band: other places (FACTS.md), measured elsewhere and "
+            "otherwise, for orientation only."
+        ),
+        "c_started": "started",
+        "c_regular_job": "left for a regular job",
+        "c_per_year": "net cost per participant-year",
+        "c_per_outflow": "net cost per outflow to a regular job",
+        "comparison_note": (
+            "Medians over runs, over the whole run. Net cost: the municipality's and the "
+            "benefit budget's positions together. Per outflow: the net cost over the run "
+            "divided by the participants who left for a regular job."
+        ),
         "payers_assumption": (
             "Assumption (the report's reading of FACTS.md): the municipality bears wages, "
             "employer cost (Thermiek BV), begeleiding by the guiding organisations and its own "
@@ -189,6 +226,25 @@ WORDS: dict[str, dict[str, str]] = {
             "het landelijke uitkeringsbudget."
         ),
         "party": "Partij",
+        "comparison_heading": "Per deelnemer en per uitstroom, naast andere plaatsen",
+        "fig_comparison_title": "Nettokosten per deelnemersjaar, naast andere plaatsen",
+        "comparison_finding": (
+            "{scenario}: €{per_year} per deelnemersjaar; {outflow} uitgestroomd naar regulier werk"
+        ),
+        "cap_comparison": (
+            "Balken: de mediaan over de runs van de nettokosten per deelnemersjaar, met 90% "
+            "van de runs; grijze lijnen en band: andere plaatsen (FACTS.md), elders en anders "
+            "gemeten, alleen ter oriëntatie."
+        ),
+        "c_started": "gestart",
+        "c_regular_job": "uitgestroomd naar regulier werk",
+        "c_per_year": "nettokosten per deelnemersjaar",
+        "c_per_outflow": "nettokosten per uitstroom naar regulier werk",
+        "comparison_note": (
+            "Medianen over de runs, over de hele run. Nettokosten: de posities van de "
+            "gemeente en het uitkeringsbudget samen. Per uitstroom: de nettokosten over de "
+            "run gedeeld door de deelnemers die naar regulier werk uitstroomden."
+        ),
         "payers_assumption": (
             "Aanname (de lezing van FACTS.md in dit rapport): de gemeente draagt het loon, de "
             "werkgeverskosten (Thermiek BV), de begeleiding door de begeleidende organisaties en "
@@ -230,6 +286,7 @@ LABELS: dict[str, dict[str, str]] = {
         "employer": "employer cost (Thermiek BV)",
         "guidance": "begeleiding by guiding organisations",
         "coaches_cost": "municipal coaches",
+        "supplements": "supplements on top of the benefit",
         "contributions": "contributions of wijk organisations",
         "benefits_saved": "benefits no longer paid",
         "subsidies": "subsidies",
@@ -244,6 +301,7 @@ LABELS: dict[str, dict[str, str]] = {
         "employer": "werkgeverskosten (Thermiek BV)",
         "guidance": "begeleiding door begeleidende organisaties",
         "coaches_cost": "gemeentelijke coaches",
+        "supplements": "toeslagen bovenop de uitkering",
         "contributions": "bijdragen van wijkorganisaties",
         "benefits_saved": "niet meer betaalde uitkeringen",
         "subsidies": "subsidies",
@@ -323,11 +381,12 @@ def items_table(costs: pd.DataFrame) -> pd.DataFrame:
         ``per_job_year`` (EUR; the mean over runs of each run's total per job-year).
         Savings and income (:data:`SAVINGS`) are negative.
     """
-    columns = [*COST_ITEMS.values(), "cost_gross_eur", "cost_net_eur"]
+    items = {k: v for k, v in COST_ITEMS.items() if v in costs.columns}
+    columns = [*items.values(), "cost_gross_eur", "cost_net_eur"]
     means = costs.groupby("scenario").mean(numeric_only=True)
     per_job = costs.assign(**{c: costs[c] / costs["job_years"] for c in columns})
     per_job_means = per_job.groupby("scenario").mean(numeric_only=True)
-    lines = [(k, v, -1 if k in SAVINGS else 1) for k, v in COST_ITEMS.items()]
+    lines = [(k, v, -1 if k in SAVINGS else 1) for k, v in items.items()]
     lines += [("gross_total", "cost_gross_eur", 1), ("net_total", "cost_net_eur", 1)]
     rows = [
         {
@@ -347,9 +406,10 @@ def cost_by_party(costs: pd.DataFrame) -> pd.DataFrame:
 
     The report's reading of FACTS.md (cost table of the 2022 letter and the remark of the
     first MKBA that the benefits do not land with the party that bears most costs): the
-    municipality pays wages, employer cost, guidance and its coaches and receives the
-    contributions and subsidies; the benefits no longer paid are saved on the bijstand
-    budget (BUIG) that the national government gives municipalities; wijk organisations
+    municipality pays wages, employer cost, guidance, its coaches and (in the
+    supplement design) the supplements, and receives the contributions and subsidies;
+    the benefits no longer paid are saved on the bijstand budget (BUIG) that the
+    national government gives municipalities; wijk organisations
     pay the contributions; subsidy providers pay the subsidies. The municipality's and
     the benefit budget's positions add up to the model's net cost.
 
@@ -361,7 +421,8 @@ def cost_by_party(costs: pd.DataFrame) -> pd.DataFrame:
         The label columns, one column per party of :data:`PARTIES`, ``net_model`` (the
         model's net cost) and ``job_years``.
     """
-    c = {k: costs[v] for k, v in COST_ITEMS.items()}
+    # Items the runs did not record (results of older versions) count as zero.
+    c = {k: costs[v] if v in costs.columns else 0.0 for k, v in COST_ITEMS.items()}
     labels = [k for k in RUN_KEYS if k in costs.columns]
     return pd.DataFrame(
         {
@@ -370,6 +431,7 @@ def cost_by_party(costs: pd.DataFrame) -> pd.DataFrame:
             + c["employer"]
             + c["guidance"]
             + c["coaches_cost"]
+            + c["supplements"]
             - c["contributions"]
             - c["subsidies"],
             "national": -c["benefits_saved"],
@@ -379,6 +441,36 @@ def cost_by_party(costs: pd.DataFrame) -> pd.DataFrame:
             "job_years": costs["job_years"],
         }
     )
+
+
+def comparison_table(results: Results) -> pd.DataFrame:
+    """Per scenario: participants, outflow to regular work, and net cost per year and outflow.
+
+    Returns:
+        A row per scenario (index): ``started`` and ``regular_job`` (medians over runs
+        at the end: everyone who started, and those who left for a regular job),
+        ``per_year`` (the median over runs of the net cost per participant-year), with
+        ``low`` and ``high`` (its 5th and 95th percentiles), and ``per_outflow`` (the
+        median over runs of the net cost per outflow to a regular job; NaN where the
+        median run has none).
+    """
+    costs = run_costs(results)
+    ends = results.end_values(["started_cum", "exit_regular_job_cum"])
+    runs = costs.merge(ends, on=[k for k in RUN_KEYS if k in costs and k in ends])
+    per_year = runs["cost_net_eur"] / runs["job_years"].where(runs["job_years"] > 0)
+    outflow = runs["exit_regular_job_cum"]
+    per_outflow = runs["cost_net_eur"] / outflow.where(outflow > 0)
+    table = runs.assign(per_year=per_year, per_outflow=per_outflow).groupby("scenario")
+    return pd.DataFrame(
+        {
+            "started": table["started_cum"].median(),
+            "regular_job": table["exit_regular_job_cum"].median(),
+            "per_year": table["per_year"].median(),
+            "low": table["per_year"].quantile(0.05),
+            "high": table["per_year"].quantile(0.95),
+            "per_outflow": table["per_outflow"].median(),
+        }
+    ).reindex(results.scenarios)
 
 
 def payers_table(costs: pd.DataFrame) -> pd.DataFrame:
@@ -496,7 +588,7 @@ def section(ctx: Context) -> Markup:
         year_findings,
         lambda: cost_per_year(r.timeseries, lang=ctx.lang),
         w["cap_cost_per_year"],
-        [*COST_ITEMS.values(), "cost_gross_eur", "cost_net_eur", "employed"],
+        [*REQUIRED_ITEMS, "cost_gross_eur", "cost_net_eur", "employed"],
     )
     cumulative = ctx.figure(
         "cumulative_net_cost",
@@ -516,7 +608,7 @@ def section(ctx: Context) -> Markup:
         "start": start,
         "end": end,
     }
-    if r.has(*COST_ITEMS.values()):
+    if r.has(*REQUIRED_ITEMS):
         costs = run_costs(r)
         payers = payers_table(costs)
         means = payers.set_index(["scenario", "party"])["total"]
@@ -524,8 +616,16 @@ def section(ctx: Context) -> Markup:
             {s: [float(means[s, p]) / 1e6 for p in PARTIES] for s in ctx.scenarios},
             index=[labels.get(p, p) for p in PARTIES],
         )
-        values["items"] = items_table(costs).set_index(["scenario", "line"]).to_dict("index")
-        values["lines"] = [*COST_ITEMS, "gross_total", "net_total"]
+        items = items_table(costs)
+        values["items"] = items.set_index(["scenario", "line"]).to_dict("index")
+        # Lines of items that cost something in some scenario (no supplements row in
+        # the contract design), then the totals.
+        shown = items[items["total"] != 0]["line"]
+        values["lines"] = [
+            *(k for k in COST_ITEMS if k in set(shown) or k != "supplements"),
+            "gross_total",
+            "net_total",
+        ]
         values["payers"] = payers.set_index(["scenario", "party"]).to_dict("index")
         values["parties"] = PARTIES
         values["payers_figure"] = ctx.figure(
@@ -549,10 +649,36 @@ def section(ctx: Context) -> Markup:
             ),
             w["cap_cost_by_payer"],
         )
+        if r.has("started_cum", "exit_regular_job_cum"):
+            values.update(_comparison_part(ctx, w))
     else:
-        values["items"] = ctx.missing(*COST_ITEMS.values())
+        values["items"] = ctx.missing(*REQUIRED_ITEMS)
     values.update(_budget_part(ctx, w))
     return ctx.render("costs.html.j2", w, LABELS, **values)
+
+
+def _comparison_part(ctx: Context, w: Mapping[str, str]) -> dict[str, object]:
+    """The net cost per participant-year and per outflow, beside other places."""
+    table = comparison_table(ctx.results)
+    comparators = COMPARATORS[ctx.lang]
+    findings = [
+        w["comparison_finding"].format(
+            scenario=s,
+            per_year=format_number(float(table.loc[s, "per_year"]), ctx.lang),
+            outflow=format_jobs(float(table.loc[s, "regular_job"]), ctx.lang),
+        )
+        for s in ctx.scenarios
+    ]
+    figure = ctx.figure(
+        "cost_against_other_places",
+        w["fig_comparison_title"],
+        findings,
+        lambda: cost_against_other_places(
+            table, ctx.colours, title="", comparators=comparators, lang=ctx.lang
+        ),
+        w["cap_comparison"],
+    )
+    return {"comparison": table.to_dict("index"), "comparison_figure": figure}
 
 
 def _budget_part(ctx: Context, w: Mapping[str, str]) -> dict[str, object]:

@@ -21,7 +21,6 @@ from sim.figures.experiment import binding_constraints, intake_funnel
 from sim.report.context import Context
 from sim.report.formats import format_jobs, format_share
 from sim.report.results import RUN_KEYS, Results
-from sim.summary import TARGET_JOBS
 
 # Selected candidates waiting for tasks (a year's mean) from which the report points out
 # that tasks held growth back, whatever constraint the weekly record names.
@@ -394,7 +393,7 @@ def lever_table(results: Results) -> pd.DataFrame:
                 "jobs": jobs,
                 "ceiling": ceiling,
                 "at_target": name == "ceiling"
-                and ceiling >= TARGET_JOBS
+                and ceiling >= results.target_jobs
                 and jobs >= FULL_SHARE * ceiling,
                 "waiting_year": year,
                 "waiting": count,
@@ -429,7 +428,7 @@ def section(ctx: Context) -> Markup:
         "intake_funnel",
         w["fig_funnel_title"],
         findings,
-        lambda: intake_funnel(r.timeseries, lang=ctx.lang),
+        lambda: intake_funnel(r.timeseries, lang=ctx.lang, observed_counts=r.is_groningen),
         w["cap_intake_funnel"],
         [column for _, column in FUNNEL if column not in ("eligible", "exited_cum")],
     )

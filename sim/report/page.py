@@ -20,28 +20,28 @@ SECTIONS = (reach, limits, costs, who, certainty, run)
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "page_title": "Basisbaan simulation: {name}",
-        "heading": "The Groningen basisbaan: simulation report",
+        "heading": "The basisbaan of {municipality}: simulation report",
         "subtitle": "Experiment “{name}”, {runs} runs, up to {until}. Made on {made}.",
         "forecast_subtitle": "Forecast “{name}”, {runs} runs, up to {until}. Made on {made}.",
         "intro": (
             "The basisbaan gives people who have long been on social assistance (bijstand) a "
-            "paid job at minimum wage with a contract, doing work in the wijken of Groningen. "
+            "paid job at minimum wage with a contract, doing work in the wijken of {municipality}. "
             "This report shows what a simulation of the programme says about its growth from "
-            "about 50 jobs to 250, under each scenario side by side."
+            "its first jobs to {target}, under each scenario side by side."
         ),
         "contents": "Contents",
         "footer": "Made by basisbaan {version} (revision {revision}).",
     },
     "nl": {
         "page_title": "Simulatie basisbaan: {name}",
-        "heading": "De Groningse basisbaan: simulatierapport",
+        "heading": "De basisbaan van {municipality}: simulatierapport",
         "subtitle": "Experiment “{name}”, {runs} runs, tot {until}. Gemaakt op {made}.",
         "forecast_subtitle": "Prognose “{name}”, {runs} runs, tot {until}. Gemaakt op {made}.",
         "intro": (
             "De basisbaan geeft mensen die lang in de bijstand zitten betaald werk tegen het "
-            "minimumloon met een arbeidscontract, met werk in de wijken van Groningen. Dit "
+            "minimumloon met een arbeidscontract, met werk in de wijken van {municipality}. Dit "
             "rapport laat zien wat een simulatie van het programma zegt over de groei van "
-            "ongeveer 50 naar 250 basisbanen, per scenario naast elkaar."
+            "de eerste banen naar {target} basisbanen, per scenario naast elkaar."
         ),
         "contents": "Inhoud",
         "footer": "Gemaakt met basisbaan {version} (revisie {revision}).",
@@ -66,7 +66,7 @@ def build_page(results: Results, lang: str, budget: float | None = None) -> str:
         name=name, runs=len(results.runs), until=ctx.end_label, made=dt.date.today().isoformat()
     )
     # A section's heading is numbered ("1. When ..."); the list of contents numbers itself.
-    contents = [module.WORDS[lang]["heading"].split(" ", 1)[1] for module in SECTIONS]
+    contents = [ctx.words(module.WORDS)["heading"].split(" ", 1)[1] for module in SECTIONS]
     page = ctx.render(
         "page.html.j2",
         w,

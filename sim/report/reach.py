@@ -21,46 +21,47 @@ from sim.figures.summaries import reach_probability
 from sim.report.context import Context
 from sim.report.formats import calendar_year, format_share
 from sim.report.results import Results
+from sim.summary import TARGET_JOBS
 
 FORECAST_QUANTITIES = ("employed", "employed_permanent", "exited_cum", "cost_net_eur_cum")
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "heading": "1. When do we reach 250 jobs?",
+        "heading": "1. When do we reach {target} jobs?",
         "intro": (
             "Jobs filled over time, as a band over the runs (the darker band holds half of "
             "the runs, the lighter band 90%), with the counts the municipality reported."
         ),
-        "reach_in": "250 jobs reached in {year} (90% interval {low}–{high})",
-        "reach_in_exact": "250 jobs reached in {year} in at least 90% of runs",
+        "reach_in": "{target} jobs reached in {year} (90% interval {low}–{high})",
+        "reach_in_exact": "{target} jobs reached in {year} in at least 90% of runs",
         "reach_median_only": (
-            "250 jobs reached in {year} (median); {share} of runs reach it by {end}"
+            "{target} jobs reached in {year} (median); {share} of runs reach it by {end}"
         ),
-        "reach_some": "250 jobs reached by {end} in only {share} of runs",
-        "reach_none": "250 jobs not reached by {end} in any run",
+        "reach_some": "{target} jobs reached by {end} in only {share} of runs",
+        "reach_none": "{target} jobs not reached by {end} in any run",
         "fig_employed_title": "Jobs filled over time",
         "cap_employed_fan": (
             "Lines: median of the runs; bands: 50% and 90% of runs; dashed: the jobs funded "
-            "(a budget year at a time); dotted: the council's target (at least +50 a year up "
-            "to 250); black markers: counts the municipality reported (FACTS.md)."
+            "(a budget year at a time); dotted: the council's target (its jobs a year, up "
+            "to {target}); black markers: counts the municipality reported (FACTS.md)."
         ),
-        "fig_p250_title": "Chance that 250 jobs are filled by the end of each year",
+        "fig_p250_title": "Chance that {target} jobs are filled by the end of each year",
         "p250_finding": "{scenario}: {share} by the end of {year}",
         "cap_reach_probability": (
-            "Share of runs in which 250 jobs are filled by 31 December of each year."
+            "Share of runs in which {target} jobs are filled by 31 December of each year."
         ),
         "p250_source_forecast": "From the forecast's p250.csv.",
         "p250_source_runs": "From summary.csv (measure reached_250_by_year).",
         "headline": "Jobs on 1 January of each year",
         "headline_note": (
             "Median number of people in a basisbaan on 1 January, with the 90% interval "
-            "over runs below it; the last rows give the year 250 jobs are reached and the "
+            "over runs below it; the last rows give the year {target} jobs are reached and the "
             "share of runs that reach it within the horizon. Same numbers as summary.csv."
         ),
         "jan1": "1 January {year}",
         "sample": "sample {sample}",
-        "col_year_250": "250 reached (year)",
-        "col_share_250": "runs reaching 250 by {end}",
+        "col_year_250": "{target} reached (year)",
+        "col_share_250": "runs reaching {target} by {end}",
         "never": "not reached",
         "forecast_table": "Forecast on 1 April of each year",
         "forecast_note": (
@@ -74,43 +75,43 @@ WORDS: dict[str, dict[str, str]] = {
         "q_cost_net_eur_cum": "net cost since the start (€ million)",
     },
     "nl": {
-        "heading": "1. Wanneer zijn er 250 basisbanen?",
+        "heading": "1. Wanneer zijn er {target} basisbanen?",
         "intro": (
             "Ingevulde basisbanen in de tijd, als band over de runs (de donkere band bevat "
             "de helft van de runs, de lichte 90%), met de aantallen die de gemeente meldde."
         ),
-        "reach_in": "250 basisbanen in {year} (90%-interval {low}–{high})",
-        "reach_in_exact": "250 basisbanen in {year} in minstens 90% van de runs",
+        "reach_in": "{target} basisbanen in {year} (90%-interval {low}–{high})",
+        "reach_in_exact": "{target} basisbanen in {year} in minstens 90% van de runs",
         "reach_median_only": (
-            "250 basisbanen in {year} (mediaan); {share} van de runs haalt het vóór {end}"
+            "{target} basisbanen in {year} (mediaan); {share} van de runs haalt het vóór {end}"
         ),
-        "reach_some": "250 basisbanen vóór {end} in slechts {share} van de runs",
-        "reach_none": "250 basisbanen in geen enkele run gehaald vóór {end}",
+        "reach_some": "{target} basisbanen vóór {end} in slechts {share} van de runs",
+        "reach_none": "{target} basisbanen in geen enkele run gehaald vóór {end}",
         "fig_employed_title": "Ingevulde basisbanen in de tijd",
         "cap_employed_fan": (
             "Lijnen: mediaan van de runs; banden: 50% en 90% van de runs; gestreept: de "
             "gefinancierde banen (per begrotingsjaar); gestippeld: het doel van de raad "
-            "(minimaal +50 per jaar tot 250); zwarte punten: aantallen die de gemeente meldde "
-            "(FACTS.md)."
+            "(het aantal banen per jaar, tot {target}); zwarte punten: aantallen die de "
+            "gemeente meldde (FACTS.md)."
         ),
-        "fig_p250_title": "Kans dat er aan het eind van elk jaar 250 basisbanen zijn",
+        "fig_p250_title": "Kans dat er aan het eind van elk jaar {target} basisbanen zijn",
         "p250_finding": "{scenario}: {share} aan het eind van {year}",
         "cap_reach_probability": (
-            "Aandeel runs met 250 ingevulde basisbanen op 31 december van elk jaar."
+            "Aandeel runs met {target} ingevulde basisbanen op 31 december van elk jaar."
         ),
         "p250_source_forecast": "Uit p250.csv van de prognose.",
         "p250_source_runs": "Uit summary.csv (maat reached_250_by_year).",
         "headline": "Basisbanen op 1 januari van elk jaar",
         "headline_note": (
             "Mediaan van het aantal mensen in een basisbaan op 1 januari, met het "
-            "90%-interval over de runs eronder; de laatste rijen geven het jaar waarin 250 "
+            "90%-interval over de runs eronder; de laatste rijen geven het jaar waarin {target} "
             "banen gehaald worden en het aandeel runs dat dit binnen de horizon haalt. "
             "Dezelfde getallen als in summary.csv."
         ),
         "jan1": "1 januari {year}",
         "sample": "steekproef {sample}",
-        "col_year_250": "250 gehaald (jaar)",
-        "col_share_250": "runs met 250 vóór {end}",
+        "col_year_250": "{target} gehaald (jaar)",
+        "col_share_250": "runs met {target} vóór {end}",
         "never": "niet gehaald",
         "forecast_table": "Prognose op 1 april van elk jaar",
         "forecast_note": (
@@ -159,23 +160,25 @@ def reach_table(results: Results) -> pd.DataFrame:
     return frame.astype({"median": "Int64", "low": "Int64", "high": "Int64"}).set_index("scenario")
 
 
-def reach_sentence(row: pd.Series, words: Mapping[str, str], end: str, lang: str) -> str:
-    """When a scenario reaches 250 jobs, in words (one row of :func:`reach_table`)."""
+def reach_sentence(
+    row: pd.Series, words: Mapping[str, str], end: str, lang: str, target: int = TARGET_JOBS
+) -> str:
+    """When a scenario reaches its target, in words (one row of :func:`reach_table`)."""
     share = float(row["share"])
     if not share > 0:
-        return words["reach_none"].format(end=end)
+        return words["reach_none"].format(end=end, target=target)
     median, low, high = (
         None if pd.isna(row[k]) else int(row[k]) for k in ("median", "low", "high")
     )
     if median is None:
-        return words["reach_some"].format(end=end, share=format_share(share, lang))
+        return words["reach_some"].format(end=end, share=format_share(share, lang), target=target)
     if high is None:
         return words["reach_median_only"].format(
-            year=median, share=format_share(share, lang), end=end
+            year=median, share=format_share(share, lang), end=end, target=target
         )
     if low == high:
-        return words["reach_in_exact"].format(year=median)
-    return words["reach_in"].format(year=median, low=low, high=high)
+        return words["reach_in_exact"].format(year=median, target=target)
+    return words["reach_in"].format(year=median, low=low, high=high, target=target)
 
 
 def p250_table(results: Results) -> pd.DataFrame:
@@ -284,7 +287,7 @@ def section(ctx: Context) -> Markup:
         "employed_fan",
         w["fig_employed_title"],
         findings,
-        lambda: employed_fan(r.timeseries, title="", lang=ctx.lang),
+        lambda: employed_fan(r.timeseries, title="", lang=ctx.lang, observed_counts=r.is_groningen),
         w["cap_employed_fan"],
         ["employed", "job_ceiling"],
     )

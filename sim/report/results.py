@@ -24,7 +24,8 @@ import pyarrow as pa
 
 from sim.config.errors import ConfigError
 from sim.store import MANIFEST, TABLES, StoreError, read_manifest, read_table
-from sim.summary import SUMMARY_COLUMNS, summarise
+from sim.summary import SUMMARY_COLUMNS, TARGET_JOBS, summarise
+from sim.wijken import Area
 
 RUN_KEYS = ["scenario", "sample", "replicate"]
 FORECAST_COLUMNS = ("scenario", "date", "quantity", "q025", "q10", "q50", "q90", "q975")
@@ -49,6 +50,29 @@ class Results:
     forecast: pd.DataFrame | None
     p250: pd.DataFrame | None
     ppc: pd.DataFrame | None
+
+    @property
+    def areas(self) -> tuple[Area, ...] | None:
+        """The municipality's areas (None in results written before areas were recorded)."""
+        recorded = self.manifest.get("areas")
+        return tuple(Area(**area) for area in recorded) if recorded else None
+
+    @property
+    def municipality(self) -> str:
+        """The municipality's name for the reader (Groningen unless a profile says otherwise)."""
+        profile = self.manifest.get("municipality") or {}
+        return str(profile.get("display_name") or "Gemeente Groningen")
+
+    @property
+    def target_jobs(self) -> int:
+        """The jobs the programme aims for (Groningen's 250 in older results)."""
+        return int(self.manifest.get("target_jobs", TARGET_JOBS))
+
+    @property
+    def is_groningen(self) -> bool:
+        """Whether these are Groningen's runs, so that its observed figures apply."""
+        profile = self.manifest.get("municipality") or {}
+        return profile.get("name", "groningen") == "groningen"
 
     @property
     def is_forecast(self) -> bool:

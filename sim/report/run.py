@@ -37,7 +37,10 @@ WORDS: dict[str, dict[str, str]] = {
         "r_description": "description",
         "r_file": "experiment file",
         "r_hash": "experiment hash",
-        "r_base": "base settings",
+        "r_municipality": "municipality",
+        "r_profile": "{name} (profile {file}; {count} figures)",
+        "r_assumptions": "figures marked as assumptions (replace with local figures)",
+        "r_base": "base settings (beyond the profile)",
         "r_sweep": "sweep",
         "r_sweep_samples": "{count} samples of {names}",
         "r_replicates": "replicates per scenario",
@@ -71,7 +74,10 @@ WORDS: dict[str, dict[str, str]] = {
         "r_description": "beschrijving",
         "r_file": "experimentbestand",
         "r_hash": "hash van het experiment",
-        "r_base": "basisinstellingen",
+        "r_municipality": "gemeente",
+        "r_profile": "{name} (profiel {file}; {count} gegevens)",
+        "r_assumptions": "gegevens die aannames zijn (vervang ze door lokale cijfers)",
+        "r_base": "basisinstellingen (naast het profiel)",
         "r_sweep": "variatie van parameters",
         "r_sweep_samples": "{count} steekproeven van {names}",
         "r_replicates": "herhalingen per scenario",
@@ -127,6 +133,7 @@ class Run:
     file: str
     hash: str
     base: dict[str, Any]
+    municipality: dict[str, Any]  # the profile as the manifest records it ({} for none)
     sweep: tuple[int, list[str]] | None  # samples and the parameters swept
     replicates: object
     seed: object
@@ -149,6 +156,7 @@ def run_table(results: Results) -> Run:
     """The settings of the run, read from the manifest."""
     m = results.manifest
     experiment = m["experiment"]
+    profile = m.get("municipality") or {}
     sweep = experiment.get("sweep")
     seconds = (m.get("run_seconds") or {}).get("total")
     return Run(
@@ -156,7 +164,12 @@ def run_table(results: Results) -> Run:
         description=m.get("description", ""),
         file=m.get("experiment_file", ""),
         hash=m.get("experiment_hash", ""),
-        base=dict(experiment.get("base") or {}),
+        base={
+            key: value
+            for key, value in (experiment.get("base") or {}).items()
+            if key not in set(profile.get("figures", []))
+        },
+        municipality=profile,
         sweep=(len(sweep), list(sweep[0])) if sweep else None,
         replicates=m.get("replicates", experiment.get("replicates", "")),
         seed=m.get("master_seed", experiment.get("seed", "")),

@@ -152,14 +152,20 @@ def composition_table(results: Results) -> Composition:
     return Composition(eligible, stats)
 
 
+def area_names(results: Results) -> list[str]:
+    """The municipality's areas in their order (Groningen's for older results)."""
+    areas = results.areas
+    return [area.name for area in areas] if areas else list(WIJKEN)
+
+
 def wijk_table(results: Results) -> pd.DataFrame:
     """Participants working in each wijk: the median over runs, per scenario.
 
     Returns:
-        A row per wijk of :data:`sim.wijken.WIJKEN` and scenario: ``wijk``,
-        ``observed`` (the count of 1 January 2022), ``scenario``, ``end`` (at the end
-        of the run) and ``early`` (in the last week up to 1 January 2022; NaN when the
-        runs do not cover that day).
+        A row per area of the municipality and scenario: ``wijk``, ``observed`` (for
+        Groningen, the count of 1 January 2022; NaN elsewhere), ``scenario``, ``end``
+        (at the end of the run) and ``early`` (in the last week up to 1 January 2022;
+        NaN when the runs do not cover that day or are not Groningen's).
     """
     by_wijk = results.by_wijk
     end = by_wijk["date"].max()
@@ -167,18 +173,19 @@ def wijk_table(results: Results) -> pd.DataFrame:
     observed_day = pd.Timestamp(EMPLOYED_BY_WIJK_DATE)
     early = by_wijk[by_wijk["date"] <= observed_day]
     at_2022 = pd.Series(dtype=float)
-    if len(early) and by_wijk["date"].min() <= observed_day <= end:
+    observed = OBSERVED_2022_01_01 if results.is_groningen else {}
+    if observed and len(early) and by_wijk["date"].min() <= observed_day <= end:
         day = early["date"].max()
         at_2022 = early[early["date"] == day].groupby(["scenario", "wijk"])["employed"].median()
     rows = [
         {
             "wijk": wijk,
-            "observed": OBSERVED_2022_01_01[wijk],
+            "observed": observed.get(wijk, float("nan")),
             "scenario": s,
             "end": float(at_end.get((s, wijk), float("nan"))),
             "early": float(at_2022.get((s, wijk), float("nan"))),
         }
-        for wijk in WIJKEN
+        for wijk in area_names(results)
         for s in results.scenarios
     ]
     return pd.DataFrame(rows, columns=["wijk", "observed", "scenario", "end", "early"])
@@ -241,7 +248,7 @@ def section(ctx: Context) -> Markup:
         "wijk_map",
         w["fig_wijk_title"].format(date=end.date().isoformat()),
         wijk_findings,
-        lambda: wijk_map(r.by_wijk, lang=ctx.lang),
+        lambda: wijk_map(r.by_wijk, lang=ctx.lang, areas=r.areas),
         w["cap_wijk_map"],
     )
     return ctx.render(
@@ -252,8 +259,8 @@ def section(ctx: Context) -> Markup:
         eligible=eligible.to_dict(),
         participants=stats.set_index(["scenario", "group"]).to_dict("index"),
         wijk_figure=wijk_figure,
-        wijken=WIJKEN,
-        observed=OBSERVED_2022_01_01,
+        wijken=area_names(r),
+        observed=OBSERVED_2022_01_01 if r.is_groningen else None,
         at_wijk=wijken.set_index(["wijk", "scenario"]).to_dict("index"),
         early=bool(wijken["early"].notna().any()),
     )

@@ -90,7 +90,7 @@ def test_tasks_are_never_more_than_the_organisations_can_offer_without_displacem
 
 def test_collection_goes_first_where_people_wait_for_tasks():
     _, _, tasks = market(free_task_buffer=0)
-    tasks.wanting = [2]  # person 2 lives in wijk 2
+    tasks.wanting = {2: 32.0}  # person 2 lives in wijk 2 and needs 32 h
     tasks.collect(3)
     assert tasks.task_wijk == [2, 2, 2]
 

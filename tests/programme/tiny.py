@@ -54,6 +54,7 @@ def population(n: int = 5, **columns: object) -> Population:
         "referral_key": -np.arange(n, dtype=float),
         "promise": np.zeros(n),
         "willing_from": np.zeros(n, np.int32),
+        "placement_draw": np.full(n, 0.99),
         "eligible_from": np.zeros(n, np.int32),
         "eligible_to": np.full(n, NEVER, np.int32),
     }
