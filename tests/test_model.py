@@ -346,7 +346,7 @@ def small_model():
         model.step()
     while not model.intake.selected:
         model.step()
-    assert model.week < 300
+    assert model.week < 300  # a guard: someone is selected within the first years
     return model
 
 

@@ -119,6 +119,8 @@ def test_a_fraction_of_a_conversation_is_spread_over_the_coaches():
     for week in range(100, 500):
         part.hold_conversations(week)
     assert set(held) == {2, 3}
+    # A golden-ratio sequence is low-discrepancy: the share of 3s stays within about
+    # log(n)/n of one half, far inside 0.02 (8 of the 400 weeks' conversations).
     assert sum(held) / len(held) == pytest.approx(2.5, abs=0.02)
 
 

@@ -77,7 +77,7 @@ def test_guidance_declines_with_tenure_from_the_start_level_to_the_floor():
     floor = math.ceil(math.log(3) / k)
     week_by_week(people, part, floor - 1)
     assert part.guidance_hours == pytest.approx(3 * math.exp(-k * (floor - 1)))
-    assert part.guidance_hours > 1
+    assert part.guidance_hours > 1  # the week before the floor: not yet clipped to 1 h
     week_by_week(people, part, floor)
     assert part.guidance_hours == 1.0
 
