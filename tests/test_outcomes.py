@@ -26,6 +26,7 @@ EXITS = {
     ExitReason.QUIT: 104,
     ExitReason.DEATH: 105,
     ExitReason.RETIREMENT: 106,
+    ExitReason.END_OF_TERM: 107,
 }
 REJECTIONS = {
     IntakeDecision.SELECTED: 0,
@@ -74,7 +75,7 @@ def stand_in():
             sick_absence_rate=0.25,
             no_absence_share=0.26,
         ),
-        accounting=SimpleNamespace(costs=WeekCosts(1000, 100, 200, 300, 50, 400, 7)),
+        accounting=SimpleNamespace(costs=WeekCosts(1000, 100, 200, 300, 50, 400, 7, 60)),
         binding_constraint="coaches",
     )
 
@@ -101,9 +102,10 @@ EXPECTED = {
     "hours_worked": 22.5,
     "guidance_hours": 24.5,
     "sick_absence_rate": 0.25,
-    # Gross: 1000 + 100 + 200 + 300 - 50 contributions; net: less 400 saved, 7 subsidy.
-    "cost_gross_eur": 1550,
-    "cost_net_eur": 1143,
+    # Gross: 1000 + 100 + 200 + 300 + 60 supplements - 50 contributions; net: less 400
+    # saved and the 7 subsidy.
+    "cost_gross_eur": 1610,
+    "cost_net_eur": 1203,
     "binding_constraint": "coaches",
     "eligible": 18,
     "referred_cum": 15,
@@ -128,6 +130,8 @@ EXPECTED = {
     "job_target": 302.5,
     "task_collection": 303.5,
     "willing_pool": 20,
+    "exit_end_of_term_cum": 107,
+    "supplements_eur": 60,
 }
 
 
