@@ -89,6 +89,55 @@ def test_open_makes_the_directory_the_tables_and_a_running_manifest(opened):
     assert text == json.dumps(manifest, indent=2)
 
 
+def test_the_manifest_names_the_areas_the_target_and_the_municipality(opened, tmp_path):
+    # Without a profile: the registry's Groningen, its areas and the council's 250.
+    manifest = read_manifest(opened.directory)
+    areas = [area.model_dump() for area in opened.experiment.params("a").areas]
+    assert manifest["municipality"] is None
+    assert manifest["target_jobs"] == 250
+    assert manifest["areas"] == json.loads(json.dumps(areas, default=str))
+    assert len(manifest["areas"]) > 1
+    # With the Amersfoort profile (municipalities/amersfoort.toml): its target of 75.
+    there = parse_experiment({**ONE, "municipality": "amersfoort"}, source="one.toml")
+    results = ResultStore(tmp_path / "amersfoort", there)
+    results.open()
+    manifest = read_manifest(results.directory)
+    assert manifest["municipality"] == json.loads(json.dumps(there.municipality.manifest()))
+    assert manifest["municipality"]["name"] == "amersfoort"
+    assert manifest["target_jobs"] == 75
+    areas = [area.model_dump() for area in there.params("a").areas]
+    assert manifest["areas"] == json.loads(json.dumps(areas, default=str))
+
+
+def test_the_room_asked_for_counts_each_run_its_weeks_and_the_outputs():
+    # 96 kB a run and 128 bytes a week; 4 MB for the summary, figures and report.
+    assert store.bytes_needed(2, 10) == 2 * (96 * 1024 + 128 * 10) + 4 * 1024 * 1024
+    assert store.bytes_needed(3, 100, outputs=False) == 3 * (96 * 1024 + 128 * 100)
+    assert store.bytes_needed(0, 100, outputs=False) == 0
+
+
+def test_a_failed_write_names_the_file_it_was_writing(tmp_path):
+    # A full disk raises OSError(ENOSPC) without a file name: the store adds it.
+    target = tmp_path / "x.parquet"
+    named = store._naming(OSError(28, "No space left on device"), target)
+    assert isinstance(named, OSError)
+    assert (named.errno, named.strerror, named.filename) == (
+        28,
+        "No space left on device",
+        str(target),
+    )
+    # An error that names a file already, has no errno, or is no OSError, stays as it is.
+    for error in (OSError(13, "Permission denied", "/elsewhere"), OSError("odd"), KeyError("k")):
+        assert store._naming(error, target) is error
+
+
+def test_a_damaged_part_is_named_with_what_to_do(tmp_path):
+    assert store._damaged(tmp_path / "p.parquet", "missing") == (
+        f"{tmp_path / 'p.parquet'}: damaged (missing); run the same experiment into this "
+        "directory again to redo that run"
+    )
+
+
 def test_the_runs_of_a_sweep_count_every_sample(tmp_path):
     # 1 scenario x 2 samples x 2 replicates.
     sweep = {"method": "grid", "parameters": {"matching_weeks": [1, 3]}}
