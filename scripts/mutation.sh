@@ -17,6 +17,8 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--fresh" ]; then
   rm -rf mutants
 fi
+# mutmut copies sim/ and tests/ only; the store's tests read a municipality profile.
+mkdir -p mutants && cp -r municipalities mutants/
 # One process, at low priority: the machine is shared.
 nice -n 10 .venv/bin/mutmut run --max-children 1 || true
 .venv/bin/python scripts/mutation_scores.py
