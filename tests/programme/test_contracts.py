@@ -257,3 +257,97 @@ def test_permanent_contracts_add_up():
         part.start(person, 0)
     run_until(people, week_of(part.p.permanent_contracts_from) + TENURE)
     assert part.employed_permanent == 2
+
+
+# --- the designs of the 2022 letter -----------------------------------------------------
+
+
+@pytest.mark.parametrize("design", ["supplement", "reintegration"])
+def test_only_a_contract_job_becomes_permanent(design):
+    # A supplement is no job and a re-integration job is time-limited: no permanent
+    # contract is planned, only the way out.
+    host, people, part, _ = contracts(params={"design": design, "reintegration_max_years": 20})
+    people.start(Recipient(host, 0, 0), week=0)
+    part.start(0, 0)
+    run_until(people, week_of(part.p.permanent_contracts_from) + TENURE + 1)
+    assert not people.permanent[0]
+    assert part.employed_permanent == 0
+
+
+def test_with_a_supplement_participants_quit_more_easily():
+    # Quit hazard 0.5 a year times the supplement's factor 2: a clock of 1.0 rings after
+    # 1 year instead of 2; the regular-job hazard is left as it is.
+    params = {"exit_quit": 0.5, "exit_regular_job": 0.5, "early_exit_factor": 1.0}
+    for design, quit_years in (("contract", 2.0), ("supplement", 1.0)):
+        host, people, part, _ = contracts(
+            2,
+            params={**params, "design": design, "supplement_quit_factor": 2.0},
+            exit_clock=clocks(quit=1.0) + clocks(regular_job=1.0),
+        )
+        people.start(Recipient(host, 0, 0), week=0)
+        assert part.exit_plan(0, 0) == (math.ceil(quit_years * WEEKS_PER_YEAR), ExitReason.QUIT)
+        people.start(Recipient(host, 1, 0), week=0)
+        assert part.exit_plan(1, 0) == (math.ceil(2 * WEEKS_PER_YEAR), ExitReason.REGULAR_JOB)
+
+
+def test_reintegration_triples_the_regular_job_hazard_without_the_early_dip():
+    # Regular job 0.1 a year x 3 = 0.3 from the first week: a clock of 0.3 rings after
+    # 1 year (with the early factor 0.1 of the contract design it would take 10). Quitting
+    # keeps its early dip: 0.5 x 0.1 for 3 years, so a clock of 0.1 rings after 2 years.
+    params = {
+        "design": "reintegration",
+        "reintegration_max_years": 20,
+        "reintegration_outflow_factor": 3.0,
+        "exit_regular_job": 0.1,
+        "exit_quit": 0.5,
+        "early_exit_factor": 0.1,
+        "early_exit_years": 3.0,
+    }
+    host, people, part, _ = contracts(
+        2, params=params, exit_clock=clocks(regular_job=0.3) + clocks(quit=0.1)
+    )
+    for person in (0, 1):
+        people.start(Recipient(host, person, 0), week=0)
+    assert part.exit_plan(0, 0) == (math.ceil(1.0 * WEEKS_PER_YEAR), ExitReason.REGULAR_JOB)
+    assert part.exit_plan(1, 0) == (math.ceil(2.0 * WEEKS_PER_YEAR), ExitReason.QUIT)
+
+
+def test_a_reintegration_job_ends_with_its_term_placed_or_back_on_bijstand():
+    # A term of 2 years and no clock ringing before: at the term's end the person with a
+    # placement draw below the share (0.3) moves on to a regular job, the other returns.
+    # A clock ringing exactly at the term's end (quit 0.5 a year, clock 1.0) is not cut
+    # short by it.
+    params = {
+        "design": "reintegration",
+        "reintegration_max_years": 2.0,
+        "reintegration_placement_share": 0.3,
+        "exit_quit": 0.5,
+        "early_exit_factor": 1.0,
+    }
+    host, people, part, _ = contracts(
+        3, params=params, placement_draw=[0.29, 0.3, 0.1],
+        exit_clock=clocks() + clocks() + clocks(quit=1.0),
+    )  # fmt: skip
+    for person in range(3):
+        people.start(Recipient(host, person, 7), week=7)
+    term = 7 + math.ceil(2.0 * WEEKS_PER_YEAR)
+    assert part.exit_plan(0, 7) == (term, ExitReason.REGULAR_JOB)
+    assert part.exit_plan(1, 7) == (term, ExitReason.END_OF_TERM)
+    assert part.exit_plan(2, 7) == (term, ExitReason.QUIT)
+
+
+def test_the_shortest_term_ends_the_week_after_the_start():
+    host, people, part, _ = contracts(
+        params={"design": "reintegration", "reintegration_max_years": 0.001}
+    )
+    people.start(Recipient(host, 0, 7), week=7)
+    assert part.exit_plan(0, 7) == (8, ExitReason.END_OF_TERM)
+
+
+def test_an_absurdly_steep_mortality_means_death_at_once():
+    # A doubling time of days: the hazard has doubled more than 1,000 times by 60, beyond
+    # any float; the clock rings at once rather than overflowing.
+    assert gompertz_years(0.5, 60.0, 0.004, 0.001) == 0.0
+    # A tiny clock at 50 rings after clock / hazard years (hazard 0.004 a year), not
+    # held up by the floor at 0.
+    assert gompertz_years(1e-9, 50.0, 0.004, 8.0) == pytest.approx(1e-9 / 0.004, rel=1e-3)
