@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import Params
-from sim.costs import full_time_wage_cost, net_cost_first_year, week_costs
+from sim.costs import WeekCosts, full_time_wage_cost, net_cost_first_year, week_costs
 from sim.timeline import WEEKS_PER_YEAR
 
 
@@ -140,3 +140,49 @@ def test_a_first_years_net_cost_is_a_full_time_week_costs_times_a_year(full_time
         week.net * WEEKS_PER_YEAR, rel=1e-9, abs=1e-6
     )
     assert full_time_wage_cost(p) == pytest.approx(27_387 * full_time / 32)
+
+
+# --- the designs of the 2022 letter --------------------------------------------------------
+
+
+def design_week(design: str, **overrides: object):
+    p = Params().with_overrides({"design": design, **overrides})
+    return week_costs(p, employed=10, contract_hours=320.0, first_year=4,
+                      contributions_per_job_year=520.0, subsidy=0.0)  # fmt: skip
+
+
+def test_a_supplement_pays_no_wage_and_saves_no_benefit_but_costs_the_supplement():
+    # Ten participants on a supplement of EUR 200 a month: 10 x 2,400 a year; no wage,
+    # no employer cost, the benefit stays. Guidance, coaches and contributions as with a
+    # contract.
+    contract, supplement = design_week("contract"), design_week("supplement")
+    assert (supplement.wages, supplement.employer, supplement.benefits_saved) == (0, 0, 0)
+    assert supplement.supplements == pytest.approx(10 * 200 * 12 / WEEKS_PER_YEAR)
+    assert contract.supplements == 0
+    for item in ("guidance", "coaches", "contributions"):
+        assert getattr(supplement, item) == getattr(contract, item)
+    assert supplement.gross == pytest.approx(
+        supplement.guidance
+        + supplement.coaches
+        + supplement.supplements
+        - 10 * 520 / WEEKS_PER_YEAR
+    )
+    assert supplement.net == pytest.approx(supplement.gross)
+    # A year's net cost of one more: 2,400 + 4,000 + 1,500 - 520 of contributions.
+    p = Params().with_overrides({"design": "supplement"})
+    assert net_cost_first_year(p, 520.0) == pytest.approx(2_400 + 4_000 + 1_500 - 520)
+
+
+def test_a_reintegration_job_costs_a_contract_job_plus_job_hunting_guidance():
+    # EUR 1,500 a year each on top of the guidance on the job.
+    contract, reintegration = design_week("contract"), design_week("reintegration")
+    assert reintegration.guidance == pytest.approx(contract.guidance + 10 * 1_500 / WEEKS_PER_YEAR)
+    for item in ("wages", "employer", "coaches", "contributions", "benefits_saved"):
+        assert getattr(reintegration, item) == getattr(contract, item)
+    assert reintegration.supplements == 0
+    p = Params().with_overrides({"design": "reintegration"})
+    assert net_cost_first_year(p, 520.0) == pytest.approx(
+        net_cost_first_year(Params(), 520.0) + 1_500
+    )
+    # Supplements count in gross: a WeekCosts with only a supplement costs it.
+    assert WeekCosts(0, 0, 0, 0, 0, 0, 0, supplements=7.0).gross == 7.0

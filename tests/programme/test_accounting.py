@@ -183,3 +183,20 @@ def test_half_a_euro_short_of_a_starts_cost_stops_it():
     assert part.over_budget(0, 1)
     _host, _people, part = accounting(params={"budget_net_eur_per_year": first_year_net})
     assert not part.over_budget(0, 1)
+
+
+def test_with_a_supplement_the_budget_counts_no_wages():
+    # The supplement design: a first year costs 2,400 + 4,000 + 1,500 = 7,900 net (no wage,
+    # no benefit saved). One participant in last week's accounts and a budget for two:
+    # exactly one more start fits. Counting full-time wages as with a contract would
+    # leave no room.
+    first_year_net = 200 * 12 + 4_000 + 1_500
+    host, people, part = accounting(
+        params={"design": "supplement", "budget_net_eur_per_year": 2 * first_year_net}
+    )
+    people.start(Recipient(host, 0, 0), week=0)
+    part.start(0, 0)
+    part.account(0, contract_hours=24)
+    assert part.costs.wages == 0
+    assert not part.over_budget(0, 1)
+    assert part.over_budget(0, 1.01)
