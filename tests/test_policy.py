@@ -204,3 +204,24 @@ def test_growth_starting_in_the_first_year_grows_from_zero():
     assert date_of(start) == dt.date(2020, 6, 7)
     assert policy.job_target[start] == 50
     assert policy.job_target[start + 1] == pytest.approx(50 + 50 * 7 / 366)
+
+
+def test_before_the_programme_starts_nothing_is_funded_staffed_or_collected():
+    # Another municipality's start, 1 Jan 2021 (week 44 ends on 3 Jan 2021): up to the
+    # week before, no target, no jobs, no coaches, no task collection; from that week
+    # the experiment's 50 jobs, 2 coaches and 3 tasks a week (COVID-19 pace aside).
+    policy = levers(programme_start="2021-01-01", covid_factor=1.0)
+    first = week_of(dt.date(2021, 1, 1)) + 1
+    assert date_of(first) == dt.date(2021, 1, 3)
+    for lever in ("job_target", "job_ceiling", "intake_coaches", "task_acquisition"):
+        series = getattr(policy, lever)
+        assert (series[:first] == 0).all(), lever
+        assert series[first] > 0, lever
+    assert policy.job_ceiling[first] == 50
+    assert policy.intake_coaches[first] == 2
+    assert policy.task_acquisition[first] == 3.0
+    assert policy.job_ceiling.dtype == np.int64
+    # A start on a week's last day counts from that week.
+    on_the_day = levers(programme_start=date_of(first).isoformat())
+    assert on_the_day.job_ceiling[first - 1] == 0
+    assert on_the_day.job_ceiling[first] == 50
