@@ -498,3 +498,37 @@ def test_the_lost_task_is_excluded_only_while_it_is_free():
     for _ in range(3):
         spare.collect_near(1)
     assert spare.find(person=4, hours_needed=32, slots=3, exclude=0, near=False) == [1, 2]
+
+
+def test_when_the_own_wijk_has_no_work_left_a_replacement_comes_from_near():
+    # Wijk 0's organisation has offered all its 64 h (four tasks of 16): a task that
+    # stops fitting there is replaced from wijk 1, next to it (the assumption in
+    # TaskMarket._replace: FACTS.md's "same wijk" describes the practice while work was
+    # ample). Person 1 (also of wijk 0) holds the other two.
+    host, people, tasks = market()
+    for area in (0, 0, 0, 0, 1):
+        assert tasks.collect_near(area)
+    assert not tasks.organisations[0][0].can_offer_task()
+    start(host, people, tasks, 1, [2, 3])
+    candidate = start(host, people, tasks, 0, [0, 1])
+    tasks.task_stops_fitting(0, week=5)
+    assert 4 in candidate.tasks
+    assert tasks.task_wijk[4] == 1
+    assert people.task_hours[0] == 32
+    assert 0 not in tasks.short
+
+
+def test_a_new_set_comes_from_near_when_the_own_wijk_has_no_work_left():
+    # Three 8 h tasks (the most allowed) in wijk 0, whose organisations have offered all
+    # their work; the contract goes to 32 h: the new set of 16 + 16 comes from wijk 1.
+    host, people, tasks = market(**MIXED)
+    for organisation in tasks.organisations[0]:
+        organisation.offered_hours = organisation.additional_work  # nothing left
+    held = [add_task(tasks, 0, 8) for _ in range(3)]
+    sixteens = [add_task(tasks, 1, 16) for _ in range(2)]
+    candidate = start(host, people, tasks, 0, held)
+    people.contract_hours[0] = 32
+    tasks.more_hours(0, week=26)
+    assert candidate.tasks == sixteens
+    assert people.task_hours[0] == 32
+    assert 0 not in tasks.short
