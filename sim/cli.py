@@ -1,4 +1,4 @@
-"""The command line: ``basisbaan run | calibrate | forecast | report | bench``.
+"""The command line: ``basisbaan run | calibrate | forecast | report | bench | dashboard``.
 
 Every failure is one line on standard error, never a traceback (``--debug`` shows it):
 
@@ -202,6 +202,16 @@ def _parser() -> argparse.ArgumentParser:
         "--anchors", type=Path, help="folder of the speed anchors (shared/bench) to time alongside"
     )
     bench.set_defaults(command=_bench)
+
+    dashboard = sub.add_parser("dashboard", help="the what-if dashboard in the browser")
+    dashboard.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    dashboard.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    dashboard.add_argument("--lang", choices=("nl", "en"), default="nl", help="language")
+    dashboard.add_argument(
+        "--out", type=Path, default=Path("results/dashboard"), help="saved experiments, reports"
+    )
+    dashboard.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    dashboard.set_defaults(command=_dashboard)
     return parser
 
 
@@ -410,6 +420,15 @@ def _bench(args: argparse.Namespace) -> int:
                 f"{result.median_seconds / seconds:.2f}x its time "
                 f"(timed in {time.perf_counter() - started:.0f} s)"
             )
+    return 0
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    _check_workers(args.workers)
+    whole_number(args.port, at_least=1, source="--port")
+    from sim.dashboard.server import serve
+
+    serve(host=args.host, port=args.port, lang=args.lang, out=args.out, workers=args.workers)
     return 0
 
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from sim.params import Params, registry
+from sim.params import Params, ScheduleRange, registry
 from sim.wijken import Area
 
 START = "<!-- parameters:start -->"
@@ -147,20 +147,13 @@ def _args(annotation: Any) -> tuple[Any, ...]:
 def _schedule_bounds(meta: Any) -> tuple[float, float | None] | None:
     """The (low, high) of a year schedule's range check, if ``meta`` is one.
 
-    The check is a closure made by ``sim.params._schedule_range(ge, le)``; its free
-    variables are read by name, and anything else gives None.
+    The check is a :class:`sim.params.ScheduleRange` (wrapped in pydantic's
+    ``AfterValidator``); anything else gives None.
     """
     func = getattr(meta, "func", None)
-    code = getattr(func, "__code__", None)
-    qualname = getattr(func, "__qualname__", "")
-    if code is None or not qualname.startswith("_schedule_range."):
+    if not isinstance(func, ScheduleRange):
         return None
-    closure = getattr(func, "__closure__", None) or ()
-    cells = dict(zip(code.co_freevars, closure, strict=False))
-    if "ge" not in cells:
-        return None
-    high = cells["le"].cell_contents if "le" in cells else None
-    return cells["ge"].cell_contents, high
+    return func.ge, func.le
 
 
 def _interval(low: float | None, high: float | None, low_open: bool) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -80,15 +81,25 @@ def _to_schedule(value: Any) -> dict[int, float]:
     return dict(sorted(schedule.items()))
 
 
-def _schedule_range(ge: float, le: float | None):
-    def check(schedule: dict[int, float]) -> dict[int, float]:
+@dataclass(frozen=True)
+class ScheduleRange:
+    """The allowed values of a year schedule (a validator that tools can read the bounds of)."""
+
+    ge: float
+    le: float | None
+
+    def __call__(self, schedule: dict[int, float]) -> dict[int, float]:
+        """Check every value of ``schedule`` against the bounds."""
+        ge, le = self.ge, self.le
         for year, amount in schedule.items():
             if amount < ge or (le is not None and amount > le):
                 upper = f" and at most {le:g}" if le is not None else ""
                 raise ValueError(f"value {amount:g} for {year} must be at least {ge:g}{upper}")
         return schedule
 
-    return AfterValidator(check)
+
+def _schedule_range(ge: float, le: float | None) -> AfterValidator:
+    return AfterValidator(ScheduleRange(ge, le))
 
 
 # Year schedules, by what they count: ``{first_year: value}`` step functions.

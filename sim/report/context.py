@@ -119,6 +119,7 @@ class FigureBlock:
     alt: str  # the heading and findings drawn as its title, on one line
     png: str  # the PNG, base64
     caption: str  # how to read it
+    findings: tuple[str, ...] = ()  # the finding lines of its title, a line per scenario
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ class Context:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI)
         png = base64.b64encode(buffer.getvalue()).decode("ascii")
-        return FigureBlock(key, title.replace("\n", "; "), png, caption)
+        return FigureBlock(key, title.replace("\n", "; "), png, caption, tuple(findings))
 
     def render(
         self,

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from sim.figures.experiment import cost_per_year, cumulative_net_cost
 from sim.figures.summaries import cost_against_other_places, cost_by_payer, net_cost_against_budget
-from sim.report.context import Context
+from sim.report.context import Context, FigureBlock, Missing
 from sim.report.formats import format_jobs, format_millions, format_number
 from sim.report.results import RUN_KEYS, Results
 from sim.timeline import WEEKS_PER_YEAR
@@ -556,15 +556,13 @@ def budget_table(results: Results, budget: Mapping[str, float]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scenario", "year", "net", "budget", "gap"])
 
 
-def section(ctx: Context) -> Markup:
-    """Section 3 as HTML."""
+def cost_per_year_figure(ctx: Context) -> FigureBlock | Missing:
+    """The cost items per year, titled with each scenario's net cost in the last full year."""
     r = ctx.results
     w = ctx.words(WORDS)
-    labels = LABELS[ctx.lang]
     full = full_years(r)
     cost_year = full[-1] if full else int(r.end.year)
-    start, end = int(r.start.year), int(r.end.year)
-    year_findings, cum_findings = [], []
+    year_findings = []
     for s in ctx.scenarios:
         net = r.measure("cost_net_eur", s, cost_year)
         year_findings.append(
@@ -574,6 +572,65 @@ def section(ctx: Context) -> Markup:
                 year=cost_year,
             )
         )
+    return ctx.figure(
+        "cost_per_year",
+        w["fig_cost_year_title"],
+        year_findings,
+        lambda: cost_per_year(r.timeseries, lang=ctx.lang),
+        w["cap_cost_per_year"],
+        [*REQUIRED_ITEMS, "cost_gross_eur", "cost_net_eur", "employed"],
+    )
+
+
+def payers_figure(ctx: Context, payers: pd.DataFrame | None = None) -> FigureBlock | Missing:
+    """Who pays over the run, titled with the municipality's cost and the benefits saved.
+
+    Args:
+        ctx: the report's context.
+        payers: :func:`payers_table`, when already computed.
+    """
+    r = ctx.results
+    if not r.has(*REQUIRED_ITEMS):
+        return ctx.missing(*REQUIRED_ITEMS)
+    w = ctx.words(WORDS)
+    labels = LABELS[ctx.lang]
+    start, end = int(r.start.year), int(r.end.year)
+    payers = payers_table(run_costs(r)) if payers is None else payers
+    means = payers.set_index(["scenario", "party"])["total"]
+    chart = pd.DataFrame(
+        {s: [float(means[s, p]) / 1e6 for p in PARTIES] for s in ctx.scenarios},
+        index=[labels.get(p, p) for p in PARTIES],
+    )
+    return ctx.figure(
+        "cost_by_payer",
+        w["fig_payers_title"].format(start=start, end=end),
+        [
+            w["payers_finding"].format(
+                scenario=s,
+                municipality=format_millions(float(means[s, "municipality"]), ctx.lang),
+                national=format_millions(-float(means[s, "national"]), ctx.lang),
+            )
+            for s in ctx.scenarios
+        ],
+        lambda: cost_by_payer(
+            chart,
+            ctx.colours,
+            title="",
+            period=(start, end),
+            lang=ctx.lang,
+            number=lambda value: format_number(value, ctx.lang, 2),
+        ),
+        w["cap_cost_by_payer"],
+    )
+
+
+def section(ctx: Context) -> Markup:
+    """Section 3 as HTML."""
+    r = ctx.results
+    w = ctx.words(WORDS)
+    start, end = int(r.start.year), int(r.end.year)
+    cum_findings = []
+    for s in ctx.scenarios:
         cum = r.measure("cost_net_cum_eur", s, end)
         cum_findings.append(
             w["cost_cum_finding"].format(
@@ -582,14 +639,7 @@ def section(ctx: Context) -> Markup:
                 end=ctx.end_label,
             )
         )
-    per_year = ctx.figure(
-        "cost_per_year",
-        w["fig_cost_year_title"],
-        year_findings,
-        lambda: cost_per_year(r.timeseries, lang=ctx.lang),
-        w["cap_cost_per_year"],
-        [*REQUIRED_ITEMS, "cost_gross_eur", "cost_net_eur", "employed"],
-    )
+    per_year = cost_per_year_figure(ctx)
     cumulative = ctx.figure(
         "cumulative_net_cost",
         w["fig_cost_cum_title"],
@@ -611,11 +661,6 @@ def section(ctx: Context) -> Markup:
     if r.has(*REQUIRED_ITEMS):
         costs = run_costs(r)
         payers = payers_table(costs)
-        means = payers.set_index(["scenario", "party"])["total"]
-        chart = pd.DataFrame(
-            {s: [float(means[s, p]) / 1e6 for p in PARTIES] for s in ctx.scenarios},
-            index=[labels.get(p, p) for p in PARTIES],
-        )
         items = items_table(costs)
         values["items"] = items.set_index(["scenario", "line"]).to_dict("index")
         # Lines of items that cost something in some scenario (no supplements row in
@@ -628,27 +673,7 @@ def section(ctx: Context) -> Markup:
         ]
         values["payers"] = payers.set_index(["scenario", "party"]).to_dict("index")
         values["parties"] = PARTIES
-        values["payers_figure"] = ctx.figure(
-            "cost_by_payer",
-            w["fig_payers_title"].format(start=start, end=end),
-            [
-                w["payers_finding"].format(
-                    scenario=s,
-                    municipality=format_millions(float(means[s, "municipality"]), ctx.lang),
-                    national=format_millions(-float(means[s, "national"]), ctx.lang),
-                )
-                for s in ctx.scenarios
-            ],
-            lambda: cost_by_payer(
-                chart,
-                ctx.colours,
-                title="",
-                period=(start, end),
-                lang=ctx.lang,
-                number=lambda value: format_number(value, ctx.lang, 2),
-            ),
-            w["cap_cost_by_payer"],
-        )
+        values["payers_figure"] = payers_figure(ctx, payers)
         if r.has("started_cum", "exit_regular_job_cum"):
             values.update(_comparison_part(ctx, w))
     else:

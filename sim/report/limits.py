@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from sim.constraints import CONSTRAINTS
 from sim.figures.experiment import binding_constraints, intake_funnel
-from sim.report.context import Context
+from sim.report.context import Context, FigureBlock, Missing
 from sim.report.formats import format_jobs, format_share
 from sim.report.results import RUN_KEYS, Results
 
@@ -403,11 +403,39 @@ def lever_table(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"waiting_year": "Int64"}).set_index("scenario")
 
 
+def binding_constraints_figure(
+    ctx: Context, binding: pd.DataFrame | None = None
+) -> FigureBlock | Missing:
+    """What held starts back over time, titled with what held most often per scenario.
+
+    Args:
+        ctx: the report's context.
+        binding: :func:`binding_table`, when already computed.
+    """
+    r = ctx.results
+    w = ctx.words(WORDS)
+    labels = LABELS[ctx.lang]
+    binding = binding_table(r) if binding is None else binding
+    whole = {s: top_constraint(shares_of(binding, s, "whole")) for s in ctx.scenarios}
+    return ctx.figure(
+        "binding_constraints",
+        w["fig_binding_title"],
+        [
+            w["binding_finding"].format(
+                scenario=s, constraint=labels.get(name, name), share=format_share(share, ctx.lang)
+            )
+            for s, (name, share) in whole.items()
+        ],
+        lambda: binding_constraints(r.timeseries, lang=ctx.lang),
+        w["cap_binding_constraints"],
+        ["binding_constraint"],
+    )
+
+
 def section(ctx: Context) -> Markup:
     """Section 2 as HTML."""
     r = ctx.results
     w = ctx.words(WORDS)
-    labels = LABELS[ctx.lang]
     funnel = funnel_table(r)
     findings = []
     for s in ctx.scenarios:
@@ -433,20 +461,7 @@ def section(ctx: Context) -> Markup:
         [column for _, column in FUNNEL if column not in ("eligible", "exited_cum")],
     )
     binding = binding_table(r)
-    whole = {s: top_constraint(shares_of(binding, s, "whole")) for s in ctx.scenarios}
-    binding_figure = ctx.figure(
-        "binding_constraints",
-        w["fig_binding_title"],
-        [
-            w["binding_finding"].format(
-                scenario=s, constraint=labels.get(name, name), share=format_share(share, ctx.lang)
-            )
-            for s, (name, share) in whole.items()
-        ],
-        lambda: binding_constraints(r.timeseries, lang=ctx.lang),
-        w["cap_binding_constraints"],
-        ["binding_constraint"],
-    )
+    binding_figure = binding_constraints_figure(ctx, binding)
     return ctx.render(
         "limits.html.j2",
         w,

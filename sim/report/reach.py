@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from sim.figures.experiment import employed_fan
 from sim.figures.summaries import reach_probability
-from sim.report.context import Context
+from sim.report.context import Context, FigureBlock, Missing
 from sim.report.formats import calendar_year, format_share
 from sim.report.results import Results
 from sim.summary import TARGET_JOBS
@@ -275,15 +275,15 @@ def forecast_table(results: Results) -> pd.DataFrame:
     return frame[["scenario", "quantity", "day", "q025", "q50", "q975"]].reset_index(drop=True)
 
 
-def section(ctx: Context) -> Markup:
-    """Section 1 as HTML."""
+def employed_figure(ctx: Context) -> FigureBlock | Missing:
+    """Jobs filled over time, titled with when each scenario reaches 250 jobs."""
     r = ctx.results
     w = ctx.words(WORDS)
     reach = reach_table(r)
     findings = [
         f"{s}: {reach_sentence(reach.loc[s], w, ctx.end_label, ctx.lang)}" for s in ctx.scenarios
     ]
-    employed = ctx.figure(
+    return ctx.figure(
         "employed_fan",
         w["fig_employed_title"],
         findings,
@@ -291,11 +291,17 @@ def section(ctx: Context) -> Markup:
         w["cap_employed_fan"],
         ["employed", "job_ceiling"],
     )
+
+
+def probability_figure(ctx: Context) -> FigureBlock | Missing:
+    """The chance of 250 jobs by the end of each year, titled with the last year's."""
+    r = ctx.results
+    w = ctx.words(WORDS)
     p250 = p250_table(r)
     last = int(p250["year"].max())
     at_last = p250[p250["year"] == last].groupby("scenario")["probability"].sum()
     source = "p250_source_forecast" if r.p250 is not None else "p250_source_runs"
-    probability = ctx.figure(
+    return ctx.figure(
         "reach_probability",
         w["fig_p250_title"],
         [
@@ -307,6 +313,14 @@ def section(ctx: Context) -> Markup:
         lambda: reach_probability(p250, ctx.colours, title="", lang=ctx.lang),
         f"{w['cap_reach_probability']} {w[source]}",
     )
+
+
+def section(ctx: Context) -> Markup:
+    """Section 1 as HTML."""
+    r = ctx.results
+    w = ctx.words(WORDS)
+    employed = employed_figure(ctx)
+    probability = probability_figure(ctx)
     headline = headline_table(r)
     forecast = forecast_table(r)
     return ctx.render(

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sim.figures.experiment import wijk_map
 from sim.figures.summaries import composition_against_eligible
 from sim.observed import EMPLOYED_BY_WIJK_DATE
-from sim.report.context import Context
+from sim.report.context import Context, FigureBlock, Missing
 from sim.report.formats import format_jobs, format_share
 from sim.report.results import Results
 from sim.wijken import OBSERVED_2022_01_01, WIJKEN
@@ -191,6 +191,41 @@ def wijk_table(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["wijk", "observed", "scenario", "end", "early"])
 
 
+def wijk_map_figure(ctx: Context, wijken: pd.DataFrame | None = None) -> FigureBlock | Missing:
+    """Participants per wijk at the end, titled with the busiest and quietest wijk.
+
+    Args:
+        ctx: the report's context.
+        wijken: :func:`wijk_table`, when already computed.
+    """
+    r = ctx.results
+    w = ctx.words(WORDS)
+    wijken = wijk_table(r) if wijken is None else wijken
+    end = pd.Timestamp(r.by_wijk["date"].max())
+    wijk_findings = []
+    for s in ctx.scenarios:
+        at_end = wijken[(wijken["scenario"] == s) & wijken["end"].notna()]
+        if len(at_end):
+            # Alphabetical, so that a tie names the first wijk by name.
+            at_end = at_end.sort_values("wijk", kind="stable").set_index("wijk")["end"]
+            wijk_findings.append(
+                w["wijk_finding"].format(
+                    scenario=s,
+                    wijk=at_end.idxmax(),
+                    count=format_jobs(float(at_end.max()), ctx.lang),
+                    fewest=at_end.idxmin(),
+                    low=format_jobs(float(at_end.min()), ctx.lang),
+                )
+            )
+    return ctx.figure(
+        "wijk_map",
+        w["fig_wijk_title"].format(date=end.date().isoformat()),
+        wijk_findings,
+        lambda: wijk_map(r.by_wijk, lang=ctx.lang, areas=r.areas),
+        w["cap_wijk_map"],
+    )
+
+
 def section(ctx: Context) -> Markup:
     """Section 4 as HTML."""
     r = ctx.results
@@ -228,29 +263,7 @@ def section(ctx: Context) -> Markup:
         w["cap_composition"],
     )
     wijken = wijk_table(r)
-    end = pd.Timestamp(r.by_wijk["date"].max())
-    wijk_findings = []
-    for s in ctx.scenarios:
-        at_end = wijken[(wijken["scenario"] == s) & wijken["end"].notna()]
-        if len(at_end):
-            # Alphabetical, so that a tie names the first wijk by name.
-            at_end = at_end.sort_values("wijk", kind="stable").set_index("wijk")["end"]
-            wijk_findings.append(
-                w["wijk_finding"].format(
-                    scenario=s,
-                    wijk=at_end.idxmax(),
-                    count=format_jobs(float(at_end.max()), ctx.lang),
-                    fewest=at_end.idxmin(),
-                    low=format_jobs(float(at_end.min()), ctx.lang),
-                )
-            )
-    wijk_figure = ctx.figure(
-        "wijk_map",
-        w["fig_wijk_title"].format(date=end.date().isoformat()),
-        wijk_findings,
-        lambda: wijk_map(r.by_wijk, lang=ctx.lang, areas=r.areas),
-        w["cap_wijk_map"],
-    )
+    wijk_figure = wijk_map_figure(ctx, wijken)
     return ctx.render(
         "who.html.j2",
         w,
