@@ -92,6 +92,7 @@ def test_targets_are_dated_up_to_march_2023_and_scaled():
     assert all(t.date <= dt.date(2023, 3, 31) for t in targets)
     for t in targets:
         if t.column.endswith("_cum") or t.column == "employed":
+            # Written to one decimal in targets.toml (7.9 for sqrt(47) + 1 = 7.86).
             assert t.scale == pytest.approx(math.sqrt(t.value) + 1, abs=0.06), t.name
     assert len(targets.fit) == 12
 
@@ -428,6 +429,7 @@ def test_weighted_quantiles():
     assert weighted_quantiles(values, [1, 1, 1, 1], 0.5) == pytest.approx(2.5)
     assert weighted_quantiles(values, [0, 0, 1, 0], [0.05, 0.95]) == pytest.approx([2.0, 2.0])
     assert weighted_quantiles(values, [1, 1, 1, 97], 0.6) == pytest.approx(10.0)
+    # The median falls inside the weight of 10, interpolated from the value below it.
     assert 9 < weighted_quantiles(values, [1, 1, 1, 97], 0.5) < 10
 
 
@@ -486,6 +488,7 @@ def test_posterior_params_draw_rows_by_weight():
     posterior = _posterior()
     draws = posterior_params(posterior, 4000, np.random.default_rng(3))
     covid = np.array([p.covid_factor for p in draws])
+    # Weights 0.7 / 0.3: 4,000 draws have a standard error of 0.007; 0.03 is 4 of them.
     assert np.mean(covid == 0.3) == pytest.approx(0.7, abs=0.03)
     assert np.mean(covid == 0.5) == pytest.approx(0.3, abs=0.03)
     assert not np.any(covid == 0.9)  # weight 0: never drawn
@@ -582,6 +585,7 @@ def recovered(tmp_path_factory):
 def test_recovery_posterior_covers_the_true_parameters(recovered):
     cal, result, _ = recovered
     posterior = load_posterior(result.posterior_path)
+    # Stopped by its budget of 1,200 simulations (10 generations of 100 would need more).
     assert result.total_simulations >= 1_200
     for name, truth in TRUTH.items():
         low, high = weighted_quantiles(posterior[name], posterior["weight"], [0.05, 0.95])

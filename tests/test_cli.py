@@ -93,9 +93,89 @@ def test_a_directory_of_another_experiment_is_refused(baseline_dir, tmp_path, ca
     assert sorted(p.name for p in (baseline_dir / "timeseries.parquet").iterdir()) == before
 
 
-def test_the_console_script_is_installed():
-    done = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "--help"], capture_output=True, text=True, check=True
+# --- every command from the command line, and the installed `basisbaan` -----------------
+
+TINY_CALIBRATION = """
+name = "tiny"
+targets = "targets.toml"
+seed = 3
+[priors.covid_factor]
+low = 0.2
+high = 1.0
+reason = "a test"
+[fixed]
+households = 1500
+inflow_households_per_year = 170
+[distance]
+kind = "sum_of_squares"
+[abc]
+population_size = 10
+max_total_simulations = 20
+max_generations = 2
+[ppc]
+draws = 10
+"""
+
+
+def test_calibrate_writes_the_posterior_and_the_predictive_check(tmp_path, capsys):
+    # A tiny ABC-SMC (10 particles, at most 20 simulations, one core) on the observed
+    # targets: what matters here is that the command runs end to end and says where it
+    # wrote; recovery is tested in test_calibration.
+    (tmp_path / "targets.toml").write_text(
+        (ROOT / "calibration" / "targets.toml").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    for command in ("run", "bench"):
-        assert command in done.stdout
+    config = write(tmp_path / "tiny.toml", TINY_CALIBRATION)
+    out = tmp_path / "out"
+    assert main(["calibrate", str(config), "--workers", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("tiny: ")
+    assert f"posterior: {tmp_path / 'posterior.parquet'}" in printed
+    assert (tmp_path / "posterior.parquet").exists()
+    assert (out / "ppc.csv").exists()
+    ppc = pd.read_csv(out / "ppc.csv")
+    assert set(ppc.columns) >= {"target", "observed", "q05", "q50", "q95"}
+
+
+def test_calibrate_refuses_bad_workers_before_it_starts(tmp_path, capsys):
+    assert main(["calibrate", "--workers", "0", "--out", str(tmp_path / "o")]) == 2
+    assert "--workers" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_bench_prints_its_timings_and_those_of_the_anchors(tmp_path, capsys, monkeypatch):
+    # The full-size model once (bench_replicate is tested on a small town in
+    # test_bench); the anchors are stand-ins that print their seconds.
+    import sim.bench
+
+    calls = []
+
+    def quick(repeats, params=None):
+        calls.append(repeats)
+        return sim.bench.BenchResult(0.5, 0.4, recipients=1_000, weeks=500)
+
+    monkeypatch.setattr(sim.bench, "bench_replicate", quick)
+    for name, seconds in (("numpy_bound.py", 0.25), ("naive_mesa.py", 5.0)):
+        write(tmp_path / name, f"print({seconds})\n")
+    assert main(["bench", "--repeats", "3", "--anchors", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert calls == [3]
+    assert printed[0] == (
+        "one replicate 2020-03-01..2030-12-31: median 0.5000 s (min 0.4000 s, 3 runs); "
+        "1000.0 ns per recipient-week (1000 recipients x 500 weeks)"
+    )
+    assert printed[1].startswith("anchor numpy_bound.py: 0.2500 s -> this model is 2.00x its time")
+    assert printed[2].startswith("anchor naive_mesa.py: 5.0000 s -> this model is 0.10x its time")
+
+
+def test_the_console_script_is_installed_and_runs():
+    # The console script of pyproject's [project.scripts], installed beside the
+    # interpreter: run it, not `python -m sim.cli`.
+    command = Path(sys.executable).parent / "basisbaan"
+    assert command.exists(), f"{command} is not installed: pip install -e ."
+    done = subprocess.run([str(command), "--help"], capture_output=True, text=True, check=True)
+    for name in ("run", "calibrate", "forecast", "report", "bench"):
+        assert name in done.stdout
+    bench = subprocess.run(
+        [str(command), "bench", "--repeats", "1"], capture_output=True, text=True, check=True
+    )
+    assert "ns per recipient-week" in bench.stdout

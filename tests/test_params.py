@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.config.errors import ConfigError
 from sim.params import SECTIONS, P, Params, in_force, registry
 
 
-def test_defaults_validate_and_every_entry_has_unit_and_source():
+def test_defaults_validate_and_the_registry_lists_every_field():
+    # Units and sources are checked once for the whole registry in test_odd.
     Params()
-    for row in registry():
-        assert row["unit"], row["name"]
-        assert row["source"], row["name"]
+    assert [row["name"] for row in registry()] == Params.names()
 
 
 def test_every_entry_names_a_section_and_an_unknown_one_is_refused():
@@ -117,6 +118,119 @@ def test_dates_and_lump_sums_parse_from_text():
     p = Params.from_mapping({"subsidies": {"2024-01-15": 1000}, "covid_end": "2021-06-30"})
     assert p.subsidies == {dt.date(2024, 1, 15): 1000.0}
     assert p.covid_end == dt.date(2021, 6, 30)
+
+
+# --- properties: any valid value accepted, any invalid refused ----------------------------
+
+# Fields in a rule with another field (Params._consistent): checked by their own
+# property below, not one at a time.
+JOINT = {
+    "covid_start", "covid_end", "task_hours_min", "task_hours_max", "additional_work_hours",
+    "full_time_hours", "part_time_start_hours", "tasks_per_participant_max",
+    "share_age_under_27", "share_age_45_plus", "share_on_benefit_over_2_years",
+    "share_on_benefit_over_5_years", "share_couples", "share_single_parents",
+    "job_ceiling_max", "job_ceiling_experiment",
+}  # fmt: skip
+
+
+def bounds(name):
+    """(kind, low, high, low inclusive, high inclusive) of a plain number field."""
+    field = Params.model_fields[name]
+    low = high = None
+    low_in = high_in = True
+    for rule in field.metadata:
+        if hasattr(rule, "ge"):
+            low = rule.ge
+        if hasattr(rule, "gt"):
+            low, low_in = rule.gt, False
+        if hasattr(rule, "le"):
+            high = rule.le
+        if hasattr(rule, "lt"):
+            high, high_in = rule.lt, False
+    return field.annotation, low, high, low_in, high_in
+
+
+NUMBERS = [
+    name
+    for name in Params.names()
+    if name not in JOINT
+    and Params.model_fields[name].annotation in (int, float)
+    and None not in bounds(name)[1:3]
+]
+
+
+def test_the_properties_cover_most_parameters():
+    # Plain numbers with both bounds, one at a time: the bulk of the registry.
+    assert len(NUMBERS) >= 60
+    assert {"share_women", "households", "exit_quit", "covid_factor"} <= set(NUMBERS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_any_value_within_a_fields_range_is_accepted(data):
+    name = data.draw(st.sampled_from(NUMBERS))
+    kind, low, high, low_in, high_in = bounds(name)
+    if kind is int:
+        value = data.draw(st.integers(low + (not low_in), high - (not high_in)))
+    else:
+        value = data.draw(st.floats(low, high, exclude_min=not low_in, exclude_max=not high_in))
+    assert getattr(Params.from_mapping({name: value}), name) == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_any_value_outside_a_fields_range_is_refused_naming_the_key(data):
+    name = data.draw(st.sampled_from(NUMBERS))
+    kind, low, high, low_in, high_in = bounds(name)
+    below = data.draw(st.booleans())
+    step = data.draw(st.integers(1, 10**6) if kind is int else st.floats(1e-6, 1e6))
+    if below:
+        value = low - step if low_in else low - step + (1 if kind is int else step)
+    else:
+        value = high + step if high_in else high + step - (1 if kind is int else step)
+    with pytest.raises(ConfigError, match=rf"x\.toml: key '{name}'"):
+        Params.from_mapping({name: value}, source="x.toml")
+
+
+@settings(max_examples=100, deadline=None)
+@given(couples=st.floats(0, 1), single_parents=st.floats(0, 1))
+def test_household_shares_are_accepted_exactly_when_they_fit_in_one(couples, single_parents):
+    overrides = {"share_couples": couples, "share_single_parents": single_parents}
+    if couples + single_parents <= 1:
+        assert Params.from_mapping(overrides).share_couples == couples
+    else:
+        with pytest.raises(ConfigError, match="key 'share_single_parents'"):
+            Params.from_mapping(overrides, source="x.toml")
+
+
+@settings(max_examples=100, deadline=None)
+@given(experiment=st.integers(0, 1_000), most=st.integers(0, 1_000))
+def test_the_most_jobs_are_accepted_exactly_when_not_below_the_experiments(experiment, most):
+    overrides = {"job_ceiling_experiment": experiment, "job_ceiling_max": most}
+    if most >= experiment:
+        assert Params.from_mapping(overrides).job_ceiling_max == most
+    else:
+        with pytest.raises(ConfigError, match="key 'job_ceiling_max'"):
+            Params.from_mapping(overrides, source="x.toml")
+
+
+@settings(max_examples=100, deadline=None)
+@given(low=st.sampled_from([4, 8, 12, 16]), span=st.integers(0, 3), hours=st.integers(8, 40))
+def test_contract_hours_are_accepted_exactly_when_whole_tasks_make_them(low, span, hours):
+    # Tasks of low, low + 4, ... up to low + 4 x span hours, at most three of them.
+    levels = range(low, low + 4 * span + 1, 4)
+    sums = {a + b + c for a in (0, *levels) for b in (0, *levels) for c in (0, *levels)}
+    overrides = {
+        "task_hours_min": low,
+        "task_hours_max": low + 4 * span,
+        "part_time_start_hours": 4 * span + low,
+        "full_time_hours": hours,
+    }
+    if hours in sums:
+        assert Params.from_mapping(overrides).full_time_hours == hours
+    else:
+        with pytest.raises(ConfigError, match=r"key 'full_time_hours'.*is not the sum"):
+            Params.from_mapping(overrides, source="x.toml")
 
 
 # Every field of the registry, those added later included: the plain-value rules of

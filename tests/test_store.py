@@ -1,27 +1,404 @@
-"""The result store: checksums in the index, damaged parts found on resume and on reading."""
+"""The result store: atomic parts, resume, refusals; checksums in the index, damaged parts
+found on resume and on reading."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
+import sim.store as store
 from sim.cli import main
 from sim.experiment import parse_experiment
 from sim.runner import run_experiment
 from sim.store import (
     INDEX,
+    MANIFEST,
     TABLES,
     DamagedResultsError,
     ResultStore,
     StoreError,
+    git_revision,
     load_results,
+    read_manifest,
     read_table,
     shared_reads,
+    to_parquet_bytes,
 )
+
+ONE = {"name": "one", "replicates": 2, "seed": 5, "until": "2022-06-30", "scenarios": {"a": {}}}
+
+
+def experiment(**changes):
+    return parse_experiment({**ONE, **changes}, source="one.toml")
+
+
+def parts(scenario="a", replicate=0, seconds=1.0, rows=2):
+    """One run's five tables as Parquet bytes, with a marker value per table."""
+    keys = {"scenario": scenario, "sample": 0, "replicate": replicate}
+    dates = pd.date_range("2020-03-01", periods=rows, freq="7D")
+    frames = {
+        "timeseries": pd.DataFrame({**keys, "date": dates, "employed": range(rows)}),
+        "by_wijk": pd.DataFrame({**keys, "date": dates, "wijk": "Beijum", "employed": 1}),
+        "composition": pd.DataFrame({**keys, "group": ["women"], "participant_share": [0.5]}),
+        "years": pd.DataFrame({**keys, "year": [2020], "cost_net_eur": [1.0]}),
+        "runs": pd.DataFrame(
+            {**keys, "seed": [11 + replicate], "seconds": [seconds], "year_250": [2027.5]},
+            index=[0],
+        ),
+    }
+    return {table: to_parquet_bytes(frame) for table, frame in frames.items()}
+
+
+@pytest.fixture
+def opened(tmp_path):
+    results = ResultStore(tmp_path / "out", experiment())
+    assert results.open() == set()
+    return results
+
+
+def test_open_makes_the_directory_the_tables_and_a_running_manifest(opened):
+    for table in TABLES:
+        assert (opened.directory / f"{table}.parquet").is_dir()
+    manifest = read_manifest(opened.directory)
+    exp = opened.experiment
+    assert manifest["status"] == "running"
+    assert manifest["experiment_hash"] == exp.digest()
+    assert manifest["name"] == "one"
+    assert manifest["master_seed"] == 5
+    assert manifest["replicates"] == 2
+    assert manifest["seeds"] == exp.seeds()
+    assert manifest["until"] == "2022-06-30"
+    assert manifest["runs_total"] == 2  # 1 scenario x 1 sample x 2 replicates
+    assert manifest["package_version"] == store.__version__
+    assert manifest["description"] == exp.description
+    assert manifest["experiment_file"] == "one.toml"
+    assert manifest["experiment_text"] == exp.text
+    assert manifest["experiment"] == json.loads(json.dumps(exp.identity(), default=str))
+    assert manifest["scenario_descriptions"] == exp.scenario_descriptions
+    assert manifest["git_revision"] == store.git_revision()
+    assert manifest["started"].endswith("+00:00")  # in UTC
+    # Written for people to read too: indented JSON.
+    text = (opened.directory / MANIFEST).read_text(encoding="utf-8")
+    assert text == json.dumps(manifest, indent=2)
+
+
+def test_the_manifest_names_the_areas_the_target_and_the_municipality(opened, tmp_path):
+    # Without a profile: the registry's Groningen, its areas and the council's 250.
+    manifest = read_manifest(opened.directory)
+    areas = [area.model_dump() for area in opened.experiment.params("a").areas]
+    assert manifest["municipality"] is None
+    assert manifest["target_jobs"] == 250
+    assert manifest["areas"] == json.loads(json.dumps(areas, default=str))
+    assert len(manifest["areas"]) > 1
+    # With the Amersfoort profile (municipalities/amersfoort.toml): its target of 75.
+    there = parse_experiment({**ONE, "municipality": "amersfoort"}, source="one.toml")
+    results = ResultStore(tmp_path / "amersfoort", there)
+    results.open()
+    manifest = read_manifest(results.directory)
+    assert manifest["municipality"] == json.loads(json.dumps(there.municipality.manifest()))
+    assert manifest["municipality"]["name"] == "amersfoort"
+    assert manifest["target_jobs"] == 75
+    areas = [area.model_dump() for area in there.params("a").areas]
+    assert manifest["areas"] == json.loads(json.dumps(areas, default=str))
+
+
+def test_the_room_asked_for_counts_each_run_its_weeks_and_the_outputs():
+    # 96 kB a run and 128 bytes a week; 4 MB for the summary, figures and report.
+    assert store.bytes_needed(2, 10) == 2 * (96 * 1024 + 128 * 10) + 4 * 1024 * 1024
+    assert store.bytes_needed(3, 100, outputs=False) == 3 * (96 * 1024 + 128 * 100)
+    assert store.bytes_needed(0, 100, outputs=False) == 0
+
+
+def test_a_failed_write_names_the_file_it_was_writing(tmp_path):
+    # A full disk raises OSError(ENOSPC) without a file name: the store adds it.
+    target = tmp_path / "x.parquet"
+    named = store._naming(OSError(28, "No space left on device"), target)
+    assert isinstance(named, OSError)
+    assert (named.errno, named.strerror, named.filename) == (
+        28,
+        "No space left on device",
+        str(target),
+    )
+    # An error that names a file already, has no errno, or is no OSError, stays as it is.
+    for error in (OSError(13, "Permission denied", "/elsewhere"), OSError("odd"), KeyError("k")):
+        assert store._naming(error, target) is error
+
+
+def test_a_damaged_part_is_named_with_what_to_do(tmp_path):
+    assert store._damaged(tmp_path / "p.parquet", "missing") == (
+        f"{tmp_path / 'p.parquet'}: damaged (missing); run the same experiment into this "
+        "directory again to redo that run"
+    )
+
+
+def test_the_runs_of_a_sweep_count_every_sample(tmp_path):
+    # 1 scenario x 2 samples x 2 replicates.
+    sweep = {"method": "grid", "parameters": {"matching_weeks": [1, 3]}}
+    results = ResultStore(tmp_path / "out", experiment(sweep=sweep))
+    results.open()
+    assert read_manifest(results.directory)["runs_total"] == 4
+
+
+def test_a_run_written_is_finished_and_read_back(opened):
+    opened.write_run("a-0-0", parts())
+    assert opened.finished() == {"a-0-0"}
+    for table in TABLES:
+        assert (opened.directory / f"{table}.parquet" / "a-0-0.parquet").exists()
+    # No temporary file is left behind.
+    assert not list(opened.directory.rglob("*.tmp"))
+    assert opened.load("timeseries")["employed"].tolist() == [0, 1]
+    assert load_results(opened.directory)["employed"].tolist() == [0, 1]
+
+
+def test_the_runs_part_is_written_last(opened):
+    # A run cut off part way (here: its years table is missing) has no runs part, so it
+    # is not finished and will be run again.
+    cut = parts()
+    del cut["years"]
+    with pytest.raises(KeyError):
+        opened.write_run("a-0-0", cut)
+    assert (opened.directory / "composition.parquet" / "a-0-0.parquet").exists()
+    assert not (opened.directory / "runs.parquet" / "a-0-0.parquet").exists()
+    assert opened.finished() == set()
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_a_run_with_a_part_cut_short_or_missing_is_not_finished(opened, table):
+    opened.write_run("a-0-0", parts())
+    opened.write_run("a-0-1", parts(replicate=1))
+    part = opened.directory / f"{table}.parquet" / "a-0-0.parquet"
+    part.write_bytes(part.read_bytes()[:-1])  # the closing magic bytes cut short
+    assert opened.finished() == {"a-0-1"}
+    part.unlink()
+    assert opened.finished() == {"a-0-1"}
+
+
+def test_reopening_returns_the_finished_runs_and_clears_stale_temporaries(opened):
+    opened.write_run("a-0-0", parts())
+    stale = opened.directory / "timeseries.parquet" / ".a-0-1.tmp"
+    stale.write_bytes(b"half")
+    again = ResultStore(opened.directory, experiment())
+    assert again.open() == {"a-0-0"}
+    assert not stale.exists()
+    assert read_manifest(opened.directory)["status"] == "running"
+
+
+def test_a_directory_of_another_experiment_is_refused(opened):
+    opened.write_run("a-0-0", parts())
+    other = ResultStore(opened.directory, experiment(seed=6))
+    with pytest.raises(StoreError) as refused:
+        other.open()
+    assert str(refused.value) == (
+        f"{opened.directory}: holds results of another experiment ('one', hash "
+        f"{opened.experiment.digest()}); this one has hash {other.experiment.digest()}. "
+        "Use --out to choose a new directory, or remove the old one."
+    )
+    # Nothing was touched.
+    assert read_manifest(opened.directory)["master_seed"] == 5
+    assert opened.finished() == {"a-0-0"}
+
+
+def test_a_non_empty_directory_without_a_manifest_is_refused(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("mine")
+    with pytest.raises(StoreError) as refused:
+        ResultStore(tmp_path / "out", experiment()).open()
+    assert str(refused.value) == (
+        f"{tmp_path / 'out'}: is not empty and holds no manifest.json: not a results "
+        "directory of this project. Use --out to choose a new directory."
+    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["notes.txt"]
+
+
+def test_an_empty_directory_is_used(tmp_path):
+    (tmp_path / "out").mkdir()
+    assert ResultStore(tmp_path / "out", experiment()).open() == set()
+    assert (tmp_path / "out" / MANIFEST).exists()
+
+
+def test_an_unreadable_manifest_is_a_store_error(opened):
+    (opened.directory / MANIFEST).write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"manifest\.json: cannot be read: "):
+        ResultStore(opened.directory, experiment()).open()
+
+
+def test_finish_records_status_timings_and_the_runs_in_order(opened):
+    opened.write_run("a-0-1", parts(replicate=1, seconds=3.0))
+    opened.write_run("a-0-0", parts(replicate=0, seconds=1.0))
+    started = dt.datetime(2024, 5, 1, 10, 0, 0)
+    manifest = opened.finish(started=started, workers="1 (in process)")
+    assert manifest == read_manifest(opened.directory)
+    assert manifest["status"] == "complete"
+    assert manifest["last_started"] == "2024-05-01T10:00:00"
+    assert manifest["workers"] == "1 (in process)"
+    assert manifest["runs_finished"] == 2
+    assert manifest["run_seconds"] == {"total": 4.0, "median": 2.0, "max": 3.0}
+    assert [r["replicate"] for r in manifest["runs"]] == [0, 1]
+    # Each run's keys, seed and seconds: not the whole runs table (year_250 and the rest
+    # stay in runs.parquet).
+    assert manifest["runs"][0] == {
+        "scenario": "a",
+        "sample": 0,
+        "replicate": 0,
+        "seed": 11,
+        "seconds": 1.0,
+    }
+    assert manifest["finished"] >= manifest["started"]
+
+
+def test_read_table_sorts_by_run_and_date_and_reads_the_columns_asked(opened):
+    opened.write_run("b-0-0", parts(scenario="b", rows=3))
+    opened.write_run("a-0-1", parts(replicate=1, rows=3))
+    opened.write_run("a-0-0", parts(rows=3))
+    ts = read_table(opened.directory, "timeseries")
+    assert list(zip(ts["scenario"], ts["replicate"], strict=True)) == [
+        ("a", 0), ("a", 0), ("a", 0), ("a", 1), ("a", 1), ("a", 1), ("b", 0), ("b", 0), ("b", 0),
+    ]  # fmt: skip
+    assert ts["date"].is_monotonic_increasing is False  # dates restart with each run
+    assert (
+        ts.groupby(["scenario", "replicate"])["date"]
+        .apply(lambda d: d.is_monotonic_increasing)
+        .all()
+    )
+    assert list(ts.index) == list(range(9))
+    only = read_table(opened.directory, "timeseries", columns=["scenario", "employed"])
+    assert list(only.columns) == ["scenario", "employed"]
+    assert list(opened.load("years", columns=["year"]).columns) == ["year"]
+
+
+def test_reading_a_table_with_no_runs_is_a_store_error(opened, tmp_path):
+    with pytest.raises(StoreError, match=r"timeseries\.parquet: holds no results"):
+        read_table(opened.directory, "timeseries")
+    with pytest.raises(StoreError, match="holds no results"):
+        read_table(tmp_path / "nowhere", "runs")
+    with pytest.raises(StoreError, match=r"nowhere: not a results directory \(no manifest\.json\)"):
+        read_manifest(tmp_path / "nowhere")
+    assert ResultStore(tmp_path / "nowhere", experiment()).finished() == set()
+
+
+def test_parquet_bytes_hold_the_frame_without_its_index(tmp_path):
+    frame = pd.DataFrame({"x": [1, 2]}, index=[5, 7])
+    data = to_parquet_bytes(frame)
+    assert data[-4:] == b"PAR1"
+    (tmp_path / "f.parquet").write_bytes(data)
+    back = pd.read_parquet(tmp_path / "f.parquet")
+    assert list(back.columns) == ["x"]
+    assert back["x"].tolist() == [1, 2]
+    # No index column is stored, and the file is compressed with zstd.
+    stored = pq.ParquetFile(tmp_path / "f.parquet")
+    assert stored.schema_arrow.names == ["x"]
+    assert stored.metadata.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_git_revision_of_this_checkout_is_a_commit_hash(tmp_path, monkeypatch):
+    # The revision is that of the code, wherever the command is run from: a commit hash
+    # in a git checkout (CI clones the repository), 'unknown' in a copy without git.
+    monkeypatch.chdir(tmp_path)
+    revision = git_revision()
+    # A checkout: .git in the code's folder or any above it (a copy such as mutmut's
+    # mutants/ inside a checkout is in it too).
+    if any((folder / ".git").exists() for folder in Path(store.__file__).resolve().parents):
+        assert re.fullmatch(r"[0-9a-f]{40}(\+modified)?", revision), revision
+    else:
+        assert revision == "unknown"
+
+
+class FakeGit:
+    """Stands in for subprocess.run: answers rev-parse and status, honours check=True."""
+
+    def __init__(self, head="abc123\n", status=" M sim/model.py\n", failing=()):
+        self.head, self.status, self.failing = head, status, failing
+        self.calls = []
+
+    def __call__(self, command, **kwargs):
+        self.calls.append((command, kwargs))
+        code = 128 if command[1] in self.failing else 0
+        if code and kwargs.get("check"):
+            raise subprocess.CalledProcessError(code, command)
+        out = self.head if command[1] == "rev-parse" else self.status
+        return subprocess.CompletedProcess(command, code, stdout="" if code else out, stderr="")
+
+
+def test_git_revision_names_the_commit_and_whether_the_tree_was_modified(monkeypatch):
+    git = FakeGit()
+    monkeypatch.setattr(store.subprocess, "run", git)
+    assert git_revision() == "abc123+modified"
+    package = Path(store.__file__).resolve().parent
+    assert [command for command, _ in git.calls] == [
+        ["git", "rev-parse", "HEAD"],
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+    ]
+    for _, kwargs in git.calls:
+        assert kwargs["cwd"] == package
+        assert kwargs["capture_output"] is True
+        assert kwargs["text"] is True
+        assert kwargs["timeout"] == 5
+    monkeypatch.setattr(store.subprocess, "run", FakeGit(status=""))
+    assert git_revision() == "abc123"
+
+
+def test_git_revision_is_unknown_outside_a_checkout_and_clean_when_status_fails(monkeypatch):
+    monkeypatch.setattr(store.subprocess, "run", FakeGit(failing=("rev-parse",)))
+    assert git_revision() == "unknown"
+    # A failing status (an odd checkout) does not stop the run: the tree counts as clean.
+    monkeypatch.setattr(store.subprocess, "run", FakeGit(failing=("status",)))
+    assert git_revision() == "abc123"
+
+    def no_git(command, **kwargs):
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(store.subprocess, "run", no_git)
+    assert git_revision() == "unknown"
+
+
+def test_the_manifest_is_replaced_whole(opened):
+    # Written to a temporary name and renamed: no temporary is left, and the file is JSON.
+    opened._write_manifest({"status": "x", "when": dt.date(2024, 1, 2)})
+    assert json.loads((opened.directory / MANIFEST).read_text()) == {
+        "status": "x",
+        "when": "2024-01-02",
+    }
+    assert not list(opened.directory.glob(".*.tmp"))
+
+
+def test_tables_are_read_in_run_date_year_and_wijk_order_whatever_the_files(tmp_path):
+    # Part files are named by run key, so "a-10-0" (sample 10) sorts before "a-2-0"; the
+    # rows of a part may come in any order. Reading sorts by scenario, sample,
+    # replicate, then date, year or wijk.
+    out = tmp_path / "out"
+    results = ResultStore(out, experiment())
+    results.open()
+    for sample in (10, 2):
+        keys = {"scenario": "a", "sample": sample, "replicate": 0}
+        frames = {
+            "timeseries": pd.DataFrame(
+                {**keys, "date": pd.to_datetime(["2020-03-15", "2020-03-01"]), "employed": 1}
+            ),
+            "by_wijk": pd.DataFrame({**keys, "date": pd.Timestamp("2020-03-01"),
+                                     "wijk": ["Selwerd", "Beijum"], "employed": 1}),
+            "composition": pd.DataFrame({**keys, "group": ["women"]}),
+            "years": pd.DataFrame({**keys, "year": [2021, 2020]}),
+            "runs": pd.DataFrame({**keys, "seed": [1], "seconds": [1.0]}),
+        }  # fmt: skip
+        results.write_run(f"a-{sample}-0", {k: to_parquet_bytes(f) for k, f in frames.items()})
+    ts = read_table(out, "timeseries")
+    assert ts["sample"].tolist() == [2, 2, 10, 10]
+    assert ts["date"].dt.day.tolist() == [1, 15, 1, 15]
+    assert read_table(out, "years")["year"].tolist() == [2020, 2021, 2020, 2021]
+    assert read_table(out, "by_wijk")["wijk"].tolist() == [
+        "Beijum", "Selwerd", "Beijum", "Selwerd",
+    ]  # fmt: skip
+
+
+# --- integrity: checksums in the index, damaged parts found and named ---------------------
 
 SMALL = {
     "name": "small",
