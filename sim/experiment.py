@@ -373,8 +373,11 @@ class Experiment:
                 raise ConfigError(
                     f"must be a power of two for Sobol' indices, got {count}", source=source
                 )
-            size = "trajectories" if self.sensitivity.method == "morris" else "samples"
-            sensitivity = replace(self.sensitivity, **{size: count})
+            sensitivity = (
+                replace(self.sensitivity, trajectories=count)
+                if self.sensitivity.method == "morris"
+                else replace(self.sensitivity, samples=count)
+            )
             analysed = {**self.base, **next(iter(self.scenarios.values()))}
             return {
                 "sensitivity": sensitivity,
