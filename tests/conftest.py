@@ -16,6 +16,21 @@ REPO = Path(__file__).resolve().parents[1]
 # A small town: 1,500 households keep runs to a few milliseconds while every
 # mechanism (referral, intake, tasks, exits) still acts.
 SMALL = {"households": 1_500, "inflow_households_per_year": 170}
+# Two parameters the early counts identify, in that small town: the priors and fixed
+# table of the calibration files of the recovery, SBC and workflow tests.
+TWO_PRIORS_IN_A_TOWN = f"""
+[priors.share_prospect_paid_work]
+low = 0.05
+high = 0.6
+reason = "test"
+[priors.cannot_take_step]
+low = 0.0
+high = 0.6
+reason = "test"
+[fixed]
+households = {SMALL["households"]}
+inflow_households_per_year = {SMALL["inflow_households_per_year"]}
+"""
 
 
 @pytest.fixture(scope="session")

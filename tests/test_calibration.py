@@ -42,6 +42,8 @@ from sim.params import Params
 from sim.simulation import Replicate
 from sim.wijken import WIJKEN
 
+from .conftest import TWO_PRIORS_IN_A_TOWN
+
 REPO = Path(__file__).resolve().parents[1]
 TARGETS = REPO / "calibration" / "targets.toml"
 HANZE = REPO / "calibration" / "hanze.toml"
@@ -505,7 +507,6 @@ def test_posterior_params_draw_rows_by_weight():
 # ---------------------------------------------------------------------------
 
 TRUTH = {"share_prospect_paid_work": 0.3, "cannot_take_step": 0.25}
-SMALL_TOWN = {"households": 1_500, "inflow_households_per_year": 170}
 
 
 def _recovery_calibration(tmp_path: Path, population: int, budget: int):
@@ -535,17 +536,7 @@ use = "fit"
 name = "recovery"
 targets = "targets.toml"
 seed = 11
-[priors.share_prospect_paid_work]
-low = 0.05
-high = 0.6
-reason = "test"
-[priors.cannot_take_step]
-low = 0.0
-high = 0.6
-reason = "test"
-[fixed]
-households = {SMALL_TOWN["households"]}
-inflow_households_per_year = {SMALL_TOWN["inflow_households_per_year"]}
+{TWO_PRIORS_IN_A_TOWN}
 [distance]
 kind = "sum_of_squares"
 [abc]

@@ -15,6 +15,8 @@ from sim.calibration.settings import load_calibration
 from sim.cli import main
 from sim.config.errors import ConfigError
 
+from .conftest import TWO_PRIORS_IN_A_TOWN
+
 TARGETS = """
 [[target]]
 name = "paid_work"
@@ -49,17 +51,7 @@ def _calibration(folder: Path, *, datasets: int, population: int, budget: int) -
 name = "small"
 targets = "targets.toml"
 seed = 7
-[priors.share_prospect_paid_work]
-low = 0.05
-high = 0.6
-reason = "test"
-[priors.cannot_take_step]
-low = 0.0
-high = 0.6
-reason = "test"
-[fixed]
-households = 1500
-inflow_households_per_year = 170
+{TWO_PRIORS_IN_A_TOWN}
 [distance]
 kind = "sum_of_squares"
 [abc]

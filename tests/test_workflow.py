@@ -22,6 +22,8 @@ from sim.calibration.settings import load_calibration
 from sim.cli import main
 from sim.config.errors import ConfigError
 
+from .conftest import TWO_PRIORS_IN_A_TOWN
+
 TARGET = """
 [[target]]
 name = "{name}"
@@ -35,21 +37,11 @@ scale_reason = "about the spread between runs"
 use = "fit"
 """
 
-CALIBRATION = """
+CALIBRATION = f"""
 name = "town"
 targets = "targets.toml"
 seed = 3
-[priors.share_prospect_paid_work]
-low = 0.05
-high = 0.6
-reason = "test"
-[priors.cannot_take_step]
-low = 0.0
-high = 0.6
-reason = "test"
-[fixed]
-households = 1500
-inflow_households_per_year = 170
+{TWO_PRIORS_IN_A_TOWN}
 [distance]
 kind = "sum_of_squares"
 [abc]
