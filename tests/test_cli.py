@@ -143,28 +143,39 @@ def test_calibrate_refuses_bad_workers_before_it_starts(tmp_path, capsys):
 
 
 def test_bench_prints_its_timings_and_those_of_the_anchors(tmp_path, capsys, monkeypatch):
-    # The full-size model once (bench_replicate is tested on a small town in
-    # test_bench); the anchors are stand-ins that print their seconds.
+    # The comparison with the numpy anchor is tested in test_bench; here it is a stand-in
+    # with known medians, and the naive Mesa anchor a script that prints its seconds.
     import sim.bench
 
     calls = []
 
-    def quick(repeats, params=None):
-        calls.append(repeats)
-        return sim.bench.BenchResult(0.5, 0.4, recipients=1_000, weeks=500)
+    def comparison(anchors, repeats):
+        calls.append((anchors, repeats))
+        return sim.bench.Comparison(
+            replicate=sim.bench.BenchResult(0.5, 0.4, recipients=1_000, weeks=500, runs=3),
+            calibration=sim.bench.BenchResult(0.1, 0.08, recipients=1_000, weeks=160, runs=3),
+            anchor_seconds=(0.25, 0.25, 0.25),
+            load_average=(1.0, 1.5),
+        )
 
-    monkeypatch.setattr(sim.bench, "bench_replicate", quick)
+    monkeypatch.setattr(sim.bench, "compare_with_anchor", comparison)
     for name, seconds in (("numpy_bound.py", 0.25), ("naive_mesa.py", 5.0)):
         write(tmp_path / name, f"print({seconds})\n")
     assert main(["bench", "--repeats", "3", "--anchors", str(tmp_path)]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert calls == [3]
+    assert calls == [(tmp_path, 3)]
+    # 0.5 s / 0.25 s = 2.00x; 0.1 s / 0.25 s = 0.40x; 0.5 s / 5 s = 0.100x.
     assert printed[0] == (
-        "one replicate 2020-03-01..2030-12-31: median 0.5000 s (min 0.4000 s, 3 runs); "
-        "1000.0 ns per recipient-week (1000 recipients x 500 weeks)"
+        "one replicate 2020-03-01..2030-12-31: median 0.5000 s (min 0.4000 s, 3 runs) "
+        "= 2.00x the numpy anchor"
     )
-    assert printed[1].startswith("anchor numpy_bound.py: 0.2500 s -> this model is 2.00x its time")
-    assert printed[2].startswith("anchor naive_mesa.py: 5.0000 s -> this model is 0.10x its time")
+    assert printed[1].endswith("median 0.1000 s (min 0.0800 s, 3 runs) = 0.40x the numpy anchor")
+    assert printed[2] == (
+        "anchor numpy_bound.py (1000 recipients x 500 weeks): median 0.2500 s of 3 "
+        "(0.2500, 0.2500, 0.2500)"
+    )
+    assert printed[3].startswith("anchor naive_mesa.py: 5.0000 s -> one replicate is 0.100x")
+    assert printed[4].startswith("load average (1 min) 1.0 before, 1.5 after")
 
 
 def test_the_console_script_is_installed_and_runs():
@@ -178,4 +189,4 @@ def test_the_console_script_is_installed_and_runs():
     bench = subprocess.run(
         [str(command), "bench", "--repeats", "1"], capture_output=True, text=True, check=True
     )
-    assert "ns per recipient-week" in bench.stdout
+    assert "one run 2020-03-01..2030-12-31: median" in bench.stdout

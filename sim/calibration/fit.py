@@ -550,7 +550,8 @@ def weighted_correlations(posterior: pd.DataFrame, names: Sequence[str]) -> dict
         posterior[n].map(lambda v: v.toordinal() if isinstance(v, dt.date) else v).to_numpy(float)
         for n in names
     ]
-    cov = np.cov(np.vstack(columns), aweights=posterior["weight"].to_numpy(float))
+    # At least 2-d: with one free parameter np.cov gives a single number.
+    cov = np.atleast_2d(np.cov(np.vstack(columns), aweights=posterior["weight"].to_numpy(float)))
     sd = np.sqrt(np.diag(cov))
     corr = cov / np.outer(sd, sd)
     return {

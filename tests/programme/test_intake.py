@@ -88,13 +88,15 @@ def test_the_eligible_partner_of_a_selected_candidate_is_offered_an_intake():
 def test_staffing_follows_the_coaches_of_the_week():
     # FACTS.md: two experienced coaches at first; the policy may add and remove coaches.
     part, _, _ = intake(
-        params={"intake_coaches": {2020: 2, 2024: 3}, "intake_coaches_follow_ceiling": False}
+        params={
+            "intake_coaches": {2020: 2, 2024: 3, 2025: 1},
+            "intake_coaches_follow_ceiling": False,
+        }
     )
     assert [c.active for c in part.coaches] == [True, True]
-    part.staff(week=250)  # 2024
+    part.staff(week=250)  # December 2024
     assert [c.active for c in part.coaches] == [True, True, True]
-    part.policy.intake_coaches[260] = 1
-    part.staff(week=260)
+    part.staff(week=260)  # February 2025
     assert [c.active for c in part.coaches] == [True, False, False]
 
 
