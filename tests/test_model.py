@@ -408,7 +408,8 @@ def test_matching_stops_at_a_full_ceiling(small_model):
     model = small_model
     week = model.week + 1
     model.week = week
-    model.policy.job_ceiling[week] = model.employed
+    # The model reads the ceiling from its own list of the policy's weeks (read once).
+    model._job_ceiling[week] = model.employed
     before = model.employed
     ready_candidates(model)
     assert model.matching_and_starts(week) == {"ceiling"}
