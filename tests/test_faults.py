@@ -163,6 +163,16 @@ def _wait_for_runs(out: Path, count: int, process: subprocess.Popen) -> None:
     raise AssertionError("the runs did not start")
 
 
+def _as_in_a_terminal() -> None:
+    """Give the command Ctrl-C as a terminal does, however the test suite was started.
+
+    A shell without job control starts a background job (``.ci/run &``, a CI runner)
+    with SIGINT ignored, every child inherits that, and Python then leaves SIGINT
+    ignored: the command would rightly run to its end.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_exits_130_in_one_line_and_the_same_command_completes_the_rest(tmp_path):
     config = tmp_path / "small.toml"
     config.write_text(
@@ -174,7 +184,7 @@ def test_ctrl_c_exits_130_in_one_line_and_the_same_command_completes_the_rest(tm
     command = _command(config, out, "--workers", "2", "--no-figures")
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=_as_in_a_terminal,
     )  # fmt: skip
     _wait_for_runs(out, 2, process)
     os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole group
