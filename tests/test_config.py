@@ -492,3 +492,15 @@ def test_output_locations_are_checked_without_creating_anything(tmp_path):
         output_file(tmp_path)
     with pytest.raises(ConfigError, match=r"too little free space: about .* is needed for 3 runs"):
         output_folder(tmp_path, needs_bytes=2**62, needs_for="3 runs")
+
+
+def test_toml_is_read_in_one_module():
+    # The house rule: one reader for every file the project accepts (sim.config.read),
+    # so every file gets the same checks and the same messages.
+    sim = Path(__file__).resolve().parents[1] / "sim"
+    readers = sorted(
+        str(path.relative_to(sim))
+        for path in sim.rglob("*.py")
+        if re.search(r"^\s*(import tomllib|from tomllib import)", path.read_text(), re.M)
+    )
+    assert readers == ["config/read.py"]

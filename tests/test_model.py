@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -459,3 +461,25 @@ def test_a_candidate_with_tasks_starts_and_every_part_takes_them_on(small_model)
     assert model.people.task_hours[person] == model.people.contract_hours[person]
     assert candidate.guiding_organisation is not None
     assert model.accounting.first_year >= 1
+
+
+def _method_lines(cls: ast.ClassDef) -> int:
+    return sum(
+        node.end_lineno - node.lineno + 1  # type: ignore[operator]
+        for node in cls.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    )
+
+
+def test_the_model_is_its_programme_parts_no_class_a_house_of_its_own():
+    # The house rule (a class a newcomer can read): BasisbaanModel only composes the
+    # parts and keeps the week's steps, at most 300 lines of methods; no class of sim/
+    # over 400. Params is a table of fields, so its methods are what count.
+    sim = Path(__file__).resolve().parents[1] / "sim"
+    sizes = {}
+    for path in sim.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                sizes[f"{path.relative_to(sim)}:{node.name}"] = _method_lines(node)
+    assert sizes["model.py:BasisbaanModel"] <= 300
+    assert {name: n for name, n in sizes.items() if n > 400} == {}
