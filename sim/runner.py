@@ -56,10 +56,11 @@ class RunOutcome:
     seconds: float
 
 
-def execute(spec: RunSpec, outputs: tuple[str, ...]) -> RunOutcome:
-    """Run one replicate and turn its tables into Parquet parts (runs in a worker).
+def run_frames(spec: RunSpec, outputs: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame], float]:
+    """Run one replicate: its tables, labelled with the run, and the seconds it took.
 
     ``outputs`` are the weekly columns kept (:attr:`~sim.experiment.Experiment.columns`).
+    The tables are those of :data:`sim.store.TABLES`, as the store keeps them.
     """
     started = time.perf_counter()
     params = Params.from_mapping(spec.overrides)
@@ -79,17 +80,20 @@ def execute(spec: RunSpec, outputs: tuple[str, ...]) -> RunOutcome:
         return frame
 
     keep = ["date", *outputs]
-    timeseries = label(ts[keep].copy(), seed=True)
-    by_wijk = label(replicate.by_wijk.drop(columns="replicate"))
-    composition = label(replicate.composition.drop(columns="replicate"))
-    runs = label(runs.assign(seconds=seconds), seed=True)
-    parts = {
-        "timeseries": to_parquet_bytes(timeseries),
-        "by_wijk": to_parquet_bytes(by_wijk),
-        "composition": to_parquet_bytes(composition),
-        "years": to_parquet_bytes(label(years)),
-        "runs": to_parquet_bytes(runs),
+    frames = {
+        "timeseries": label(ts[keep].copy(), seed=True),
+        "by_wijk": label(replicate.by_wijk.drop(columns="replicate")),
+        "composition": label(replicate.composition.drop(columns="replicate")),
+        "years": label(years),
+        "runs": label(runs.assign(seconds=seconds), seed=True),
     }
+    return frames, seconds
+
+
+def execute(spec: RunSpec, outputs: tuple[str, ...]) -> RunOutcome:
+    """Run one replicate and turn its tables into Parquet parts (runs in a worker)."""
+    frames, seconds = run_frames(spec, outputs)
+    parts = {table: to_parquet_bytes(frame) for table, frame in frames.items()}
     return RunOutcome(key=spec.key, parts=parts, seconds=seconds)
 
 

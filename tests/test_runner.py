@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import signal
 import subprocess
@@ -12,11 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from sim.experiment import load_experiment, parse_experiment
-from sim.runner import run_experiment
-from sim.store import load_results, read_manifest, read_table
+from sim.runner import execute, run_experiment, run_frames
+from sim.store import TABLES, load_results, read_manifest, read_table
 from sim.summary import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,3 +225,20 @@ def test_a_run_with_a_cut_short_part_is_run_again(local_run, tmp_path):
     report = run_experiment(parse_experiment(TWO_POLICIES, source="two"), out, workers=1)
     assert report.runs_done == 1
     frames_equal(local_run, out)
+
+
+def test_a_runs_tables_are_what_the_store_reads_back_from_its_parts():
+    # The dashboard takes a run's tables straight from the worker (run_frames), the
+    # store reads them from the Parquet parts (execute): the two must be the same frames.
+    experiment = parse_experiment({**TWO_POLICIES, "replicates": 1}, source="two")
+    spec = experiment.runs()[-1]
+    frames, _ = run_frames(spec, experiment.outputs)
+    parts = execute(spec, experiment.outputs).parts
+    assert set(frames) == set(parts) == set(TABLES)
+    for table, frame in frames.items():
+        stored = pq.read_table(io.BytesIO(parts[table])).to_pandas()
+        # The timing column differs between two runs of the same replicate.
+        pd.testing.assert_frame_equal(
+            frame.drop(columns="seconds", errors="ignore"),
+            stored.drop(columns="seconds", errors="ignore"),
+        )
