@@ -209,15 +209,10 @@ def LeverPanel(errors: dict[str, str]) -> None:
             on_value=lambda v: set_lever(target_year=int(v)),
             disabled=not lv.grow_to_target,
         )
-        solara.Text(
-            f"{w['target_year']} {lv.target_year}",
-            classes=["target-year"],
-            style={"display": "block"},
-        )
-        solara.Text(
-            w["target_help"].format(start=start),
-            style={"font-size": "0.8rem", "display": "block"},
-        )
+        # A column, so that the chosen year and the help each have their own line.
+        with solara.Column(gap="4px", style={"padding": "0"}):
+            solara.Text(f"{w['target_year']} {lv.target_year}", classes=["target-year"])
+            solara.Text(w["target_help"].format(start=start), style={"font-size": "0.8rem"})
         if lv.grow_to_target:
             _Shown(lv.replace(growth_by_year=lv.growth(start)), w["growth_by_year"])
         else:
