@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import warnings
 from pathlib import Path
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -92,6 +93,9 @@ def serve(
     # uvicorn stops on SIGTERM and then raises the signal again: handled here as an exit,
     # so that the worker processes are shut down rather than left behind.
     signal.signal(signal.SIGTERM, _exit)
+    # Solara warns on every page load that its session cookie falls back to SameSite=Lax
+    # over http: what a dashboard on 127.0.0.1 wants, and nothing a user should act on.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     try:
         uvicorn.run(asgi, host=host, port=port, log_level="warning")
     finally:
