@@ -398,8 +398,12 @@ def read_table(directory: str | Path, table: str, columns: list[str] | None = No
                 f"{file}: has no column {', '.join(missing)}: the experiment did not keep it"
             )
         try:
-            return parquet.read(columns=columns)
-        except (OSError, pa.ArrowException) as error:
+            columns_read = parquet.read(columns=columns)
+            # Parsed here, so that damage to the pandas metadata names its file (it is
+            # otherwise parsed only when the parts are converted together).
+            columns_read.schema.pandas_metadata  # noqa: B018
+            return columns_read
+        except (OSError, pa.ArrowException, ValueError) as error:
             raise DamagedResultsError(_damaged(file, str(error).split("\n", 1)[0])) from None
 
     stack = _shared_stack()

@@ -3,6 +3,7 @@ found on resume and on reading."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -11,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -565,3 +567,80 @@ def test_within_shared_reads_a_table_is_read_once_and_outside_every_read_checks(
     pd.testing.assert_frame_equal(inside, first)
     with pytest.raises(DamagedResultsError, match=r"runs\.parquet"):
         read_table(copy, "runs")
+
+
+def _without_index(finished: Path, tmp_path: Path) -> Path:
+    """A copy read as a directory written before there was an index (no checksums)."""
+    out = tmp_path / "old"
+    shutil.copytree(finished, out)
+    (out / INDEX).unlink()
+    return out
+
+
+class _Unreadable:
+    """Stands in for pyarrow's ParquetFile: Arrow's message for a damaged file, 3 lines."""
+
+    MESSAGE = "Parquet file is damaged\nwhile reading its footer\nat byte 812"
+
+    def __init__(self, source, *, opens: bool):
+        if not opens:
+            raise pa.ArrowInvalid(self.MESSAGE)
+        self.schema_arrow = pa.schema([("employed", pa.int64())])
+
+    def read(self, columns=None):
+        raise pa.ArrowInvalid(self.MESSAGE)
+
+
+@pytest.mark.parametrize("opens", [False, True], ids=["on opening", "on reading"])
+def test_a_part_arrow_cannot_read_is_named_with_the_first_line_of_why(
+    finished, tmp_path, monkeypatch, opens
+):
+    # Without an index there is no checksum to compare: the damage shows when Arrow
+    # reads the file. The message names the file and keeps Arrow's first line, so that
+    # it stays one line (the README's promise for every failure).
+    out = _without_index(finished, tmp_path)
+    monkeypatch.setattr(store.pq, "ParquetFile", lambda source: _Unreadable(source, opens=opens))
+    first = part(out, "runs", KEYS[0])
+    with pytest.raises(DamagedResultsError) as raised:
+        read_table(out, "runs")
+    assert str(raised.value) == store._damaged(first, "Parquet file is damaged")
+
+
+def test_a_part_of_an_old_directory_is_read_without_checksums(finished, tmp_path):
+    out = _without_index(finished, tmp_path)
+    pd.testing.assert_frame_equal(read_table(out, "runs"), read_table(finished, "runs"))
+    middle_overwritten(part(out, "runs", KEYS[0]))
+    with pytest.raises(DamagedResultsError, match=re.escape(str(part(out, "runs", KEYS[0])))):
+        read_table(out, "runs")
+
+
+def test_damaged_bytes_in_the_index_spoil_only_their_own_line(copy):
+    # A line of the index with bytes that are not UTF-8 (a disk fault) marks its run as
+    # not finished; the runs on the lines after it stand.
+    lines = (copy / INDEX).read_bytes().splitlines(keepends=True)
+    spoiled = json.loads(lines[1])["run"]
+    lines[1] = b"\xff\xfe" + lines[1][2:]  # the line is no longer JSON
+    (copy / INDEX).write_bytes(b"".join(lines))
+    assert set(store._read_index(copy)) == set(KEYS) - {spoiled}
+
+
+def test_an_index_that_cannot_be_read_is_named(copy):
+    (copy / INDEX).unlink()
+    (copy / INDEX).mkdir()  # reading a folder fails with an OSError other than "missing"
+    with pytest.raises(StoreError) as raised:
+        store._read_index(copy)
+    assert str(raised.value).startswith(f"{copy / INDEX}: cannot be read: ")
+
+
+def test_a_forecasts_manifest_records_its_posterior_and_when_it_was_made(tmp_path):
+    # Pre-registration (the calibration issue): a forecast's manifest names the
+    # posterior it drew from and the moment it was made; an experiment has no record.
+    provenance = {"posterior_sha256": "ab" * 32, "observed_until": "2023-03-31"}
+    forecast = dataclasses.replace(experiment(), provenance=provenance)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)  # recorded to the second
+    ResultStore(tmp_path / "forecast", forecast).open()
+    record = read_manifest(tmp_path / "forecast")["forecast"]
+    assert {k: record[k] for k in provenance} == provenance
+    assert before <= dt.datetime.fromisoformat(record["made"]) <= dt.datetime.now(dt.UTC)
+    ResultStore(tmp_path / "plain", experiment()).open()
+    assert read_manifest(tmp_path / "plain")["forecast"] is None

@@ -532,3 +532,51 @@ def test_a_new_set_comes_from_near_when_the_own_wijk_has_no_work_left():
     assert candidate.tasks == sixteens
     assert people.task_hours[0] == 32
     assert 0 not in tasks.short
+
+
+def test_the_collector_asks_for_a_task_of_the_hours_still_needed():
+    # The growth issue: for someone waiting, the collector asks the organisation for the
+    # largest task that fits the hours they still need. Tasks of 8, 12 or 16 h (MIXED);
+    # person 2 (wijk 2) needs 12 h: three tasks of 12 h, where the organisation's own
+    # mix would give 8, 12 and 16 at random.
+    _, _, tasks = market(free_task_buffer=0, **MIXED)
+    tasks.wanting = {2: 12.0}
+    tasks.collect(3)
+    assert tasks.task_wijk == [2, 2, 2]
+    assert tasks.task_hours == [12, 12, 12]
+
+
+def test_a_participant_short_of_hours_gets_a_task_of_what_is_missing():
+    # 16 + 8 = 24 h held on a 32 h contract: one task of 32 - 24 = 8 h is asked for.
+    host, people, tasks = market(free_task_buffer=0, **MIXED)
+    held = [add_task(tasks, 2, 16), add_task(tasks, 2, 8)]
+    start(host, people, tasks, 2, held)
+    tasks.short[2] = -1
+    tasks.collect(1)
+    assert len(tasks.task_wijk) == 3
+    assert (tasks.task_wijk[-1], tasks.task_hours[-1]) == (2, 8)
+
+
+def test_without_a_request_the_hours_are_the_organisations_own_mix():
+    # Nobody waiting: the organisation offers the work it has at hand, at random among
+    # the levels 1, 5, 9 and 13 h (four tasks fill 32 h: 1 + 5 + 13 + 13), not the
+    # smallest. Forty tasks all of one level would have chance 4 * (1/4)**40, about
+    # 1e-24, so more than one level shows.
+    _, _, tasks = market(
+        task_hours_min=1, task_hours_max=13, tasks_per_participant_max=4,
+        additional_work_hours=400.0,
+    )  # fmt: skip
+    for _ in range(40):
+        assert tasks.collect_near(0)
+    assert len(set(tasks.task_hours)) > 1
+
+
+def test_a_worked_out_wijk_stays_worked_out():
+    # Wijk 0's one organisation has 32 h: two tasks of 16 h, then no work left. Work
+    # offered never comes back, so the answer holds when asked again (remembered).
+    _, _, tasks = market(additional_work_hours=32.0)
+    assert not tasks._worked_out(0)
+    assert tasks.collect_near(0)
+    assert tasks.collect_near(0)
+    assert tasks._worked_out(0)
+    assert tasks._worked_out(0)
