@@ -406,8 +406,11 @@ def test_one_task_stops_fitting_at_the_rate_of_one():
 
 def test_less_than_one_task_a_week_is_still_collected_now_and_then():
     # 0.5 tasks a week expected: over 40 weeks about 20 are collected, never none.
-    _, _, tasks = market(free_task_buffer=1_000)
-    tasks.policy.task_acquisition[100:140] = 0.5
+    _, _, tasks = market(
+        free_task_buffer=1_000, task_acquisition_per_week=0.5,
+        task_collection_follows_ceiling=False,
+    )  # fmt: skip
+    assert (tasks.policy.task_acquisition[100:140] == 0.5).all()
     for week in range(100, 140):
         tasks.collect_weekly(week)
     assert 5 <= tasks.tasks_total <= 12  # all wijken full at 12 (3 x 64 h / 16 h)
