@@ -3,6 +3,7 @@ found on resume and on reading."""
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import dataclasses
 import datetime as dt
 import json
@@ -644,3 +645,81 @@ def test_a_forecasts_manifest_records_its_posterior_and_when_it_was_made(tmp_pat
     assert before <= dt.datetime.fromisoformat(record["made"]) <= dt.datetime.now(dt.UTC)
     ResultStore(tmp_path / "plain", experiment()).open()
     assert read_manifest(tmp_path / "plain")["forecast"] is None
+
+
+def test_a_missing_part_is_named_as_missing(copy):
+    gone = part(copy, "years", KEYS[2])
+    gone.unlink()
+    with pytest.raises(DamagedResultsError) as raised:
+        read_table(copy, "years")
+    assert str(raised.value) == store._damaged(gone, "missing")
+
+
+def test_two_missing_columns_are_both_named(finished):
+    with pytest.raises(StoreError, match=r"has no column nonsense, rubbish: the experiment"):
+        read_table(finished, "timeseries", columns=["date", "nonsense", "rubbish"])
+
+
+def test_an_index_line_without_every_table_marks_nothing(copy):
+    # A line whose checksums or sizes lack a table (damage that left valid JSON) does
+    # not count the run as finished: it runs again.
+    lines = (copy / INDEX).read_text().splitlines()
+    for field in ("sha256", "bytes"):
+        entry = json.loads(lines[0])
+        del entry[field]["years"]
+        (copy / INDEX).write_text("\n".join([json.dumps(entry), *lines[1:]]) + "\n")
+        assert set(store._read_index(copy)) == {json.loads(line)["run"] for line in lines[1:]}
+
+
+def test_resuming_removes_the_damaged_runs_parts_and_keeps_the_other_runs_indexed(copy):
+    damaged = part(copy, "timeseries", KEYS[1])
+    middle_overwritten(damaged)
+    results = ResultStore(copy, small())
+    assert results.open() == set(KEYS) - {KEYS[1]}
+    assert not any(path.exists() for path in results._parts(KEYS[1]).values())
+    assert set(store._read_index(copy)) == set(KEYS) - {KEYS[1]}
+
+
+def test_within_shared_reads_each_directory_and_column_choice_is_its_own(finished, copy):
+    middle_overwritten(part(copy, "timeseries", KEYS[0]))  # only the copy is damaged
+    with shared_reads():
+        whole = read_table(finished, "timeseries")
+        assert list(read_table(finished, "timeseries", columns=["date"]).columns) != list(
+            whole.columns
+        )
+        with pytest.raises(DamagedResultsError):
+            read_table(copy, "timeseries")
+
+
+def test_shared_reads_work_in_a_new_thread(finished):
+    # The dashboard writes its report in a thread of its own: its block starts there.
+    def read_twice():
+        with shared_reads():
+            return read_table(finished, "runs").equals(read_table(finished, "runs"))
+
+    with cf.ThreadPoolExecutor(1) as pool:
+        assert pool.submit(read_twice).result()
+
+
+def test_a_failed_write_of_a_part_or_the_index_names_its_file_and_leaves_no_temporary(
+    opened, monkeypatch
+):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "write_bytes", full)
+        with pytest.raises(OSError, match="No space left on device") as raised:
+            opened.write_run("a-0-0", parts())
+    assert raised.value.filename == str(opened.directory / "timeseries.parquet" / "a-0-0.parquet")
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "open", full, raising=False)
+        with pytest.raises(OSError, match="No space left on device") as raised:
+            opened.write_run("a-0-0", parts())
+    assert raised.value.filename == str(opened.directory / INDEX)
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "write_text", full)
+        with pytest.raises(OSError, match="No space left on device") as raised:
+            store._write_atomically(opened.directory / MANIFEST, "{}")
+    assert raised.value.filename == str(opened.directory / MANIFEST)
+    assert not list(opened.directory.rglob("*.tmp"))
