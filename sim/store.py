@@ -399,9 +399,11 @@ def read_table(directory: str | Path, table: str, columns: list[str] | None = No
             )
         try:
             columns_read = parquet.read(columns=columns)
-            # Parsed here, so that damage to the pandas metadata names its file (it is
-            # otherwise parsed only when the parts are converted together).
-            columns_read.schema.pandas_metadata  # noqa: B018
+            if entry is None:
+                # No checksum vouches for the part: its pandas metadata is parsed here,
+                # so that damage to it names the file (it is otherwise parsed only when
+                # the parts are converted together).
+                columns_read.schema.pandas_metadata  # noqa: B018
             return columns_read
         except (OSError, pa.ArrowException, ValueError) as error:
             raise DamagedResultsError(_damaged(file, str(error).split("\n", 1)[0])) from None

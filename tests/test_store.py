@@ -683,10 +683,9 @@ def test_resuming_removes_the_damaged_runs_parts_and_keeps_the_other_runs_indexe
 def test_within_shared_reads_each_directory_and_column_choice_is_its_own(finished, copy):
     middle_overwritten(part(copy, "timeseries", KEYS[0]))  # only the copy is damaged
     with shared_reads():
-        whole = read_table(finished, "timeseries")
-        assert list(read_table(finished, "timeseries", columns=["date"]).columns) != list(
-            whole.columns
-        )
+        assert len(read_table(finished, "timeseries").columns) > 1
+        # The columns asked for, not the whole table read just before.
+        assert list(read_table(finished, "timeseries", columns=["date"]).columns) == ["date"]
         with pytest.raises(DamagedResultsError):
             read_table(copy, "timeseries")
 
