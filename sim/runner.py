@@ -71,21 +71,22 @@ def run_frames(spec: RunSpec, outputs: tuple[str, ...]) -> tuple[dict[str, pd.Da
     runs = runs.assign(**output_columns(RunTables(ts, runs, years, spec.until)))
     seconds = time.perf_counter() - started
     labels = {"scenario": spec.scenario, "sample": spec.sample, "replicate": spec.replicate}
+    # The sampled inputs go on the one-row runs table only (analyses read them there);
+    # the other tables join them on ``sample``. Labels are put in front in one concat:
+    # inserting column by column rebuilds the column index each time (speed).
     sweep = {f"param_{name}": value for name, value in spec.sweep_values.items()}
 
-    def label(frame: pd.DataFrame, *, seed: bool = False) -> pd.DataFrame:
-        front = {**labels, **({"seed": spec.seed} if seed else {}), **sweep}
-        for position, (name, value) in enumerate(front.items()):
-            frame.insert(position, name, value)
-        return frame
+    def label(frame: pd.DataFrame, **more: Any) -> pd.DataFrame:
+        front = pd.DataFrame({**labels, **more}, index=frame.index)
+        return pd.concat([front, frame], axis=1)
 
     keep = ["date", *outputs]
     frames = {
-        "timeseries": label(ts[keep].copy(), seed=True),
+        "timeseries": label(ts[keep], seed=spec.seed),
         "by_wijk": label(replicate.by_wijk.drop(columns="replicate")),
         "composition": label(replicate.composition.drop(columns="replicate")),
         "years": label(years),
-        "runs": label(runs.assign(seconds=seconds), seed=True),
+        "runs": label(runs.assign(seconds=seconds), seed=spec.seed, **sweep),
     }
     return frames, seconds
 

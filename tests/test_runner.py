@@ -242,3 +242,30 @@ def test_a_runs_tables_are_what_the_store_reads_back_from_its_parts():
             frame.drop(columns="seconds", errors="ignore"),
             stored.drop(columns="seconds", errors="ignore"),
         )
+
+
+def test_a_sweeps_inputs_are_on_its_one_row_runs_table_and_join_on_sample():
+    # The sampled inputs are written once per run (the runs table, which analyses
+    # read), not on every week of the timeseries: the other tables carry the sample.
+    sweep = {
+        "name": "sweep",
+        "replicates": 1,
+        "until": "2021-06-30",
+        "sweep": {
+            "method": "grid",
+            "parameters": {"referrals_per_coach_week": [0.8, 2.0]},
+        },
+    }
+    experiment = parse_experiment(sweep, source="sweep")
+    spec = experiment.runs()[-1]
+    frames, _ = run_frames(spec, experiment.columns)
+    runs = frames["runs"]
+    assert runs["param_referrals_per_coach_week"].tolist() == [
+        spec.sweep_values["referrals_per_coach_week"]
+    ]
+    assert runs["sample"].tolist() == [spec.sample]
+    for table in ("timeseries", "by_wijk", "composition", "years"):
+        frame = frames[table]
+        assert not [column for column in frame if column.startswith("param_")], table
+        assert (frame["sample"] == spec.sample).all(), table
+        assert list(frame.columns[:3]) == ["scenario", "sample", "replicate"], table
