@@ -384,3 +384,44 @@ def test_calibration_figures_in_dutch(calibration_inputs):
     assert wijk.axes[0].get_xlabel() == (
         "deelnemers die in de wijk wonen, 1 jan 2022 (gemeld totaal 47)"
     )
+
+
+def test_spread_labels_keep_their_order_and_their_distance():
+    from sim.figures.sensitivity import spread
+
+    heights = np.array([3.0, 1.0, 3.01, 2.99, 0.5])
+    placed = spread(heights, gap=0.2)
+    assert (placed >= heights).all()  # a label is never below its point
+    order = np.argsort(heights, kind="stable")
+    assert (np.diff(placed[order]) >= 0.2 - 1e-12).all()
+    # Points far from the others keep their label at their own height.
+    assert placed[1] == 1.0
+    assert placed[4] == 0.5
+
+
+def test_no_two_names_in_a_morris_plane_are_printed_over_each_other():
+    # Twelve named parameters at almost the same sigma and mu*: the worst case.
+    from sim.figures.sensitivity import morris_chart
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "method": "morris",
+            "output": "year_250_reached",
+            "parameter": [f"parameter_{i}" for i in range(20)],
+            "mu_star": 1.0 + rng.uniform(0, 0.05, 20),
+            "mu_star_conf": 0.1,
+            "sigma": 2.0 + rng.uniform(0, 0.05, 20),
+        }
+    )
+    names = {f"parameter_{i}": f"a long name for parameter {i}" for i in range(20)}
+    fig = morris_chart(frame, "year_250_reached", names=names, output_label="x", unit="y")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    boxes = [text.get_window_extent() for text in ax.texts]
+    assert len(boxes) == 12
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+    axes_box = ax.get_window_extent()
+    assert all(box.y1 <= axes_box.y1 for box in boxes)  # every name inside the plane

@@ -19,6 +19,24 @@ from sim.figures.labels import labels
 from sim.figures.style import PALETTE, new_figure, titled
 
 TOP = 12  # parameters named in a Morris plane or shown as Sobol' bars
+# Least distance between two names in a Morris plane, as a share of the axis: a line
+# of 7.5-point text on the plane's 4-inch axis is about 0.03 of it.
+LABEL_GAP = 0.035
+
+
+def spread(heights: np.ndarray, gap: float) -> np.ndarray:
+    """Label heights at least ``gap`` apart, each at or above its point's height.
+
+    Going up from the lowest, a label too close to the one below it is pushed up; the
+    order of the labels is that of their points.
+    """
+    order = np.argsort(heights, kind="stable")
+    placed = heights.astype(float).copy()
+    floor = -np.inf
+    for index in order:
+        placed[index] = max(heights[index], floor + gap)
+        floor = placed[index]
+    return placed
 
 
 def morris_chart(
@@ -53,18 +71,22 @@ def morris_chart(
         markersize=5,
         zorder=3,
     )
-    for row in named.itertuples():
-        ax.annotate(
-            names.get(row.parameter, row.parameter),
-            (row.mu_star, row.sigma),
-            xytext=(5, 3),
-            textcoords="offset points",
-            fontsize=7.5,
-        )
     limit = float(max(rows["mu_star"].max(), rows["sigma"].max(), 1e-12)) * 1.08
+    # Names of points at about the same height are moved apart, with a line back to
+    # their point, so that no two are printed over each other. The gap is a share of
+    # the axis, which grows when names are pushed above it.
+    sigma, y_top = named["sigma"].to_numpy(dtype=float), limit
+    for _ in range(5):
+        heights = spread(sigma, gap=LABEL_GAP * y_top)
+        y_top = max(limit, float(heights.max(initial=0.0)) + 2 * LABEL_GAP * y_top)
+    for row, height in zip(named.itertuples(), heights, strict=True):
+        x, y = row.mu_star + 0.01 * limit, height + 0.012 * y_top
+        ax.text(x, y, names.get(row.parameter, row.parameter), fontsize=7.5, zorder=4)
+        if abs(height - row.sigma) > 1e-9 * limit:
+            ax.plot([row.mu_star, x], [row.sigma, y], lw=0.5, color="#8a919c", zorder=2)
     ax.plot([0, limit], [0, limit], ls="--", lw=0.8, color="#5a6270", label=words["sigma_line"])
     ax.set_xlim(0, limit * 1.25)
-    ax.set_ylim(0, limit)
+    ax.set_ylim(0, y_top)
     ax.set_xlabel(words.fill("mu_star_axis", unit=unit))
     ax.set_ylabel(words["sigma_axis"])
     ax.legend(loc="upper left", frameon=False, fontsize=8.5)
