@@ -316,6 +316,15 @@ def test_number_formats():
     assert format_jobs(50.0, "en") == "50"
 
 
+def test_how_often_a_point_is_run_reads_as_words():
+    from sim.report.formats import format_times
+
+    assert format_times(1, "en") == "once"
+    assert format_times(1, "nl") == "één keer"
+    assert format_times(10, "en") == "10 times"
+    assert format_times(1000, "nl") == "1.000 keer"
+
+
 # --- who pays ----------------------------------------------------------------------------
 def test_cost_by_party_adds_up_to_net_cost():
     costs = pd.DataFrame(

@@ -345,3 +345,7 @@ def test_the_shipped_analyses_run_with_tiny_sizes(name, tmp_path):
         "Wanneer schiet het beleid tekort?" if name == "discovery" else "Welke aannames doen ertoe?"
     )
     assert heading in dutch
+    # One replicate a point: said in words, not "1 keer".
+    assert experiment.replicates == 1
+    assert "elk punt draait één keer" in dutch.lower() or "elk één keer" in dutch
+    assert "1 keer" not in dutch

@@ -367,7 +367,7 @@ def _sensitivity_section(
     intro = words[intro_key].format(
         count=len(info["parameters"]),
         trajectories=info.get("trajectories"),
-        replicates=info["replicates"],
+        times=formats.format_times(int(info["replicates"]), lang),
         points=formats.format_number(info["points"], lang),
     )
     scenario = words["scenario_note"].format(
@@ -407,7 +407,7 @@ def _discovery_section(
         status = ""
     intro = words["intro"].format(
         samples=formats.format_number(info["samples"], lang),
-        replicates=info["replicates"],
+        times=formats.format_times(int(info["replicates"]), lang),
         runs=formats.format_number(info["runs"], lang),
         condition=condition,
     )

@@ -24,7 +24,7 @@ WORDS: dict[str, dict[str, str]] = {
         "intro": (
             "This analysis samples the uncertain assumptions (each within its range) and the "
             "levers named in the file, {samples} combinations by Latin hypercube, each run "
-            "{replicates} times with the same random numbers: {runs} runs in all. It asks in "
+            "{times} with the same random numbers: {runs} runs in all. It asks in "
             "which runs {condition}, and looks for the combinations of inputs where that "
             "happens in most runs (PRIM, the Patient Rule Induction Method, as in EMA "
             "Workbench). A box is such a combination: its <em>coverage</em> is the share of "
@@ -69,7 +69,7 @@ WORDS: dict[str, dict[str, str]] = {
         "intro": (
             "Deze analyse trekt de onzekere aannames (elk binnen haar marge) en de "
             "beleidsknoppen uit het bestand, {samples} combinaties met een Latijns hyperkubus, "
-            "elk {replicates} keer met dezelfde toevalsgetallen: {runs} runs in totaal. Ze "
+            "elk {times} met dezelfde toevalsgetallen: {runs} runs in totaal. Ze "
             "vraagt in welke runs {condition}, en zoekt de combinaties van invoer waar dat in "
             "de meeste runs gebeurt (PRIM, de Patient Rule Induction Method, zoals in EMA "
             "Workbench). Een box is zo'n combinatie: de <em>dekking</em> is het deel van alle "

@@ -26,6 +26,13 @@ def format_number(value: float | None, lang: str, decimals: int = 0) -> str:
     return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
 
 
+def format_times(count: int, lang: str) -> str:
+    """How often something is done, in words: 'once', '10 times'; 'één keer', '10 keer'."""
+    if lang == "nl":
+        return "één keer" if count == 1 else f"{format_number(count, lang)} keer"
+    return "once" if count == 1 else f"{format_number(count, lang)} times"
+
+
 def format_jobs(value: float | None, lang: str) -> str:
     """A count of jobs: whole numbers plain, medians between two runs with one decimal."""
     if value is None or not math.isfinite(float(value)):
