@@ -20,11 +20,15 @@ interest while at least ``min_density`` of the runs in it meet the condition (th
 densest box when none does), then looks for the next box among the runs left. When
 the condition holds in most runs anyway, a box must do better than that: its density
 must also be at least halfway from the share of all runs meeting the condition to 1
-(:func:`density_needed`), or it would tell nothing apart. Each
-box is reported with its *coverage* (the share of all runs meeting the condition that
-fall in it) and its *density* (the share of the runs in it that meet the condition),
-and the inputs it restricts, with their limits. Nothing here is hand-written: EMA
-Workbench's PRIM peels and pastes.
+(:func:`density_needed`), or it would tell nothing apart. A restriction that the
+cases do not support is then dropped, the least supported first, as long as its
+quasi-p-value (Bryant and Lempert 2010: a one-sided binomial test of whether the box
+is denser with the restriction than without it, which EMA Workbench computes) is
+above :data:`QP_LIMIT`: with dozens of inputs, peeling also trims edges that chance
+made look dense. Each box is reported with its *coverage* (the share of all runs
+meeting the condition that fall in it) and its *density* (the share of the runs in it
+that meet the condition), and the inputs it restricts, with their limits. Nothing here
+is hand-written: EMA Workbench's PRIM peels, pastes and tests.
 
 References: Friedman, J. H. and Fisher, N. I. (1999), Statistics and Computing 9(2);
 Bryant, B. P. and Lempert, R. J. (2010), Technological Forecasting and Social Change
@@ -49,6 +53,9 @@ from sim.config.checks import check_keys, is_number, shown, whole_number
 from sim.config.errors import ConfigError
 from sim.outputs import COLUMN_PREFIX
 from sim.sensitivity import check_output
+
+# The largest quasi-p-value of a restriction kept (Bryant and Lempert 2010 use 0.05).
+QP_LIMIT = 0.05
 
 DISCOVERY_KEYS = (
     "condition",
@@ -273,7 +280,10 @@ def discover(discovery: Discovery, x: pd.DataFrame, y: np.ndarray) -> Boxes:
             else:
                 chosen = int((restricting if len(restricting) else trajectory)["density"].idxmax())
             box.select(chosen)  # the next box is sought among the runs outside this one
-            point = trajectory.loc[chosen]
+            chosen = _drop_unsupported(box, chosen)
+            point = box.peeling_trajectory.loc[chosen]
+            if number > 1 and point["density"] < needed:
+                break  # what is left of a later box once its chance edges are gone
             limits = box.box_lims[chosen]
             restricted = [
                 name
@@ -290,7 +300,7 @@ def discover(discovery: Discovery, x: pd.DataFrame, y: np.ndarray) -> Boxes:
                     "density": float(point["density"]),
                     "mass": float(point["mass"]),
                     "restricted": len(restricted),
-                    "dense_enough": bool(len(dense)),
+                    "dense_enough": bool(point["density"] >= needed),
                 }
             )
             rows.extend(
@@ -304,12 +314,36 @@ def discover(discovery: Discovery, x: pd.DataFrame, y: np.ndarray) -> Boxes:
                 }
                 for name in restricted
             )
-            if not len(dense):
+            if point["density"] < needed:
                 break
     table = pd.DataFrame(rows, columns=list(DISCOVERY_COLUMNS)) if rows else empty
     return Boxes(
         table, pd.DataFrame(summary, columns=summary_columns), ranges, len(y), int(y.sum())
     )
+
+
+def _drop_unsupported(box: Any, entry: int) -> int:
+    """Drop a box's restrictions the cases do not support; the entry of what is left.
+
+    A restriction's quasi-p-values (one per restricted side, -1 for a side left open)
+    are EMA Workbench's; an input is dropped when every restricted side of it is above
+    :data:`QP_LIMIT`, the largest first, and the quasi-p-values of the rest are
+    computed anew for the box without it (``drop_restriction`` adds it to the
+    trajectory and selects it).
+    """
+    while True:
+        support = {
+            name: min(value for value in sides if value >= 0)
+            for name, sides in box.p_values[entry].items()
+            if any(value >= 0 for value in sides)
+        }
+        if not support:
+            return entry
+        name = max(support, key=lambda key: support[key])
+        if support[name] <= QP_LIMIT:
+            return entry
+        box.drop_restriction(name, entry)
+        entry = len(box.peeling_trajectory) - 1
 
 
 def density_needed(min_density: float, base: float) -> float:

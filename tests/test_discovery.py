@@ -54,6 +54,28 @@ def test_prim_finds_two_planted_boxes_one_after_the_other():
     assert boxes.summary["coverage"].sum() > 0.8
 
 
+def test_edges_that_chance_made_look_dense_are_not_kept():
+    # Thirty inputs, two of which matter: the condition holds in 95% of the runs in the
+    # planted box and in 55% elsewhere. Peeling alone also trims a noise input (x23
+    # here) and finds two more boxes of over twenty restrictions each; no restriction
+    # kept may have a quasi-p-value above QP_LIMIT, so only the planted pair is left.
+    rng = np.random.default_rng(5)
+    names = [f"x{i}" for i in range(30)]
+    x = pd.DataFrame(rng.uniform(size=(2_000, 30)), columns=names)
+    inside = ((x["x0"] > 0.5) & (x["x1"] < 0.6)).to_numpy()
+    y = np.where(inside, rng.uniform(size=2_000) < 0.95, rng.uniform(size=2_000) < 0.55)
+    condition = Condition("year_250_reached", ">=", 2027.0)
+    boxes = discover(Discovery(condition, tuple(names), boxes=3), x, y)
+    assert set(boxes.table["parameter"]) == {"x0", "x1"}
+    assert boxes.summary["box"].tolist() == [1]
+    # The box of most coverage at a density of 0.8 may reach past the planted edges
+    # into runs where the condition holds at 0.55: by at most 0.6 of the planted width
+    # along one edge ((0.95 - 0.8) / (0.8 - 0.55)), 0.3 for x0 and 0.36 for x1.
+    first = boxes.table.set_index("parameter")
+    assert 0.5 - 0.3 <= first.loc["x0", "low"] <= 0.55
+    assert 0.55 <= first.loc["x1", "high"] <= 0.6 + 0.36
+
+
 def test_an_integer_input_is_boxed_like_any_other():
     # Integer parameters (weeks, counts) reach PRIM as int64 columns; its pasting step
     # writes limits between two integers into them.

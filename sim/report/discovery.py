@@ -29,7 +29,8 @@ WORDS: dict[str, dict[str, str]] = {
             "happens in most runs (PRIM, the Patient Rule Induction Method, as in EMA "
             "Workbench). A box is such a combination: its <em>coverage</em> is the share of "
             "all runs that fall short that lie in it; its <em>density</em>, the share of the "
-            "runs in it that fall short."
+            "runs in it that fall short. A limit that chance alone could have drawn (a "
+            "quasi-p-value above 0.05) is dropped from its box."
         ),
         "held": "In {count} of the {runs} runs ({share}) {condition}.",
         "never": "This never happened: there is nothing to explain.",
@@ -74,7 +75,8 @@ WORDS: dict[str, dict[str, str]] = {
             "de meeste runs gebeurt (PRIM, de Patient Rule Induction Method, zoals in EMA "
             "Workbench). Een box is zo'n combinatie: de <em>dekking</em> is het deel van alle "
             "runs die tekortschieten dat erin ligt; de <em>dichtheid</em>, het deel van de "
-            "runs erin dat tekortschiet."
+            "runs erin dat tekortschiet. Een grens die het toeval alleen had kunnen trekken "
+            "(een quasi-p-waarde boven 0,05) valt uit de box weg."
         ),
         "held": "In {count} van de {runs} runs ({share}) {condition}.",
         "never": "Dat gebeurde nooit: er valt niets te verklaren.",
