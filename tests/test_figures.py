@@ -399,6 +399,17 @@ def test_spread_labels_keep_their_order_and_their_distance():
     assert placed[4] == 0.5
 
 
+def test_spread_moves_only_labels_side_by_side():
+    from sim.figures.sensitivity import spread
+
+    heights = np.array([1.0, 1.0, 1.05])
+    spans = np.array([[0.0, 1.0], [5.0, 6.0], [0.5, 1.5]])  # the second stands apart
+    placed = spread(heights, gap=0.2, spans=spans)
+    assert placed[0] == 1.0
+    assert placed[1] == 1.0
+    assert placed[2] == pytest.approx(1.2)
+
+
 def test_no_two_names_in_a_morris_plane_are_printed_over_each_other():
     # Twelve named parameters at almost the same sigma and mu*: the worst case.
     from sim.figures.sensitivity import morris_chart

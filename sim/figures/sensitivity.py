@@ -22,20 +22,30 @@ TOP = 12  # parameters named in a Morris plane or shown as Sobol' bars
 # Least distance between two names in a Morris plane, as a share of the axis: a line
 # of 7.5-point text on the plane's 4-inch axis is about 0.03 of it.
 LABEL_GAP = 0.035
+# About how wide a character of a name is, as a share of the plane's 9-inch x axis.
+CHARACTER_WIDTH = 0.0068
 
 
-def spread(heights: np.ndarray, gap: float) -> np.ndarray:
+def spread(heights: np.ndarray, gap: float, spans: np.ndarray | None = None) -> np.ndarray:
     """Label heights at least ``gap`` apart, each at or above its point's height.
 
-    Going up from the lowest, a label too close to the one below it is pushed up; the
-    order of the labels is that of their points.
+    Going up from the lowest, a label too close to one placed already is pushed above
+    it. ``spans`` (a row ``[left, right]`` per label) limits this to labels side by
+    side: by default every label is.
     """
-    order = np.argsort(heights, kind="stable")
     placed = heights.astype(float).copy()
-    floor = -np.inf
-    for index in order:
-        placed[index] = max(heights[index], floor + gap)
-        floor = placed[index]
+    done: list[int] = []
+    for index in np.argsort(heights, kind="stable"):
+        beside = [
+            other
+            for other in done
+            if spans is None
+            or (spans[other, 0] < spans[index, 1] and spans[index, 0] < spans[other, 1])
+        ]
+        for other in sorted(beside, key=lambda other: placed[other]):
+            if abs(placed[index] - placed[other]) < gap:
+                placed[index] = placed[other] + gap
+        done.append(int(index))
     return placed
 
 
@@ -76,12 +86,24 @@ def morris_chart(
     # their point, so that no two are printed over each other. The gap is a share of
     # the axis, which grows when names are pushed above it.
     sigma, y_top = named["sigma"].to_numpy(dtype=float), limit
+    words_of = [names.get(parameter, parameter) for parameter in named["parameter"]]
+    left = named["mu_star"].to_numpy(dtype=float)
+    widths = np.array([len(text) for text in words_of]) * CHARACTER_WIDTH * 1.25 * limit
+    spans = np.column_stack([left, left + widths])
     for _ in range(5):
-        heights = spread(sigma, gap=LABEL_GAP * y_top)
+        heights = spread(sigma, gap=LABEL_GAP * y_top, spans=spans)
         y_top = max(limit, float(heights.max(initial=0.0)) + 2 * LABEL_GAP * y_top)
     for row, height in zip(named.itertuples(), heights, strict=True):
         x, y = row.mu_star + 0.01 * limit, height + 0.012 * y_top
-        ax.text(x, y, names.get(row.parameter, row.parameter), fontsize=7.5, zorder=4)
+        ax.text(
+            x,
+            y,
+            names.get(row.parameter, row.parameter),
+            fontsize=7.5,
+            zorder=4,
+            # A light backing: the lines to moved names pass under the others.
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 0.6},
+        )
         if abs(height - row.sigma) > 1e-9 * limit:
             ax.plot([row.mu_star, x], [row.sigma, y], lw=0.5, color="#8a919c", zorder=2)
     ax.plot([0, limit], [0, limit], ls="--", lw=0.8, color="#5a6270", label=words["sigma_line"])
