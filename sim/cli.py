@@ -26,10 +26,7 @@ from typing import Any, NoReturn
 
 from sim.config.checks import MAX_RUNS, scheduler_address, whole_number
 from sim.config.errors import ConfigError, one_line
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CONFIG = Path("experiments/baseline.toml")
-POLICY = Path("experiments/growth_scenarios.toml")
+from sim.config.locations import GROWTH_SCENARIOS, REPO_ROOT, config_file
 
 EXIT_FAULT = 1
 EXIT_BAD_INPUT = 2
@@ -249,14 +246,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _resolve_config(path: Path | None, default: Path = DEFAULT_CONFIG) -> Path:
-    if path is not None:
-        return path
-    if default.exists():
-        return default
-    return REPO_ROOT / default
-
-
 def _check_workers(workers: int | None) -> None:
     if workers is not None:
         whole_number(workers, at_least=1, at_most=MAX_WORKERS, source="--workers")
@@ -279,7 +268,7 @@ def _run(args: argparse.Namespace) -> int:
 
     max_runs = _check_max_runs(args.max_runs)
     experiment = load_experiment(
-        _resolve_config(args.config), max_runs=max_runs, replicates=args.replications
+        config_file(args.config), max_runs=max_runs, replicates=args.replications
     ).with_settings(seed=args.seed, until=args.until, samples=args.samples, max_runs=max_runs)
     _check_workers(args.workers)
     _check_scheduler(args.scheduler)
@@ -323,7 +312,7 @@ def _sbc(args: argparse.Namespace) -> int:
     if args.datasets is not None:
         whole_number(args.datasets, at_least=2, source="--datasets")
     result = check_calibration(
-        _resolve_config(args.config, CALIBRATION),
+        config_file(args.config, CALIBRATION),
         out_dir=args.out,
         datasets=args.datasets,
         workers=args.workers,
@@ -348,7 +337,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     _check_workers(args.workers)
     _check_scheduler(args.scheduler)
     result = run_calibration(
-        _resolve_config(args.config, CALIBRATION),
+        config_file(args.config, CALIBRATION),
         scheduler=args.scheduler,
         resume=args.resume,
         out_dir=args.out,
@@ -384,7 +373,7 @@ def _forecast(args: argparse.Namespace) -> int:
     max_runs = _check_max_runs(args.max_runs)
     _check_workers(args.workers)
     _check_scheduler(args.scheduler)
-    policy = load_experiment(_resolve_config(args.policy, POLICY), max_runs=max_runs)
+    policy = load_experiment(config_file(args.policy, GROWTH_SCENARIOS), max_runs=max_runs)
     policy = policy.with_settings(until=args.until)
     for option in ("ways", "seeds"):
         whole_number(getattr(args, option), at_least=1, source=f"--{option}")

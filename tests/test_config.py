@@ -504,3 +504,16 @@ def test_toml_is_read_in_one_module():
         if re.search(r"^\s*(import tomllib|from tomllib import)", path.read_text(), re.M)
     )
     assert readers == ["config/read.py"]
+
+
+def test_a_command_given_no_file_runs_the_shipped_one_from_any_folder(tmp_path, monkeypatch):
+    from sim.config.locations import BASELINE, GROWTH_SCENARIOS, REPO_ROOT, config_file
+
+    asked = tmp_path / "mine.toml"
+    assert config_file(asked) == asked
+    monkeypatch.chdir(tmp_path)  # no experiments/ here: the checkout's file
+    assert config_file(None) == REPO_ROOT / BASELINE
+    assert config_file(None, GROWTH_SCENARIOS).is_file()
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / BASELINE).write_text('name = "edited"\n')
+    assert config_file(None) == BASELINE  # a copy in the working folder comes first

@@ -1,10 +1,12 @@
-"""Where results go: a folder or a file that can be created and written, with room.
+"""Where results go, and where the shipped experiment files are found.
 
-Checked before anything is written, so that a bad ``--out`` (a file, a path under a
+Results go to a folder or a file that can be created and written, with room. That is
+checked before anything is written, so that a bad ``--out`` (a file, a path under a
 file, a device such as ``/dev/null``, a folder without permission or on a read-only
 file system, a name too long for the file system, a disk without room for the runs)
 stops with one :class:`~sim.config.errors.ConfigError` naming the location, rather
-than a traceback half way through an experiment. Nothing here creates anything.
+than a traceback half way through an experiment. Nothing here creates anything. A
+command given no experiment file runs a shipped one (:func:`config_file`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,28 @@ from pathlib import Path
 
 from sim.config.errors import ConfigError
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# The shipped experiment files a command runs when given none.
+BASELINE = Path("experiments/baseline.toml")
+GROWTH_SCENARIOS = Path("experiments/growth_scenarios.toml")
+
 # The longest name of one folder or file, and of a whole path, most file systems allow
 # (Linux's NAME_MAX and PATH_MAX; macOS allows 255 and 1024).
 NAME_MAX_BYTES = 255
 PATH_MAX_BYTES = 4095
+
+
+def config_file(path: Path | None, default: Path = BASELINE) -> Path:
+    """The file asked for, or else the shipped ``default``.
+
+    The default is taken from the working folder when it is there (a copy being
+    edited), else from the checkout this package runs from.
+    """
+    if path is not None:
+        return path
+    if default.exists():
+        return default
+    return REPO_ROOT / default
 
 
 def output_folder(path: str | Path, *, needs_bytes: int = 0, needs_for: str = "") -> Path:

@@ -28,7 +28,7 @@ import solara
 import solara.lab
 
 from sim.calibration.fit import load_posterior
-from sim.cli import POLICY, _resolve_config
+from sim.config.locations import GROWTH_SCENARIOS, config_file
 from sim.dashboard import answers as answering
 from sim.dashboard.compute import Comparison, Engine, comparison_experiment
 from sim.dashboard.levers import (
@@ -61,7 +61,7 @@ ENGINE = Engine()
 @functools.cache
 def policy() -> Experiment:
     """The growth scenarios the dashboard compares with, to 2030."""
-    return load_experiment(_resolve_config(None, POLICY)).with_settings(until=UNTIL)
+    return load_experiment(config_file(None, GROWTH_SCENARIOS)).with_settings(until=UNTIL)
 
 
 @functools.cache
