@@ -93,12 +93,12 @@ def morris_chart(
     for _ in range(5):
         heights = spread(sigma, gap=LABEL_GAP * y_top, spans=spans)
         y_top = max(limit, float(heights.max(initial=0.0)) + 2 * LABEL_GAP * y_top)
-    for row, height in zip(named.itertuples(), heights, strict=True):
+    for row, text, height in zip(named.itertuples(), words_of, heights, strict=True):
         x, y = row.mu_star + 0.01 * limit, height + 0.012 * y_top
         ax.text(
             x,
             y,
-            names.get(row.parameter, row.parameter),
+            text,
             fontsize=7.5,
             zorder=4,
             # A light backing: the lines to moved names pass under the others.
