@@ -410,8 +410,14 @@ def test_spread_moves_only_labels_side_by_side():
     assert placed[2] == pytest.approx(1.2)
 
 
-def test_no_two_names_in_a_morris_plane_are_printed_over_each_other():
-    # Twelve named parameters at almost the same sigma and mu*: the worst case.
+@pytest.mark.parametrize(
+    "mu_spread",
+    [0.05, 1.0],
+    ids=["stacked", "side_by_side"],
+)
+def test_no_two_names_in_a_morris_plane_are_printed_over_each_other(mu_spread):
+    # Twelve named parameters at almost the same sigma: all at almost the same mu*
+    # (stacked), or spread along it so that names start inside each other (side by side).
     from sim.figures.sensitivity import morris_chart
 
     rng = np.random.default_rng(3)
@@ -420,7 +426,7 @@ def test_no_two_names_in_a_morris_plane_are_printed_over_each_other():
             "method": "morris",
             "output": "year_250_reached",
             "parameter": [f"parameter_{i}" for i in range(20)],
-            "mu_star": 1.0 + rng.uniform(0, 0.05, 20),
+            "mu_star": 1.0 + rng.uniform(0, mu_spread, 20),
             "mu_star_conf": 0.1,
             "sigma": 2.0 + rng.uniform(0, 0.05, 20),
         }

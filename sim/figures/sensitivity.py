@@ -22,8 +22,9 @@ TOP = 12  # parameters named in a Morris plane or shown as Sobol' bars
 # Least distance between two names in a Morris plane, as a share of the axis: a line
 # of 7.5-point text on the plane's 4-inch axis is about 0.03 of it.
 LABEL_GAP = 0.035
-# About how wide a character of a name is, as a share of the plane's 9-inch x axis.
-CHARACTER_WIDTH = 0.0068
+# How wide a character of a name is at most, as a share of the plane's 9-inch x axis
+# (7.5-point DejaVu Sans: about 0.0076 on average; the margin covers wide letters).
+CHARACTER_WIDTH = 0.0085
 
 
 def spread(heights: np.ndarray, gap: float, spans: np.ndarray | None = None) -> np.ndarray:
@@ -87,14 +88,14 @@ def morris_chart(
     # the axis, which grows when names are pushed above it.
     sigma, y_top = named["sigma"].to_numpy(dtype=float), limit
     words_of = [names.get(parameter, parameter) for parameter in named["parameter"]]
-    left = named["mu_star"].to_numpy(dtype=float)
+    left = named["mu_star"].to_numpy(dtype=float) + 0.01 * limit  # where names start
     widths = np.array([len(text) for text in words_of]) * CHARACTER_WIDTH * 1.25 * limit
     spans = np.column_stack([left, left + widths])
     for _ in range(5):
         heights = spread(sigma, gap=LABEL_GAP * y_top, spans=spans)
         y_top = max(limit, float(heights.max(initial=0.0)) + 2 * LABEL_GAP * y_top)
-    for row, text, height in zip(named.itertuples(), words_of, heights, strict=True):
-        x, y = row.mu_star + 0.01 * limit, height + 0.012 * y_top
+    for row, text, x, height in zip(named.itertuples(), words_of, left, heights, strict=True):
+        y = height + 0.012 * y_top
         ax.text(
             x,
             y,
