@@ -1,9 +1,12 @@
 """Speed benchmarks of one run, against the shared speed anchors timed in the same run.
 
-Two runs are timed, each over fresh seeds (so every run draws its population, as a
-calibration does): one replicate to 2030-12-31, and one simulation to the calibration
-horizon 2023-03-31. The numpy anchor of ``shared/bench`` is timed between them, several
-times, so that the ratios compare medians taken under the same load of the machine.
+Three runs are timed, each over fresh seeds (so every run draws its population, as a
+calibration does): one replicate to 2030-12-31, one simulation to the calibration
+horizon 2023-03-31, and one evaluation of the shipped calibration (a draw from its
+priors, run as pyabc runs it: to the last fitted target, recording what the targets read,
+without the inflow that cannot reach them). The numpy anchor of ``shared/bench`` is
+timed between them, several times, so that the ratios compare medians taken under the
+same load of the machine.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from sim.model import BasisbaanModel
 from sim.params import Params
@@ -92,12 +97,14 @@ def time_anchor(script: Path, recipients: int, weeks: int) -> float:
 
 @dataclass(frozen=True)
 class Comparison:
-    """One replicate and one calibration-horizon run, against the numpy anchor."""
+    """Three kinds of run against the numpy anchor: replicate, horizon, evaluation."""
 
     replicate: BenchResult
     calibration: BenchResult
+    evaluation: BenchResult  # one evaluation of the shipped calibration (a prior draw)
     anchor_seconds: tuple[float, ...]  # the numpy anchor, each time it was timed
     load_average: tuple[float, float]  # 1-minute load before and after
+    evaluation_until: dt.date  # where the calibration's evaluations end
 
     @property
     def anchor_median(self) -> float:
@@ -114,6 +121,7 @@ def compare_with_anchor(anchors: Path, repeats: int = 15, rounds: int = 3) -> Co
 
     Each round times ``repeats / rounds`` seeds of each run (new seeds every round).
     """
+    evaluate, evaluation_until = calibration_evaluation()
     params = Params()
     load_before = os.getloadavg()[0]
     recipients = recipients_at_start(params)
@@ -121,10 +129,12 @@ def compare_with_anchor(anchors: Path, repeats: int = 15, rounds: int = 3) -> Co
     script = anchors / "numpy_bound.py"
     for until in (DEFAULT_UNTIL, CALIBRATION_UNTIL):
         run_replicate(params, seed=0, until=until)  # warm up imports and caches
+    evaluate(0)
     gc.freeze()
     per_round = max(1, -(-repeats // rounds))
     full: list[float] = []
     horizon: list[float] = []
+    evaluations: list[float] = []
     anchor: list[float] = []
     for round_ in range(rounds):
         first = 1 + round_ * per_round
@@ -133,10 +143,39 @@ def compare_with_anchor(anchors: Path, repeats: int = 15, rounds: int = 3) -> Co
         horizon += _timed(  # other seeds: each draws its population, as in a calibration
             lambda seed: run_replicate(params, seed, CALIBRATION_UNTIL), per_round, 10**6 + first
         )
+        evaluations += _timed(evaluate, per_round, 2 * 10**6 + first)
     anchor.append(time_anchor(script, recipients, weeks))
     return Comparison(
         replicate=_result(full, recipients, DEFAULT_UNTIL),
         calibration=_result(horizon, recipients, CALIBRATION_UNTIL),
+        evaluation=_result(evaluations, recipients, evaluation_until),
         anchor_seconds=tuple(anchor),
         load_average=(load_before, os.getloadavg()[0]),
+        evaluation_until=evaluation_until,
     )
+
+
+def calibration_evaluation(
+    config: Path | None = None,
+) -> tuple[Callable[[int], dict[str, float]], dt.date]:
+    """What pyabc evaluates in the calibration ``config`` (default: calibration/hanze.toml).
+
+    Returns a function of a seed that draws numbers from the priors (from that seed) and
+    runs them as :class:`~sim.calibration.settings.Simulator` does, and the date the
+    runs end.
+    """
+    from sim.calibration.fit import DEFAULT_CONFIG
+    from sim.calibration.settings import load_calibration
+
+    calibration = load_calibration(config or DEFAULT_CONFIG)
+    simulator = calibration.simulator()
+
+    def evaluate(seed: int) -> dict[str, float]:
+        draw = np.random.default_rng(seed).uniform(size=len(calibration.free)).tolist()
+        numbers = {
+            p.name: p.low + u * (p.high - p.low)
+            for p, u in zip(calibration.free, draw, strict=True)
+        }
+        return simulator.run(numbers, seed)
+
+    return evaluate, max(t.date for t in calibration.targets.fit)

@@ -527,6 +527,11 @@ def _bench(args: argparse.Namespace) -> int:
     for label, result in (
         ("one replicate 2020-03-01..2030-12-31", comparison.replicate),
         (f"one simulation 2020-03-01..{CALIBRATION_UNTIL}", comparison.calibration),
+        (
+            f"one calibration evaluation 2020-03-01..{comparison.evaluation_until} "
+            "(calibration/hanze.toml, a prior draw)",
+            comparison.evaluation,
+        ),
     ):
         _Output.say(
             f"{label}: median {result.median_seconds:.4f} s (min {result.min_seconds:.4f} s, "

@@ -54,9 +54,17 @@ class BasisbaanModel(mesa.Model):
         rng: the seed (a non-negative integer). Every random draw comes from named
             streams derived from it (``sim.streams``); None draws a fresh seed, kept in
             ``model.seed``.
+        record: what is recorded each week (default: every outcome and the employed
+            per wijk); it only reads the model, so it does not change the run.
     """
 
-    def __init__(self, params: Params | None = None, *, rng: int | None = None):
+    def __init__(
+        self,
+        params: Params | None = None,
+        *,
+        rng: int | None = None,
+        record: WeeklyRecord | None = None,
+    ):
         self.seed = _seed_from(rng)
         super().__init__(rng=self.seed)
         self.p = p = params if params is not None else Params()
@@ -106,7 +114,7 @@ class BasisbaanModel(mesa.Model):
             self._open(0)
         self.intake.staff(0)
         self.binding_constraint = "candidates"
-        self.record = WeeklyRecord()
+        self.record = record if record is not None else WeeklyRecord()
         self.record.collect(self)
 
     # ------------------------------------------------------------------------------

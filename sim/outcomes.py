@@ -8,7 +8,7 @@ across process boundaries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -339,17 +339,33 @@ class WeeklyRecord:
     It does what ``mesa.DataCollector(model_reporters=OUTCOMES)`` does, without the
     deep copy of every value that DataCollector makes, which took 40% of a run
     (written for speed; the values here are immutable numbers and strings).
+
+    Args:
+        outcomes: the outcomes recorded, by name (default: all of :data:`OUTCOMES`).
+            A calibration records only what its targets read: the reporters only read
+            the model, so the run is the same, and a run to 2023 is cheaper (written
+            for speed).
+        by_wijk: record the employed per wijk each week.
+
+    Raises:
+        ValueError: an outcome that is not in :data:`OUTCOMES`.
     """
 
-    def __init__(self) -> None:
-        self._reporters = tuple(OUTCOMES.values())
+    def __init__(self, outcomes: Iterable[str] | None = None, *, by_wijk: bool = True) -> None:
+        self.names = tuple(OUTCOMES) if outcomes is None else tuple(outcomes)
+        unknown = [name for name in self.names if name not in OUTCOMES]
+        if unknown:
+            raise ValueError(f"unknown outcomes {unknown}; known: {', '.join(OUTCOMES)}")
+        self._reporters = tuple(OUTCOMES[name] for name in self.names)
+        self._by_wijk = by_wijk
         self.rows: list[tuple[object, ...]] = []
         self.by_wijk: list[tuple[int, ...]] = []
 
     def collect(self, model: BasisbaanModel) -> None:
         """Append this week's row."""
         self.rows.append(tuple([report(model) for report in self._reporters]))
-        self.by_wijk.append(employed_by_wijk(model))
+        if self._by_wijk:
+            self.by_wijk.append(employed_by_wijk(model))
 
     def frame(self, leading: dict[str, object] | None = None) -> pd.DataFrame:
         """The rows as a DataFrame, one column per outcome, index = week.
@@ -367,7 +383,7 @@ class WeeklyRecord:
                 **(leading or {}),
                 **{
                     name: np.array(values) if isinstance(values[0], int | float) else list(values)
-                    for name, values in zip(OUTCOMES, columns, strict=True)
+                    for name, values in zip(self.names, columns, strict=True)
                 },
             }
         )

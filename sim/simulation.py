@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,7 +12,7 @@ import pandas as pd
 from sim.config.checks import shown
 from sim.config.errors import ConfigError
 from sim.model import HORIZON_WEEKS, BasisbaanModel
-from sim.outcomes import OUTCOMES
+from sim.outcomes import OUTCOMES, WeeklyRecord
 from sim.params import Params
 from sim.population import Population
 from sim.timeline import PROGRAMME_START, as_date, date_of, weeks_until
@@ -20,6 +21,10 @@ DEFAULT_UNTIL = dt.date(2030, 12, 31)
 LATEST_UNTIL = date_of(HORIZON_WEEKS)
 # A run takes at least one step: its tables, summaries and figures need a week.
 EARLIEST_UNTIL = date_of(1)
+
+TIMESERIES_COLUMNS = ("date", "replicate", "seed", *OUTCOMES)
+BY_WIJK_COLUMNS = ("date", "replicate", "wijk", "employed")
+COMPOSITION_COLUMNS = ("replicate", "group", "eligible_share", "participant_share")
 
 
 @dataclass(frozen=True)
@@ -63,19 +68,36 @@ def run_replicate(
     seed: int = 0,
     until: str | dt.date = DEFAULT_UNTIL,
     replicate: int = 0,
+    *,
+    outcomes: Sequence[str] | None = None,
+    detail: bool = True,
 ) -> Replicate:
-    """Run the model from 1 March 2020 to ``until`` (the last week ending on or before it)."""
+    """Run the model from 1 March 2020 to ``until`` (the last week ending on or before it).
+
+    ``outcomes`` are the time series' columns (default: all of ``OUTCOMES``). Without
+    ``detail`` the employed per wijk and the composition are not recorded (their tables
+    are empty): what a calibration that needs neither asks for (written for speed; the
+    run itself is the same).
+    """
     end = check_until(until)
-    model = BasisbaanModel(params, rng=seed)
+    model = BasisbaanModel(params, rng=seed, record=WeeklyRecord(outcomes, by_wijk=detail))
     for _ in range(weeks_until(end)):
         model.step()
     weeks = np.arange(len(model.record.rows))
     dates = pd.to_datetime(PROGRAMME_START) + pd.to_timedelta(7 * weeks, unit="D")
-    by_wijk_counts = np.array(model.record.by_wijk, dtype=np.int64)
     frame = model.record.frame(
         {"date": dates, "replicate": np.int64(replicate), "seed": np.int64(model.seed)}
     )
-    frame["binding_constraint"] = frame["binding_constraint"].astype("string")
+    if "binding_constraint" in frame:
+        frame["binding_constraint"] = frame["binding_constraint"].astype("string")
+    if not detail:
+        return Replicate(
+            timeseries=frame,
+            by_wijk=pd.DataFrame(columns=list(BY_WIJK_COLUMNS)),
+            composition=pd.DataFrame(columns=list(COMPOSITION_COLUMNS)),
+            population=model.population,
+        )
+    by_wijk_counts = np.array(model.record.by_wijk, dtype=np.int64)
     by_wijk = pd.DataFrame(
         {
             "date": np.repeat(dates, len(model.p.areas)),
@@ -106,6 +128,3 @@ def simulate(
 ) -> pd.DataFrame:
     """One replicate's weekly time series: one row per week, the columns of ``OUTCOMES``."""
     return run_replicate(params, seed, until, replicate).timeseries
-
-
-TIMESERIES_COLUMNS = ("date", "replicate", "seed", *OUTCOMES)

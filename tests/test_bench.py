@@ -14,9 +14,12 @@ from sim.bench import (
     BenchResult,
     _result,
     bench_replicate,
+    calibration_evaluation,
     compare_with_anchor,
     time_anchor,
 )
+from sim.calibration.fit import DEFAULT_CONFIG as HANZE
+from sim.calibration.settings import load_calibration
 from sim.simulation import DEFAULT_UNTIL
 from sim.timeline import weeks_until
 
@@ -44,6 +47,10 @@ def test_both_runs_are_timed_against_the_anchor_before_each_round_and_at_the_end
     comparison = compare_with_anchor(anchors, repeats=2, rounds=2)
     assert comparison.anchor_seconds == (0.05, 0.05, 0.05)
     assert comparison.replicate.runs == comparison.calibration.runs == 2
+    assert comparison.evaluation.runs == 2
+    # The calibration's evaluations end at its last fitted target (calibration/hanze.toml).
+    assert comparison.evaluation_until == max(t.date for t in load_calibration(HANZE).targets.fit)
+    assert comparison.evaluation.weeks == weeks_until(comparison.evaluation_until) + 1
     assert comparison.replicate.weeks == weeks_until(DEFAULT_UNTIL) + 1
     assert comparison.calibration.weeks == weeks_until(CALIBRATION_UNTIL) + 1
     assert comparison.ratio(comparison.calibration) == pytest.approx(
@@ -81,3 +88,13 @@ def test_an_anchor_is_run_with_the_size_and_its_last_line_is_its_seconds(tmp_pat
     failing.write_text("raise SystemExit(3)\n", encoding="utf-8")
     with pytest.raises(Exception, match="returned non-zero exit status 3"):
         time_anchor(failing, 1, 1)
+
+
+def test_a_calibration_evaluation_draws_from_the_priors_and_gives_the_fitted_statistics():
+    evaluate, until = calibration_evaluation()
+    calibration = load_calibration(HANZE)
+    first = evaluate(3)
+    assert set(first) == {t.name for t in calibration.targets.fit}
+    assert evaluate(3) == first  # a seed is a prior draw and a run: the same numbers
+    assert evaluate(4) != first
+    assert until == max(t.date for t in calibration.targets.fit)

@@ -29,7 +29,13 @@ from sim.calibration.settings import (
     prior_distribution,
     window_params,
 )
-from sim.calibration.targets import Distance, load_targets, parse_targets, summary_statistics
+from sim.calibration.targets import (
+    Distance,
+    load_targets,
+    parse_targets,
+    recorded,
+    summary_statistics,
+)
 from sim.config.errors import ConfigError
 from sim.observed import (
     EMPLOYED_BY_WIJK_2022,
@@ -39,7 +45,7 @@ from sim.observed import (
     SICK_ABSENCE_H2_2021,
 )
 from sim.params import Params
-from sim.simulation import Replicate
+from sim.simulation import Replicate, run_replicate
 from sim.wijken import WIJKEN
 
 from .conftest import TWO_PRIORS_IN_A_TOWN
@@ -405,6 +411,32 @@ def test_simulator_is_reproducible_and_seeds_differ_between_parameters():
     assert set(first) == {t.name for t in cal.targets.fit} | {SEED_KEY}
     other = simulator({**particle, "covid_factor": 1e-9})
     assert other[SEED_KEY] != first[SEED_KEY]
+
+
+def test_the_simulator_records_only_what_its_targets_read_and_gets_the_same_statistics():
+    """The lean record of a calibration run changes nothing: the reporters only read."""
+    cal = load_calibration(HANZE)
+    simulator = cal.simulator()
+    outcomes, by_wijk = recorded(cal.targets.fit)
+    assert "contract_hours" in outcomes  # read by the weighted sickness absence
+    assert not by_wijk  # the wijk counts are checked, not fitted
+    until = max(t.date for t in cal.targets.fit)
+    for index, share in enumerate((0.2, 0.5, 0.8)):
+        numbers = {p.name: p.low + share * (p.high - p.low) for p in cal.free}
+        lean = simulator.run(numbers, seed=index)
+        full_run = run_replicate(window_params(simulator.params(numbers), until), index, until)
+        full = summary_statistics(full_run, cal.targets.fit)
+        assert lean.keys() == full.keys()
+        for name, value in lean.items():
+            assert value == full[name] or (math.isnan(value) and math.isnan(full[name])), name
+
+
+def test_recorded_outcomes_follow_the_targets():
+    targets = load_targets(TARGETS)
+    wijk = [t for t in targets if t.statistic == "wijk_employed"]
+    counts = [t for t in targets if t.statistic == "value_at"]
+    assert recorded(tuple(wijk)) == ((), True)
+    assert recorded(tuple(counts[:1])) == ((counts[0].column,), False)
 
 
 def test_the_sampler_scale_is_the_uniform_prior_of_the_file():

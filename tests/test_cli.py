@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -154,8 +155,10 @@ def test_bench_prints_its_timings_and_those_of_the_anchors(tmp_path, capsys, mon
         return sim.bench.Comparison(
             replicate=sim.bench.BenchResult(0.5, 0.4, recipients=1_000, weeks=500, runs=3),
             calibration=sim.bench.BenchResult(0.1, 0.08, recipients=1_000, weeks=160, runs=3),
+            evaluation=sim.bench.BenchResult(0.05, 0.04, recipients=1_000, weeks=159, runs=3),
             anchor_seconds=(0.25, 0.25, 0.25),
             load_average=(1.0, 1.5),
+            evaluation_until=dt.date(2023, 3, 15),
         )
 
     monkeypatch.setattr(sim.bench, "compare_with_anchor", comparison)
@@ -164,18 +167,23 @@ def test_bench_prints_its_timings_and_those_of_the_anchors(tmp_path, capsys, mon
     assert main(["bench", "--repeats", "3", "--anchors", str(tmp_path)]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert calls == [(tmp_path, 3)]
-    # 0.5 s / 0.25 s = 2.00x; 0.1 s / 0.25 s = 0.40x; 0.5 s / 5 s = 0.100x.
+    # 0.5 s / 0.25 s = 2.00x; 0.1 s / 0.25 s = 0.40x; 0.05 s / 0.25 s = 0.20x;
+    # 0.5 s / 5 s = 0.100x.
     assert printed[0] == (
         "one replicate 2020-03-01..2030-12-31: median 0.5000 s (min 0.4000 s, 3 runs) "
         "= 2.00x the numpy anchor"
     )
     assert printed[1].endswith("median 0.1000 s (min 0.0800 s, 3 runs) = 0.40x the numpy anchor")
     assert printed[2] == (
+        "one calibration evaluation 2020-03-01..2023-03-15 (calibration/hanze.toml, a prior "
+        "draw): median 0.0500 s (min 0.0400 s, 3 runs) = 0.20x the numpy anchor"
+    )
+    assert printed[3] == (
         "anchor numpy_bound.py (1000 recipients x 500 weeks): median 0.2500 s of 3 "
         "(0.2500, 0.2500, 0.2500)"
     )
-    assert printed[3].startswith("anchor naive_mesa.py: 5.0000 s -> one replicate is 0.100x")
-    assert printed[4].startswith("load average (1 min) 1.0 before, 1.5 after")
+    assert printed[4].startswith("anchor naive_mesa.py: 5.0000 s -> one replicate is 0.100x")
+    assert printed[5].startswith("load average (1 min) 1.0 before, 1.5 after")
 
 
 def test_the_console_script_is_installed_and_runs():

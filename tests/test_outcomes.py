@@ -170,6 +170,28 @@ def test_the_weekly_record_has_one_row_per_collection_and_a_column_per_outcome()
     assert record.by_wijk == [(7, 8), (40, 2)]
 
 
+def test_a_record_of_some_outcomes_has_their_columns_and_the_same_values():
+    """Recording fewer outcomes (as a calibration does) changes no value of the run."""
+    names = ("started_cum", "employed", "sick_absence_rate")
+    full = BasisbaanModel(Params().with_overrides(SMALL), rng=4)
+    lean = BasisbaanModel(
+        Params().with_overrides(SMALL), rng=4, record=WeeklyRecord(names, by_wijk=False)
+    )
+    for _ in range(80):
+        full.step()
+        lean.step()
+    frame = lean.record.frame()
+    assert list(frame.columns) == list(names)
+    assert frame.equals(full.record.frame()[list(names)])
+    assert lean.record.by_wijk == []
+    assert frame["started_cum"].iloc[-1] > 0  # the comparison covers a programme that ran
+
+
+def test_a_record_of_an_unknown_outcome_is_refused_with_the_known_ones():
+    with pytest.raises(ValueError, match=r"unknown outcomes \['employd'\].*employed"):
+        WeeklyRecord(["employed", "employd"])
+
+
 def test_outcomes_of_a_running_model_agree_with_its_parts():
     model = BasisbaanModel(Params().with_overrides(SMALL), rng=2)
     for _ in range(120):

@@ -143,3 +143,18 @@ def test_finished_runs_do_not_stay_in_memory():
     del model
     gc.collect()
     assert alive() is None
+
+
+def test_a_run_without_detail_has_empty_wijk_and_composition_tables_of_the_same_columns():
+    from sim.simulation import BY_WIJK_COLUMNS, COMPOSITION_COLUMNS, run_replicate
+
+    full = run_replicate(seed=3, until="2021-03-01")
+    lean = run_replicate(seed=3, until="2021-03-01", outcomes=["employed"], detail=False)
+    assert list(full.by_wijk.columns) == list(BY_WIJK_COLUMNS)
+    assert list(full.composition.columns) == list(COMPOSITION_COLUMNS)
+    assert list(lean.by_wijk.columns) == list(BY_WIJK_COLUMNS)
+    assert lean.by_wijk.empty
+    assert list(lean.composition.columns) == list(COMPOSITION_COLUMNS)
+    assert lean.composition.empty
+    assert list(lean.timeseries.columns) == ["date", "replicate", "seed", "employed"]
+    assert lean.timeseries["employed"].equals(full.timeseries["employed"])

@@ -24,8 +24,10 @@ References:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import math
+import os
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import ConfigDict, Field, field_validator
 
-from sim.calibration.targets import Targets, load_targets, summary_statistics
+from sim.calibration.targets import Targets, load_targets, recorded, summary_statistics
 from sim.config.checks import SEED_LIMIT, InputTable, check_keys, folder_name, validate_table
 from sim.config.errors import ConfigError
 from sim.config.read import read_toml
@@ -412,6 +414,22 @@ def evaluation_seed(master_seed: int, numbers: Mapping[str, float]) -> int:
     return int.from_bytes(digest.digest()[:8], "little") >> 1
 
 
+_frozen_in: int | None = None  # the process whose objects were frozen
+
+
+def _freeze_once() -> None:
+    """Freeze the objects a sampler's worker holds, once (as ``sim.runner.prepare_worker``).
+
+    pyabc forks its workers from the calibration process: without ``gc.freeze`` each
+    collection walks the ~300,000 objects of pyabc, pandas and SQLAlchemy, about a
+    tenth of a run (written for speed).
+    """
+    global _frozen_in
+    if _frozen_in != os.getpid():
+        _frozen_in = os.getpid()
+        gc.freeze()
+
+
 class Simulator:
     """One pyabc evaluation: parameters -> a run to the last target date -> statistics.
 
@@ -446,12 +464,15 @@ class Simulator:
         """
         until = max(t.date for t in self.targets.fit)
         params = window_params(self.params(numbers), until)
-        replicate = run_replicate(params, seed, until)
+        # Only what the fitted targets read is recorded (the run is the same).
+        outcomes, by_wijk = recorded(self.targets.fit)
+        replicate = run_replicate(params, seed, until, outcomes=outcomes, detail=by_wijk)
         return summary_statistics(replicate, self.targets.fit)
 
     def __call__(self, numbers: Mapping[str, float]) -> dict[str, float]:
         """Simulate a particle (probit scale) with its own seed; statistics and the seed."""
-        watch_coordinator()  # in a sampler's worker: exit if the calibration process dies
+        if watch_coordinator():  # in a sampler's worker: exit if the calibration process dies
+            _freeze_once()
         plain = {p.name: float(p.from_sampler(numbers[p.name])) for p in self.free}
         seed = evaluation_seed(self.master_seed, plain)
         stats = self.run(plain, seed)

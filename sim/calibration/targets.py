@@ -313,6 +313,19 @@ def summary_statistics(
     return stats
 
 
+def recorded(targets: Targets | tuple[Target, ...]) -> tuple[tuple[str, ...], bool]:
+    """What a run must record for :func:`summary_statistics` of these targets.
+
+    Returns:
+        The outcome columns the targets read (a weighted mean also reads
+        ``contract_hours``), and whether any target counts the employed per wijk.
+    """
+    columns = {t.column for t in targets if t.statistic in ("value_at", "hours_weighted_mean")}
+    if any(t.statistic == "hours_weighted_mean" for t in targets):
+        columns.add("contract_hours")
+    return tuple(sorted(columns)), any(t.statistic == "wijk_employed" for t in targets)
+
+
 class Distance:
     """Sum over the "fit" targets of ((simulated - observed) / scale)^2.
 
