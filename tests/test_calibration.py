@@ -689,3 +689,19 @@ def test_the_committed_diagnostics_describe_the_committed_posterior():
     sbc = diagnostics["sbc"]
     assert sbc["datasets"] >= 20  # the least number of synthetic data sets
     assert 0 <= sbc["coverage50"] <= sbc["coverage90"] <= 1
+
+
+def test_the_figures_beside_the_posterior_are_copies_of_the_ones_drawn(tmp_path):
+    from sim.calibration.fit import _copied
+
+    drawn = tmp_path / "results" / "figures"
+    drawn.mkdir(parents=True)
+    files = []
+    for name, content in (("a.png", b"first"), ("b.png", b"second")):
+        (drawn / name).write_bytes(content)
+        files.append(drawn / name)
+    copies = _copied(files, tmp_path / "calibration" / "figures")
+    assert [c.name for c in copies] == ["a.png", "b.png"]
+    assert [c.read_bytes() for c in copies] == [b"first", b"second"]
+    assert not list((tmp_path / "calibration" / "figures").glob(".*"))  # no temporary left
+    assert _copied(files, drawn) == []  # the same folder: nothing to copy

@@ -442,3 +442,25 @@ def test_no_two_names_in_a_morris_plane_are_printed_over_each_other(mu_spread):
             assert not a.overlaps(b), (a, b)
     axes_box = ax.get_window_extent()
     assert all(box.y1 <= axes_box.y1 for box in boxes)  # every name inside the plane
+
+
+def test_a_morris_plane_in_euros_writes_whole_numbers_without_an_offset():
+    from sim.figures.sensitivity import morris_chart
+
+    frame = pd.DataFrame(
+        {
+            "method": "morris",
+            "output": "cost_net_cum_2030",
+            "parameter": ["a", "b", "c"],
+            "mu_star": [2.5e6, 1.2e6, 0.3e6],
+            "mu_star_conf": 1e5,
+            "sigma": [3.0e6, 0.8e6, 0.2e6],
+        }
+    )
+    fig = morris_chart(frame, "cost_net_cum_2030", names={}, output_label="x", unit="EUR")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    for axis in (ax.xaxis, ax.yaxis):
+        assert axis.get_offset_text().get_text() == ""  # no "1e6" in a corner
+        ticks = [label.get_text() for label in axis.get_ticklabels() if label.get_text()]
+        assert "1,000,000" in ticks or "2,000,000" in ticks, ticks

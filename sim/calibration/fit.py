@@ -31,6 +31,7 @@ import datetime as dt
 import errno
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -241,9 +242,7 @@ def run_calibration(
     written: list[Path] = []
     if figures:
         written = save_figures(cal, posterior, table, draws, populations, out / "figures")
-        written += save_figures(
-            cal, posterior, table, draws, populations, posterior_file.parent / "figures"
-        )
+        written += _copied(written, posterior_file.parent / "figures")
     return CalibrationResult(
         name=cal.name,
         database=database,
@@ -259,6 +258,21 @@ def run_calibration(
         resumed=resume,
         ppc=table,
     )
+
+
+def _copied(files: Sequence[Path], folder: Path) -> list[Path]:
+    """The figures also beside the posterior, copied rather than drawn twice (each whole)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for file in files:
+        copy = folder / file.name
+        if copy.resolve() == file.resolve():
+            continue
+        temporary = copy.with_name(f".{file.name}.tmp")
+        shutil.copyfile(file, temporary)
+        os.replace(temporary, copy)
+        copies.append(copy)
+    return copies
 
 
 def abc_smc(cal: Calibration, sampler: Any) -> pyabc.ABCSMC:

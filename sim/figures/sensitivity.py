@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from sim.figures.labels import labels
 from sim.figures.style import PALETTE, new_figure, titled
@@ -25,6 +26,15 @@ LABEL_GAP = 0.035
 # How wide a character of a name is at most, as a share of the plane's 9-inch x axis
 # (7.5-point DejaVu Sans: about 0.0076 on average; the margin covers wide letters).
 CHARACTER_WIDTH = 0.0085
+
+
+# From this size on a plane's numbers are written whole with grouped thousands (euros).
+LARGE = 10_000
+
+
+def grouped(value: float, _position: int | None = None) -> str:
+    """A tick's number, whole, with its thousands grouped (1,250,000)."""
+    return f"{value:,.0f}"
 
 
 def spread(heights: np.ndarray, gap: float, spans: np.ndarray | None = None) -> np.ndarray:
@@ -110,6 +120,10 @@ def morris_chart(
     ax.plot([0, limit], [0, limit], ls="--", lw=0.8, color="#5a6270", label=words["sigma_line"])
     ax.set_xlim(0, limit * 1.25)
     ax.set_ylim(0, y_top)
+    if limit >= LARGE:
+        # Euros as whole numbers with grouped thousands, not matplotlib's "1e6" offset.
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(FuncFormatter(grouped))
     ax.set_xlabel(words.fill("mu_star_axis", unit=unit))
     ax.set_ylabel(words["sigma_axis"])
     ax.legend(loc="upper left", frameon=False, fontsize=8.5)
