@@ -189,7 +189,7 @@ def run_experiment(
         finished = 0
         with bar:
             for outcome in outcomes:
-                store.write_run(outcome.key, outcome.parts)
+                store.write_run(outcome.key, outcome.parts, outcome.seconds)
                 finished += 1
                 bar.update()
         store.finish(started=started, workers=label)

@@ -233,9 +233,18 @@ def test_an_unreadable_manifest_is_a_store_error(opened):
         ResultStore(opened.directory, experiment()).open()
 
 
-def test_finish_records_status_timings_and_the_runs_in_order(opened):
-    opened.write_run("a-0-1", parts(replicate=1, seconds=3.0))
-    opened.write_run("a-0-0", parts(replicate=0, seconds=1.0))
+def test_finish_records_status_and_timings_from_the_index(opened, monkeypatch):
+    opened.write_run("a-0-1", parts(replicate=1, seconds=3.0), seconds=3.0)
+    opened.write_run("a-0-0", parts(replicate=0, seconds=1.0), seconds=1.0)
+    # A run redone (a damaged part found on resume) counts once, with its last time.
+    opened.write_run("a-0-1", parts(replicate=1, seconds=5.0), seconds=5.0)
+
+    # The timings come from the index: reading the runs table back grew the
+    # coordinator's memory with every run (issue 14: flat memory).
+    def no_reading(*args, **kwargs):
+        raise AssertionError("finish read a table")
+
+    monkeypatch.setattr(ResultStore, "load", no_reading)
     started = dt.datetime(2024, 5, 1, 10, 0, 0)
     manifest = opened.finish(started=started, workers="1 (in process)")
     assert manifest == read_manifest(opened.directory)
@@ -243,18 +252,19 @@ def test_finish_records_status_timings_and_the_runs_in_order(opened):
     assert manifest["last_started"] == "2024-05-01T10:00:00"
     assert manifest["workers"] == "1 (in process)"
     assert manifest["runs_finished"] == 2
-    assert manifest["run_seconds"] == {"total": 4.0, "median": 2.0, "max": 3.0}
-    assert [r["replicate"] for r in manifest["runs"]] == [0, 1]
-    # Each run's keys, seed and seconds: not the whole runs table (year_250 and the rest
-    # stay in runs.parquet).
-    assert manifest["runs"][0] == {
-        "scenario": "a",
-        "sample": 0,
-        "replicate": 0,
-        "seed": 11,
-        "seconds": 1.0,
-    }
+    assert manifest["run_seconds"] == {"total": 6.0, "median": 3.0, "max": 5.0}
+    # Each run's keys, seed and seconds stay in runs.parquet, not in the manifest,
+    # which would grow with the runs.
+    assert "runs" not in manifest
     assert manifest["finished"] >= manifest["started"]
+
+
+def test_finish_times_runs_indexed_without_seconds_from_the_runs_table(opened):
+    opened.write_run("a-0-1", parts(replicate=1, seconds=3.0), seconds=3.0)
+    opened.write_run("a-0-0", parts(replicate=0, seconds=1.0))  # no seconds on its line
+    manifest = opened.finish(started=dt.datetime(2024, 5, 1), workers="dashboard")
+    assert manifest["runs_finished"] == 2
+    assert manifest["run_seconds"] == {"total": 4.0, "median": 2.0, "max": 3.0}
 
 
 def test_read_table_sorts_by_run_and_date_and_reads_the_columns_asked(opened):

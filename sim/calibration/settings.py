@@ -450,6 +450,10 @@ class Simulator:
         self.targets = targets
         self.master_seed = master_seed
         self.until = targets.last_date
+        # Only what the fitted targets read is recorded (the run is the same); worked
+        # out once, not at every evaluation.
+        self.fit_until = max(t.date for t in targets.fit)
+        self.outcomes, self.by_wijk = recorded(targets.fit)
 
     def params(self, numbers: Mapping[str, float]) -> Params:
         """The parameter set of sampled numbers."""
@@ -462,11 +466,10 @@ class Simulator:
         The checked targets are left to the posterior predictive check, which runs the
         full model (a run here may draw no inflow households: :func:`window_params`).
         """
-        until = max(t.date for t in self.targets.fit)
-        params = window_params(self.params(numbers), until)
-        # Only what the fitted targets read is recorded (the run is the same).
-        outcomes, by_wijk = recorded(self.targets.fit)
-        replicate = run_replicate(params, seed, until, outcomes=outcomes, detail=by_wijk)
+        params = window_params(self.params(numbers), self.fit_until)
+        replicate = run_replicate(
+            params, seed, self.fit_until, outcomes=self.outcomes, detail=self.by_wijk
+        )
         return summary_statistics(replicate, self.targets.fit)
 
     def __call__(self, numbers: Mapping[str, float]) -> dict[str, float]:
