@@ -468,19 +468,61 @@ def read_table(directory: str | Path, table: str, columns: list[str] | None = No
         return shared[key].to_pandas()
     with cf.ThreadPoolExecutor(READ_THREADS) as pool:
         tables = list(pool.map(read, parts))
-    whole = pa.concat_tables(tables)
-    # Sorted in Arrow (a stable sort, as pandas' kind="stable"), then converted once:
-    # sorting the pandas frame moved every column through pandas' take, a third of
-    # the time of writing the outputs of 1,000 runs (written for speed).
-    order = [
-        (c, "ascending")
-        for c in ("scenario", "sample", "replicate", "date", "year", "wijk")
-        if c in whole.column_names
-    ]
-    whole = whole.take(pc.sort_indices(whole, sort_keys=order))
+    whole = _in_order(tables)
     if shared is not None:
         shared[key] = whole
     return whole.to_pandas()
+
+
+RUN_ORDER = ("scenario", "sample", "replicate")  # a table's rows: by run,
+ROW_ORDER = ("date", "year", "wijk")  # then, within a run, by these
+
+
+def _in_order(parts: list[pa.Table]) -> pa.Table:
+    """The parts' rows as one table, sorted by run, then date, year or wijk (stably).
+
+    Sorted in Arrow, then converted once: sorting the pandas frame moved every column
+    through pandas' take. When each part holds one run, and no two the same, each part
+    is sorted on its own and the parts put in run order, which is what one stable sort
+    of all rows gives at a fraction of its cost: sorting the 7.9 million rows of
+    ``by_wijk`` for 1,000 runs as one took seconds (written for speed). Otherwise all
+    rows are sorted together.
+    """
+    names = parts[0].column_names
+    run_keys = [c for c in RUN_ORDER if c in names]
+    row_keys = [(c, "ascending") for c in ROW_ORDER if c in names]
+    runs = [run for run in (_one_run(part, run_keys) for part in parts) if run is not None]
+    if len(runs) < len(parts) or len(set(runs)) < len(runs):
+        whole = pa.concat_tables(parts)
+        order = [(c, "ascending") for c in run_keys] + row_keys
+        return whole.take(pc.sort_indices(whole, sort_keys=order)) if order else whole
+    ranked = sorted(range(len(parts)), key=runs.__getitem__)
+    return pa.concat_tables(
+        [
+            parts[i].take(pc.sort_indices(parts[i], sort_keys=row_keys)) if row_keys else parts[i]
+            for i in ranked
+        ]
+    )
+
+
+def _one_run(part: pa.Table, keys: list[str]) -> tuple[Any, ...] | None:
+    """The run a part holds, as its values of ``keys``; None if it holds none or several.
+
+    Python orders these tuples as Arrow sorts the columns: numbers by value, strings by
+    code point, which is the byte order of their UTF-8.
+    """
+    if part.num_rows == 0:
+        return None
+    run = []
+    for key in keys:
+        column = part.column(key)
+        if column.null_count:
+            return None
+        low, high = pc.min_max(column).values()
+        if low != high:
+            return None
+        run.append(low.as_py())
+    return tuple(run)
 
 
 # Stacks of the tables read within ``shared_reads`` blocks (see there), one per thread:

@@ -411,6 +411,40 @@ def test_tables_are_read_in_run_date_year_and_wijk_order_whatever_the_files(tmp_
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "runs_in_parts",
+    [
+        [[("b", 0), ("a", 1)], [("a", 0)]],  # a part holding two runs
+        [[("a", 1)], [("a", 1)], [("a", 0)]],  # two parts holding the same run
+        [[("b", 0)], [("a", 1)], [("a", 0)]],  # one run a part: each part sorted alone
+    ],
+)
+def test_any_parts_read_in_the_order_one_stable_sort_of_all_rows_gives(tmp_path, runs_in_parts):
+    # Parts that each hold one run are sorted one by one and put in run order (for
+    # speed); anything else is sorted as a whole. Either way the rows come out as
+    # pandas' stable sort of all of them puts them.
+    out = tmp_path / "out"
+    results = ResultStore(out, experiment())
+    results.open()
+    written = []
+    for number, runs in enumerate(runs_in_parts):
+        frame = pd.DataFrame(
+            [
+                {"scenario": scenario, "sample": 0, "replicate": replicate,
+                 "date": pd.Timestamp("2020-03-01") + pd.Timedelta(weeks=week),
+                 "wijk": wijk, "employed": 100 * number + 10 * week + len(wijk)}
+                for scenario, replicate in runs
+                for week in (2, 0, 1)
+                for wijk in ("Selwerd", "Beijum")
+            ]
+        )  # fmt: skip
+        results.write_run(f"part-{number}", dict.fromkeys(TABLES, to_parquet_bytes(frame)))
+        written.append(frame)
+    order = ["scenario", "sample", "replicate", "date", "wijk"]
+    expected = pd.concat(written).sort_values(order, kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(read_table(out, "by_wijk"), expected, check_dtype=False)
+
+
 # --- integrity: checksums in the index, damaged parts found and named ---------------------
 
 SMALL = {

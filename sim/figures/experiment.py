@@ -621,9 +621,10 @@ def binding_constraints(ts: pd.DataFrame, *, lang: str = "en") -> Figure:
     ts = _tidy(ts)
     weeks = ts[ts["date"] > pd.Timestamp(PROGRAMME_START)]
     scenarios = _scenarios(weeks)
-    present = set(weeks["binding_constraint"].astype(str))
-    order = [c for c in CONSTRAINTS if c in present] + sorted(present - set(CONSTRAINTS))
     constraint = weeks["binding_constraint"].astype(str)
+    # The distinct names, not a set of every week's (written for speed: a million weeks).
+    present = set(constraint.unique().tolist())
+    order = [c for c in CONSTRAINTS if c in present] + sorted(present - set(CONSTRAINTS))
     overall = pd.crosstab(weeks["scenario"], constraint, normalize="index")
     overall = overall.reindex(index=scenarios, columns=order, fill_value=0.0)
     year = weeks["date"].dt.year.rename("year")
