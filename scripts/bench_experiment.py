@@ -7,6 +7,8 @@ Reports, in one run of the script:
   report), with the runs' share as the command itself reports it;
 - wall time of the runs alone on 1 and 2 workers, and the parallel efficiency
   T1 / (2 x T2);
+- wall time of the runs on a Dask LocalCluster of 1 and 2 worker processes, and its
+  parallel efficiency;
 - the peak memory of the coordinating process for 1,000 and 10,000 runs (flat means
   the results go to disk, not into a list). These runs stop at ``--memory-until``
   (one week), so that 10,000 of them fit in minutes: the coordinator's work per run
@@ -14,7 +16,7 @@ Reports, in one run of the script:
 - the 1-minute load average before and after, and the cores: the machine is shared,
   so the figures are only comparable with others measured under the same load.
 
-    python -m scripts.bench_experiment [--replicates 200] [--skip-one-worker]
+    python -m scripts.bench_experiment [--replicates 200] [--skip-one-worker] [--skip-dask]
         [--memory-runs 1000 10000] [--memory-until 2020-03-08]
 """
 
@@ -74,6 +76,34 @@ def timed_run(
     return seconds, peak / 2**20, report.runs_done, cpu, before / 2**20
 
 
+def dask_run(replicates: int, workers: int, until: dt.date | None = None) -> tuple[float, int]:
+    """Seconds and runs of the experiment on a Dask LocalCluster of ``workers`` processes.
+
+    One thread a worker, as the process pool runs; the cluster's start and stop are not
+    timed.
+    """
+    from distributed import LocalCluster
+
+    experiment = load_experiment(EXPERIMENT).with_settings(replicates=replicates)
+    if until is not None:
+        experiment = experiment.with_settings(until=until)
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        tempfile.TemporaryDirectory() as directory,
+    ):
+        started = time.perf_counter()
+        report = run_experiment(
+            experiment,
+            Path(directory) / "bench",
+            scheduler=cluster.scheduler_address,
+            progress=False,
+        )
+        seconds = time.perf_counter() - started
+    return seconds, report.runs_done
+
+
 def whole_command(replicates: int, workers: int) -> tuple[float, float | None]:
     """Seconds of the whole ``basisbaan run`` command, and of its runs as it reports them."""
     with tempfile.TemporaryDirectory() as directory:
@@ -101,6 +131,7 @@ def main() -> None:
     parser.add_argument("--replicates", type=int, default=200)
     parser.add_argument("--skip-one-worker", action="store_true")
     parser.add_argument("--skip-command", action="store_true")
+    parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--memory-runs", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--memory-until", type=dt.date.fromisoformat, default="2020-03-08")
     args = parser.parse_args()
@@ -125,6 +156,14 @@ def main() -> None:
         one_seconds, *_ = timed_run(args.replicates, 1)
         efficiency = one_seconds / (2 * two_seconds)
         print(f"1 worker: {one_seconds:.1f} s; parallel efficiency {efficiency:.0%}")
+
+    if not args.skip_dask:
+        one, runs = dask_run(args.replicates, 1)
+        two, _ = dask_run(args.replicates, 2)
+        print(
+            f"Dask LocalCluster: {runs} runs in {one:.1f} s on 1 worker, {two:.1f} s on 2; "
+            f"parallel efficiency {one / (2 * two):.0%}"
+        )
 
     for total in args.memory_runs:
         seconds, peak, runs, _, before = timed_run(max(total // SCENARIOS, 1), 2, args.memory_until)

@@ -3,6 +3,7 @@ the load, a tiny timed run and the anchors it runs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from pathlib import Path
 
@@ -98,3 +99,14 @@ def test_a_calibration_evaluation_draws_from_the_priors_and_gives_the_fitted_sta
     assert evaluate(3) == first  # a seed is a prior draw and a run: the same numbers
     assert evaluate(4) != first
     assert until == max(t.date for t in calibration.targets.fit)
+
+
+def test_the_experiment_bench_runs_every_scenario_on_a_dask_cluster():
+    # scripts.bench_experiment's Dask figure is worth something only if the cluster ran
+    # every run of the experiment (5 scenarios x the replicates asked).
+    pytest.importorskip("distributed")
+    from scripts.bench_experiment import SCENARIOS, dask_run
+
+    seconds, runs = dask_run(replicates=2, workers=1, until=dt.date(2020, 3, 15))
+    assert runs == SCENARIOS * 2
+    assert seconds > 0
