@@ -11,6 +11,7 @@ import matplotlib.image
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import is_color_like
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -257,6 +258,31 @@ def test_save_figures_writes_every_png(model_runs, tmp_path):
         height, width, _ = matplotlib.image.imread(path).shape
         assert 900 <= width <= 1300, path.name
         assert 300 <= height <= 1600, path.name
+
+
+@pytest.mark.parametrize("filename", list(FIGURES))
+def test_everything_a_figure_draws_lies_inside_it(model_runs, filename):
+    # Constrained layout keeps what is drawn inside the figure, but the wijk map's
+    # colour-bar label hung 3 pixels below the bottom edge (its descenders cut off in the
+    # PNG). The tight box holds every artist drawn; half a pixel of slack for rounding.
+    draw, table = FIGURES[filename]
+    frame = model_runs[0] if table == "timeseries" else model_runs[1]
+    # Five scenarios, as the growth experiment has: the panels take up more room.
+    five = pd.concat(
+        [frame.assign(scenario=frame["scenario"] + suffix) for suffix in ("", " (a)", " (b)")],
+        ignore_index=True,
+    )
+    five = five[five["scenario"] != "fixed coaches (b)"]
+    fig = draw(five)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    drawn = fig.get_tightbbox(canvas.get_renderer())  # inches
+    width, height = fig.get_size_inches()
+    slack = 0.5 / fig.dpi
+    assert drawn.x0 >= -slack, (filename, drawn)
+    assert drawn.y0 >= -slack, (filename, drawn)
+    assert drawn.x1 <= width + slack, (filename, drawn)
+    assert drawn.y1 <= height + slack, (filename, drawn)
 
 
 # --- languages --------------------------------------------------------------------------------

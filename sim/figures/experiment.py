@@ -35,6 +35,7 @@ from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
@@ -771,6 +772,11 @@ def wijk_map(
         ScalarMappable(norm, cmap), ax=axes[: len(scenarios)].tolist(), location="bottom",
         shrink=0.5, aspect=40, label=words["wijk_colourbar"],
     )  # fmt: skip
+    # Constrained layout's default margin let the colour bar's label hang below the
+    # bottom edge once there are rows of panels: about 9 points of margin keep it in.
+    layout = fig.get_layout_engine()
+    if isinstance(layout, ConstrainedLayoutEngine):
+        layout.set(h_pad=0.12)
     source = words["wijk_source"] if seen else ""
     fig.suptitle(
         words.fill("wijk_heading", day=words.day(date), runs=_runs(rows), source=source),
