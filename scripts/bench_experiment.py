@@ -35,7 +35,7 @@ from pathlib import Path
 
 import psutil
 
-from sim.experiment import load_experiment
+from sim.experiment import Experiment, load_experiment
 from sim.runner import run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,14 +43,18 @@ EXPERIMENT = ROOT / "experiments" / "growth_scenarios.toml"
 SCENARIOS = 5  # in growth_scenarios.toml
 
 
+def _experiment(replicates: int, until: dt.date | None) -> Experiment:
+    """The benchmarked experiment with ``replicates`` replicates, to ``until`` if given."""
+    experiment = load_experiment(EXPERIMENT).with_settings(replicates=replicates)
+    return experiment if until is None else experiment.with_settings(until=until)
+
+
 def timed_run(
     replicates: int, workers: int, until: dt.date | None = None
 ) -> tuple[float, float, int, float, float]:
     """Seconds, peak parent memory (MB), runs, CPU seconds (coordinator and workers), and
     the parent's memory (MB) before the runs."""
-    experiment = load_experiment(EXPERIMENT).with_settings(replicates=replicates)
-    if until is not None:
-        experiment = experiment.with_settings(until=until)
+    experiment = _experiment(replicates, until)
     process = psutil.Process()
     peak = before = process.memory_info().rss
     done = threading.Event()
@@ -84,9 +88,7 @@ def dask_run(replicates: int, workers: int, until: dt.date | None = None) -> tup
     """
     from distributed import LocalCluster
 
-    experiment = load_experiment(EXPERIMENT).with_settings(replicates=replicates)
-    if until is not None:
-        experiment = experiment.with_settings(until=until)
+    experiment = _experiment(replicates, until)
     with (
         LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None

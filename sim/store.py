@@ -248,8 +248,8 @@ class ResultStore:
         The timings come from the index, line by line, so that the coordinator's memory
         stays flat in the number of runs: reading the runs table back for them grew it
         by about 11 kB a run. The per-run seconds are in the runs table (``seconds``).
-        A directory whose index lines carry no seconds (runs written without them) is
-        timed from the runs table.
+        A directory written before index lines carried the seconds is timed from the
+        runs table.
         """
         manifest = self._read_manifest()
         seconds = _index_seconds(self.directory)

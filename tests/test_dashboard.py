@@ -5,6 +5,7 @@ test_dashboard_browser.py)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import tomllib
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from sim.dashboard.words import WORDS
 from sim.experiment import load_experiment, parse_experiment
 from sim.params import Params
 from sim.report import write_report
+from sim.store import read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -164,7 +166,15 @@ def test_a_comparison_streams_both_scenarios_with_common_random_numbers(tmp_path
     assert results.scenarios == ("A", "B")
     assert set(results.p250["scenario"]) == {"A", "B"}
 
-    report = write_report(comparison.write(tmp_path / "report"), lang="nl")
+    saved = comparison.write(tmp_path / "report")
+    # Each saved run's time is on its index line, so finishing reads no table back.
+    entries = [json.loads(line) for line in (saved / "index.jsonl").read_text().splitlines()]
+    assert len(entries) == 4
+    assert sum(entry["seconds"] for entry in entries) == pytest.approx(
+        read_manifest(saved)["run_seconds"]["total"]
+    )
+    assert sum(entry["seconds"] for entry in entries) == pytest.approx(runs["seconds"].sum())
+    report = write_report(saved, lang="nl")
     assert "uw keuze" not in report.read_text(encoding="utf-8")  # the ids, not page names
     assert "chosen" in report.read_text(encoding="utf-8")
 

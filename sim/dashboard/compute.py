@@ -340,7 +340,9 @@ class Comparison:
             if spec.key not in done:
                 tables = self.runs[spec.scenario][spec.replicate]
                 store.write_run(
-                    spec.key, {name: to_parquet_bytes(frame) for name, frame in tables.items()}
+                    spec.key,
+                    {name: to_parquet_bytes(frame) for name, frame in tables.items()},
+                    seconds=float(tables["runs"]["seconds"].iloc[0]),
                 )
         store.finish(started=started, workers="dashboard")
         ts = store.load("timeseries")

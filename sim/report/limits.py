@@ -281,11 +281,12 @@ def pool_table(results: Results) -> pd.DataFrame:
         ``spoken_cum`` and ``started_cum``.
     """
     columns = ["scenario", "year", "pool", "yield"]
-    if not results.has("willing_pool", "spoken_cum", "started_cum"):
+    read = ["willing_pool", "spoken_cum", "started_cum"]
+    if not results.has(*read):
         return pd.DataFrame(columns=columns)
     # Only the columns read: filtering the whole table each year copied every column
     # (written for speed).
-    ts = results.timeseries[[*RUN_KEYS, "date", "willing_pool", "spoken_cum", "started_cum"]]
+    ts = results.timeseries[[*RUN_KEYS, "date", *read]]
     first, last = results.start.year + 1, results.end.year
     rows = []
     for year in range(first, last + 1):
