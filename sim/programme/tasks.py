@@ -111,12 +111,18 @@ class TaskMarket:
         # ready candidates who found no tasks last time -> the contract hours they need
         self.wanting: dict[int, float] = {}
         self.short: dict[int, int] = {}  # participants short of a task -> the task lost
-        # Tasks that came free or were collected, per area: a search that failed is
-        # tried again only once this changes near the person (written for speed).
+        # Tasks that came free or were collected, per area and in all: a search that
+        # failed is tried again only once this changes near the wijk searched from
+        # (written for speed: while tasks are short, every waiting candidate and every
+        # participant short of a task would search each week).
         self._freed = [0] * len(self.near)
+        self._freed_total = 0
         self._full_areas: set[int] = set()
-        # person -> (near, hours, slots, excluded) -> tasks freed nearby when it failed
-        self._failed_search: dict[int, dict[tuple[bool, int, int, int], int]] = {}
+        # What a search depends on, (wijk, near, hours, slots, excluded task), -> the
+        # tasks freed in all and near the wijk when it last failed. A search's result
+        # depends on the person only through their wijk, so candidates of one wijk
+        # share it.
+        self._failed_search: dict[tuple[int, bool, int, int, int], tuple[int, int]] = {}
         # What each week and each collected task reads, worked out once, as lists
         # (written for speed: reading a numpy item costs about ten times a list's).
         self._acquisition = policy.task_acquisition.tolist()
@@ -172,18 +178,23 @@ class TaskMarket:
                 continue
             for organisation in self.organisations[place]:
                 if organisation.can_offer_task():
-                    hours = organisation.offer_task(asked)
-                    task = len(self.task_wijk)
-                    self.task_wijk.append(place)
-                    self.task_hours.append(hours)
-                    self.task_holder.append(-1)
-                    self.free[place][hours].append(task)
-                    self.free_count += 1
-                    self._freed[place] += 1
-                    self.tasks_total += 1
+                    self._add_task(place, organisation.offer_task(asked))
                     return True
             self._full_areas.add(place)  # no organisation here has work left to offer
         return False
+
+    def _add_task(self, area: int, hours: int) -> int:
+        """A collected task of ``hours`` in ``area`` joins the free tasks; returns it."""
+        task = len(self.task_wijk)
+        self.task_wijk.append(area)
+        self.task_hours.append(hours)
+        self.task_holder.append(-1)
+        self.free[area][hours].append(task)
+        self.free_count += 1
+        self._freed[area] += 1
+        self._freed_total += 1
+        self.tasks_total += 1
+        return task
 
     # --- matching ---------------------------------------------------------------------
     def find(
@@ -197,13 +208,28 @@ class TaskMarket:
         when no combination of the free tasks fits.
         """
         wijk = int(self.people.population.wijk[person])
-        options = ((wijk,), (wijk, *self.near[wijk])) if near else ((wijk,),)
         needed = round(hours_needed)
-        key = (near, needed, slots, exclude)
-        seen = sum(self._freed[area] for area in options[-1])
-        failed = self._failed_search.setdefault(person, {})
-        if failed.get(key) == seen:
-            return None  # nothing came free nearby since the last search failed
+        # A search that failed fails again until a task comes free near the wijk: only
+        # then can the free tasks there have grown (written for speed).
+        key = (wijk, near, needed, slots, exclude)
+        failed = self._failed_search.get(key)
+        if failed is not None and failed[0] == self._freed_total:
+            return None  # nothing came free anywhere since this search last failed
+        options = ((wijk,), (wijk, *self.near[wijk])) if near else ((wijk,),)
+        seen = 0
+        for area in options[-1]:
+            seen += self._freed[area]
+        if failed is None or failed[1] != seen:
+            found = self._search(options, needed, slots, exclude)
+            if found is not None:
+                return found
+        self._failed_search[key] = (self._freed_total, seen)
+        return None
+
+    def _search(
+        self, options: Sequence[Sequence[int]], needed: int, slots: int, exclude: int
+    ) -> list[int] | None:
+        """``find`` without its memory of failed searches: each option of areas in turn."""
         for areas in options:
             # Free tasks by hours in these areas; loops rather than nested generators
             # (written for speed: matching runs this for every ready candidate).
@@ -220,7 +246,6 @@ class TaskMarket:
                         break
                 else:
                     return self._pick(areas, combination, exclude)
-        failed[key] = seen
         return None
 
     def _pick(self, areas: Sequence[int], combination: Counter[int], exclude: int) -> list[int]:
@@ -239,7 +264,6 @@ class TaskMarket:
         """A starting participant takes up their tasks."""
         participant.tasks = list(tasks)
         self._hold(participant.person, tasks)
-        self._failed_search.pop(participant.person, None)
 
     def _hold(self, person: int, tasks: list[int]) -> None:
         for task in tasks:
@@ -255,6 +279,7 @@ class TaskMarket:
         self.free[self.task_wijk[task]][hours].append(task)
         self.free_count += 1
         self._freed[self.task_wijk[task]] += 1
+        self._freed_total += 1
         self.people.task_hours[person] -= hours
 
     def give_up(self, participant: Recipient) -> None:
@@ -264,7 +289,6 @@ class TaskMarket:
             self._release(person, task)
         participant.tasks = []
         self.short.pop(person, None)
-        self._failed_search.pop(person, None)
 
     # --- misfit and replacement --------------------------------------------------------
     def plan_misfit(self, person: int, week: int) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.agents import Recipient
 from sim.programme.tasks import (
@@ -138,15 +140,7 @@ def test_a_task_that_stops_fitting_is_replaced_in_the_own_wijk_only():
 
 def add_task(tasks, area, hours):
     """Put a free task of ``hours`` in ``area`` (as collect_near does, hours chosen)."""
-    task = len(tasks.task_wijk)
-    tasks.task_wijk.append(area)
-    tasks.task_hours.append(hours)
-    tasks.task_holder.append(-1)
-    tasks.free[area][hours].append(task)
-    tasks.free_count += 1
-    tasks._freed[area] += 1
-    tasks.tasks_total += 1
-    return task
+    return tasks._add_task(area, hours)
 
 
 MIXED = {"task_hours_min": 8, "task_hours_max": 16}  # tasks of 8, 12 or 16 hours
@@ -315,7 +309,6 @@ def test_giving_up_tasks_leaves_the_other_participants_hours_alone():
     assert people.task_hours[1] == 32
     assert leaver.tasks == []
     assert 0 not in tasks.short
-    assert 0 not in tasks._failed_search  # a leaver's search memory goes with them
 
 
 def test_a_task_that_stops_fitting_changes_only_its_holders_hours():
@@ -583,3 +576,39 @@ def test_a_worked_out_wijk_stays_worked_out():
     assert tasks.collect_near(0)
     assert tasks._worked_out(0)
     assert tasks._worked_out(0)
+
+
+STEP = st.tuples(
+    st.sampled_from(["collect", "find", "take", "leave"]),
+    st.integers(0, 4),  # the person (or, for "collect", the wijk: person % 3)
+    st.sampled_from([8, 16, 20, 24, 32, 40]),  # hours needed
+    st.integers(1, 3),  # slots
+    st.integers(-1, 12),  # the task excluded (-1: none; a number not yet a task: none)
+    st.booleans(),  # near
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(STEP, max_size=60))
+def test_remembering_failed_searches_never_changes_what_is_found(steps):
+    # The memory of failed searches (shared by the candidates of one wijk) only skips
+    # searches that must fail again: whatever comes free, is collected or is taken in
+    # between, every find gives what a search without memory gives on the same tasks.
+    host, people, tasks = market(**MIXED)
+    holders, gone = {}, set()
+    for action, person, hours, slots, exclude, near in steps:
+        if action == "collect":
+            tasks.collect_near(person % 3)
+            continue
+        if action == "leave":
+            if person in holders:
+                tasks.give_up(holders.pop(person))
+                gone.add(person)
+            continue
+        exclude = exclude if exclude < len(tasks.task_wijk) else -1
+        wijk = int(people.population.wijk[person])
+        options = ((wijk,), (wijk, *tasks.near[wijk])) if near else ((wijk,),)
+        expected = tasks._search(options, hours, slots, exclude)
+        assert tasks.find(person, hours, slots, exclude=exclude, near=near) == expected
+        if action == "take" and expected and person not in holders.keys() | gone:
+            holders[person] = start(host, people, tasks, person, expected)
