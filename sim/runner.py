@@ -4,9 +4,10 @@ Runs go to a local process pool (all cores by default), run in this process with
 worker, or go to a Dask distributed cluster when a scheduler address is given. Each
 run is self-contained (its seed is in its :class:`~sim.experiment.RunSpec`), so the
 numbers are the same bit for bit whichever way and on however many workers they run.
-A worker task is one replicate with all its scenarios, which share the replicate's
-synthetic population. Results are written as each task finishes; at most two tasks per
-worker are in flight, so memory stays flat however many runs there are.
+A worker task is one replicate with all its scenarios and a few neighbouring samples,
+which share the replicate's synthetic population where they can. Results are written
+as each task finishes; at most two tasks per worker are in flight, so memory stays
+flat however many runs there are.
 
 Nothing is written before the experiment is known to fit: the results directory is
 inspected (another experiment's is refused; damaged runs are found), the Dask
@@ -42,7 +43,10 @@ from sim.store import Damage, ResultStore, bytes_needed, to_parquet_bytes
 from sim.summary import run_tables
 from sim.timeline import weeks_until
 
-IN_FLIGHT_PER_WORKER = 2  # batches (one replicate, every scenario) per worker
+IN_FLIGHT_PER_WORKER = 2  # batches (see `batches`) per worker
+# Neighbouring samples of one replicate run as one worker task (see `batches`); few, so
+# that an interrupt drops little unfinished work.
+SAMPLES_PER_BATCH = 8
 # How long to try to reach a Dask scheduler before giving up.
 SCHEDULER_TIMEOUT = "30s"
 
@@ -104,11 +108,19 @@ def execute_batch(specs: list[RunSpec], outputs: tuple[str, ...]) -> list[RunOut
 
 
 def batches(specs: list[RunSpec]) -> list[list[RunSpec]]:
-    """Group runs by (sample, replicate): one worker task per replicate, all scenarios."""
+    """Group runs into worker tasks: one replicate, every scenario, a few neighbouring samples.
+
+    The runs of a task share the replicate's seed, so each reuses the synthetic
+    population of the run before it when the parameters it depends on are the same:
+    every scenario (unless a scenario changes them), and the neighbouring points of a
+    Morris trajectory, which move one parameter at a time (written for speed: drawing a
+    population is about a tenth of a run). Within a task the runs go by sample, then in
+    the experiment's scenario order.
+    """
     groups: dict[tuple[int, int], list[RunSpec]] = {}
     for spec in specs:
-        groups.setdefault((spec.sample, spec.replicate), []).append(spec)
-    return list(groups.values())
+        groups.setdefault((spec.replicate, spec.sample // SAMPLES_PER_BATCH), []).append(spec)
+    return [sorted(group, key=lambda spec: spec.sample) for group in groups.values()]
 
 
 @dataclass(frozen=True)

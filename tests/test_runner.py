@@ -17,7 +17,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.experiment import load_experiment, parse_experiment
-from sim.runner import execute, run_experiment, run_frames
+from sim.runner import (
+    SAMPLES_PER_BATCH,
+    batches,
+    execute,
+    execute_batch,
+    run_experiment,
+    run_frames,
+)
 from sim.store import TABLES, load_results, read_manifest, read_table
 from sim.summary import summarise
 
@@ -269,3 +276,55 @@ def test_a_sweeps_inputs_are_on_its_one_row_runs_table_and_join_on_sample():
         assert not [column for column in frame if column.startswith("param_")], table
         assert (frame["sample"] == spec.sample).all(), table
         assert list(frame.columns[:3]) == ["scenario", "sample", "replicate"], table
+
+
+def test_a_worker_task_is_one_replicate_with_neighbouring_samples_sharing_its_population(
+    monkeypatch,
+):
+    # 20 points of a parameter the population does not depend on, 3 replicates, 2
+    # scenarios: each task holds one replicate's runs of a few neighbouring points, by
+    # point, and draws the replicate's population once; its numbers are those of the
+    # runs made one by one, each drawing its own.
+    import sim.model
+
+    grid = {
+        "name": "grid",
+        "replicates": 3,
+        "until": "2020-06-30",
+        "scenarios": {
+            "announced": {},
+            "coaches_constant": {"intake_coaches_follow_ceiling": False},
+        },
+        "sweep": {
+            "method": "grid",
+            "parameters": {"referrals_per_coach_week": [0.5 + 0.1 * i for i in range(20)]},
+        },
+    }
+    experiment = parse_experiment(grid, source="grid")
+    tasks = batches(experiment.runs())
+    assert len(tasks) == 3 * -(-20 // SAMPLES_PER_BATCH)  # per replicate, 20 points in blocks
+    assert sorted(spec.key for task in tasks for spec in task) == sorted(
+        spec.key for spec in experiment.runs()
+    )
+    for task in tasks:
+        assert len({spec.replicate for spec in task}) == 1
+        samples = sorted({spec.sample for spec in task})
+        assert len(samples) <= SAMPLES_PER_BATCH
+        assert samples == list(range(samples[0], samples[-1] + 1))
+        assert [(spec.sample, spec.scenario) for spec in task] == [
+            (sample, scenario) for sample in samples for scenario in experiment.scenarios
+        ]
+
+    drawn = []
+    generate = sim.model.generate
+    monkeypatch.setattr(sim.model, "generate", lambda *a: drawn.append(1) or generate(*a))
+    sim.model._POPULATIONS.clear()
+    task = tasks[1]
+    together = execute_batch(task, experiment.columns)
+    assert len(drawn) == 1
+    for spec, outcome in zip(task, together, strict=True):
+        sim.model._POPULATIONS.clear()
+        alone = execute(spec, experiment.columns)
+        for table in ("timeseries", "by_wijk", "composition", "years"):
+            assert outcome.parts[table] == alone.parts[table], (spec.key, table)
+    assert len(drawn) == 1 + len(task)
