@@ -36,11 +36,12 @@ from sim.config.errors import ConfigError
 from sim.config.locations import output_folder
 from sim.experiment import Experiment, RunSpec
 from sim.lifeline import interrupts_ignored, watch_coordinator
+from sim.outcomes import OUTCOMES
 from sim.outputs import RunTables, output_columns
 from sim.params import Params
 from sim.simulation import run_replicate
 from sim.store import Damage, ResultStore, bytes_needed, to_parquet_bytes
-from sim.summary import run_tables
+from sim.summary import RUN_TABLE_READS, run_tables
 from sim.timeline import weeks_until
 
 IN_FLIGHT_PER_WORKER = 2  # batches (see `batches`) per worker
@@ -68,7 +69,11 @@ def run_frames(spec: RunSpec, outputs: tuple[str, ...]) -> tuple[dict[str, pd.Da
     """
     started = time.perf_counter()
     params = Params.from_mapping(spec.overrides)
-    replicate = run_replicate(params, spec.seed, spec.until, spec.replicate)
+    # Only what is kept or summarised is recorded each week: the reporters only read
+    # the model, so the run is the same (written for speed: an analysis keeps one
+    # column of about fifty).
+    recorded = [name for name in OUTCOMES if name in {*outputs, *RUN_TABLE_READS}]
+    replicate = run_replicate(params, spec.seed, spec.until, spec.replicate, outcomes=recorded)
     ts = replicate.timeseries
     runs, years = run_tables(ts, target=params.job_ceiling_max)
     # The outputs registry's numbers (sim.outputs), which analyses read from the runs table.

@@ -39,6 +39,11 @@ def decimal_year(day: pd.Timestamp) -> float:
     return day.year + (day - start) / length
 
 
+# The weekly outcomes run_tables reads (besides the date), and with it the outputs
+# registry (sim.outputs): a run records these, whatever else it keeps.
+RUN_TABLE_READS = ("employed", "exited_cum", "cost_gross_eur", "cost_net_eur", "binding_constraint")
+
+
 def run_tables(ts: pd.DataFrame, target: int = TARGET_JOBS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``runs`` row and the ``years`` rows of one run's weekly time series.
 

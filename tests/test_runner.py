@@ -328,3 +328,31 @@ def test_a_worker_task_is_one_replicate_with_neighbouring_samples_sharing_its_po
         for table in ("timeseries", "by_wijk", "composition", "years"):
             assert outcome.parts[table] == alone.parts[table], (spec.key, table)
     assert len(drawn) == 1 + len(task)
+
+
+def test_recording_only_what_is_kept_changes_no_number_of_a_run():
+    # An analysis keeps the employed alone; its worker records only that and what the
+    # run's summaries read. Its runs and years tables, outputs included, and the weekly
+    # employed must be those of the same run recording every outcome.
+    from sim.outcomes import OUTCOMES
+    from sim.outputs import RunTables, output_columns
+    from sim.params import Params
+    from sim.simulation import run_replicate
+    from sim.summary import run_tables
+
+    morris = load_experiment(ROOT / "experiments" / "sensitivity_morris.toml")
+    assert morris.columns == ("employed",)
+    spec = morris.runs()[3]
+    frames, _ = run_frames(spec, morris.columns)
+    params = Params.from_mapping(spec.overrides)
+    full = run_replicate(params, spec.seed, spec.until)
+    assert list(full.timeseries.columns[3:]) == list(OUTCOMES)  # date, replicate, seed
+    runs, years = run_tables(full.timeseries, target=params.job_ceiling_max)
+    runs = runs.assign(**output_columns(RunTables(full.timeseries, runs, years, spec.until)))
+    stored = frames["runs"][list(runs.columns)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(stored, runs)
+    pd.testing.assert_frame_equal(frames["years"][list(years.columns)], years)
+    assert frames["timeseries"]["employed"].tolist() == full.timeseries["employed"].tolist()
+    pd.testing.assert_frame_equal(
+        frames["by_wijk"][["wijk", "employed"]], full.by_wijk[["wijk", "employed"]]
+    )
