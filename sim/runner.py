@@ -80,10 +80,9 @@ def run_frames(spec: RunSpec, outputs: tuple[str, ...]) -> tuple[dict[str, pd.Da
     runs = runs.assign(**output_columns(RunTables(ts, runs, years, spec.until)))
     seconds = time.perf_counter() - started
     labels = {"scenario": spec.scenario, "sample": spec.sample, "replicate": spec.replicate}
-    # The sampled inputs go on the one-row runs table only (analyses read them there);
-    # the other tables join them on ``sample``. Labels are put in front in one concat:
-    # inserting column by column rebuilds the column index each time (speed).
-    sweep = {f"param_{name}": value for name, value in spec.sweep_values.items()}
+    # A sweep's sampled inputs are kept once, in the store's design table, which the
+    # runs table joins on ``sample``. Labels are put in front in one concat: inserting
+    # column by column rebuilds the column index each time (speed).
 
     def label(frame: pd.DataFrame, **more: Any) -> pd.DataFrame:
         front = pd.DataFrame({**labels, **more}, index=frame.index)
@@ -95,7 +94,7 @@ def run_frames(spec: RunSpec, outputs: tuple[str, ...]) -> tuple[dict[str, pd.Da
         "by_wijk": label(replicate.by_wijk.drop(columns="replicate")),
         "composition": label(replicate.composition.drop(columns="replicate")),
         "years": label(years),
-        "runs": label(runs.assign(seconds=seconds), seed=spec.seed, **sweep),
+        "runs": label(runs.assign(seconds=seconds), seed=spec.seed),
     }
     return frames, seconds
 

@@ -4,7 +4,10 @@ A results directory holds ``manifest.json``, ``index.jsonl`` and five Parquet da
 each a directory of part files, one per run: ``timeseries.parquet/`` (weekly outcomes),
 ``by_wijk.parquet/`` (employed per wijk), ``composition.parquet/`` (participants
 against the eligible pool), ``years.parquet/`` and ``runs.parquet/`` (the per-run
-summaries of ``sim.summary``).
+summaries of ``sim.summary``). A sweep's directory also holds ``design.parquet``, its
+sampled inputs (``param_<name>``), one row per sample: reading the runs table joins
+them on ``sample``, so that each run's part does not repeat them (about 50 kB of
+Parquet metadata a run for the 68 inputs of a Morris design; written for speed).
 
 Part files are written to a hidden temporary name and renamed into place, so a killed
 process leaves whole files or nothing. When all five parts of a run are in place, a
@@ -53,6 +56,8 @@ if TYPE_CHECKING:
 TABLES = ("timeseries", "by_wijk", "composition", "years", "runs")
 MANIFEST = "manifest.json"
 INDEX = "index.jsonl"
+DESIGN = "design.parquet"
+INPUT_PREFIX = "param_"
 READ_THREADS = 8  # part files read at once (reading, hashing and decoding release the GIL)
 
 # What a run takes on disk, for the free-space check before an experiment starts: five
@@ -194,6 +199,11 @@ class ResultStore:
             if key not in redo
         ]
         _write_atomically(self.directory / INDEX, "".join(lines))
+        design = design_table(self.experiment)
+        if design is not None:
+            # Written each time: the same bytes for the same experiment, so a damaged
+            # copy is mended by running the experiment again.
+            _write_atomically(self.directory / DESIGN, to_parquet_bytes(design))
         if not (self.directory / MANIFEST).exists():
             self._write_manifest(self._new_manifest())
 
@@ -319,10 +329,25 @@ class ResultStore:
         _write_atomically(self.directory / MANIFEST, json.dumps(manifest, indent=2, default=str))
 
 
-def _write_atomically(target: Path, text: str) -> None:
+def design_table(experiment: Experiment) -> pd.DataFrame | None:
+    """A sweep's sampled inputs, one row per sample: ``sample`` and ``param_<name>``.
+
+    None for an experiment without a sweep.
+    """
+    if experiment.sweep is None:
+        return None
+    points = experiment.sweep.values  # noqa: PD011 (the sweep's points, not pandas)
+    inputs = {f"{INPUT_PREFIX}{name}": [point[name] for point in points] for name in points[0]}
+    return pd.DataFrame({"sample": list(range(len(points))), **inputs})
+
+
+def _write_atomically(target: Path, content: str | bytes) -> None:
     temporary = target.with_name(f".{target.name}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            temporary.write_bytes(content)
+        else:
+            temporary.write_text(content, encoding="utf-8")
         os.replace(temporary, target)
     except BaseException as error:
         temporary.unlink(missing_ok=True)
@@ -409,13 +434,50 @@ def read_table(directory: str | Path, table: str, columns: list[str] | None = No
     """Read one table of a results directory (every finished run), sorted by run and date.
 
     Every part read is checked against its checksum in the index (a directory written
-    before there was an index is read as it is).
+    before there was an index is read as it is). The runs table of a sweep carries its
+    sampled inputs (``param_<name>``, from ``design.parquet``) after the run's labels.
 
     Raises:
         StoreError: the table holds no finished runs, or lacks one of ``columns``.
         DamagedResultsError: a part is missing or damaged; the message names the file.
     """
     directory = Path(directory)
+    design = _read_design(directory) if table == "runs" else None
+    if design is None:
+        return _read_parts(directory, table, columns).to_pandas()
+    inputs = [c for c in design.column_names[1:] if columns is None or c in columns]
+    if columns is None:
+        runs = _read_parts(directory, table, None)
+    else:
+        wanted = [c for c in columns if c not in inputs]
+        runs = _read_parts(directory, table, [*wanted, *(["sample"] * ("sample" not in wanted))])
+    # Each run's row takes its sample's inputs, placed after the run's labels.
+    drawn = design.take(pc.index_in(runs.column("sample"), value_set=design.column("sample")))
+    names = runs.column_names
+    labels = [c for c in (*RUN_ORDER, "seed") if c in names]
+    at = max(names.index(c) for c in labels) + 1
+    order = [*names[:at], *inputs, *names[at:]] if columns is None else columns
+    pick = {**{c: runs.column(c) for c in names}, **{c: drawn.column(c) for c in inputs}}
+    return pa.table({c: pick[c] for c in order}).to_pandas()
+
+
+def _read_design(directory: Path) -> pa.Table | None:
+    """A sweep's ``design.parquet``, or None (no sweep, or written before there was one)."""
+    path = directory / DESIGN
+    try:
+        return pq.read_table(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, pa.ArrowException) as error:
+        reason = str(error).split("\n", 1)[0]
+        raise DamagedResultsError(
+            f"{path}: damaged ({reason}); run the same experiment into this directory "
+            "again to write it anew"
+        ) from None
+
+
+def _read_parts(directory: Path, table: str, columns: list[str] | None) -> pa.Table:
+    """One table's parts, checked, in run and row order (shared within ``shared_reads``)."""
     path = directory / f"{table}.parquet"
     index = _read_index(directory)
     parts: list[tuple[Path, dict[str, Any] | None]]
@@ -465,13 +527,13 @@ def read_table(directory: str | Path, table: str, columns: list[str] | None = No
     shared = stack[-1] if stack else None
     key = (str(directory.resolve()), table, tuple(columns) if columns is not None else None)
     if shared is not None and key in shared:
-        return shared[key].to_pandas()
+        return shared[key]
     with cf.ThreadPoolExecutor(READ_THREADS) as pool:
         tables = list(pool.map(read, parts))
     whole = _in_order(tables)
     if shared is not None:
         shared[key] = whole
-    return whole.to_pandas()
+    return whole
 
 
 RUN_ORDER = ("scenario", "sample", "replicate")  # a table's rows: by run,

@@ -251,31 +251,65 @@ def test_a_runs_tables_are_what_the_store_reads_back_from_its_parts():
         )
 
 
-def test_a_sweeps_inputs_are_on_its_one_row_runs_table_and_join_on_sample():
-    # The sampled inputs are written once per run (the runs table, which analyses
-    # read), not on every week of the timeseries: the other tables carry the sample.
+def test_a_sweeps_inputs_are_kept_once_and_the_runs_table_joins_them_on_sample(tmp_path):
+    # The sampled inputs are written once, in design.parquet, not on every run's parts;
+    # the runs table read back carries each run's inputs after its labels, and the
+    # other tables carry the sample to join on.
     sweep = {
         "name": "sweep",
-        "replicates": 1,
-        "until": "2021-06-30",
+        "replicates": 2,
+        "until": "2020-09-30",
         "sweep": {
             "method": "grid",
-            "parameters": {"referrals_per_coach_week": [0.8, 2.0]},
+            "parameters": {"referrals_per_coach_week": [0.8, 2.0], "initial_tasks": [10, 40]},
         },
     }
     experiment = parse_experiment(sweep, source="sweep")
-    spec = experiment.runs()[-1]
-    frames, _ = run_frames(spec, experiment.columns)
-    runs = frames["runs"]
-    assert runs["param_referrals_per_coach_week"].tolist() == [
-        spec.sweep_values["referrals_per_coach_week"]
-    ]
-    assert runs["sample"].tolist() == [spec.sample]
+    out = tmp_path / "sweep"
+    run_experiment(experiment, out, workers=1)
+    for part in (out / "runs.parquet").glob("*.parquet"):
+        assert not [c for c in pq.read_schema(part).names if c.startswith("param_")], part
+    runs = read_table(out, "runs")
+    assert list(runs.columns[:6]) == [
+        "scenario", "sample", "replicate", "seed",
+        "param_referrals_per_coach_week", "param_initial_tasks",
+    ]  # fmt: skip
+    assert len(runs) == 4 * 2
+    for spec in experiment.runs():
+        row = runs[(runs["sample"] == spec.sample) & (runs["replicate"] == spec.replicate)]
+        assert row["param_referrals_per_coach_week"].tolist() == [
+            spec.sweep_values["referrals_per_coach_week"]
+        ]
+        assert row["param_initial_tasks"].tolist() == [spec.sweep_values["initial_tasks"]]
+        assert row["param_initial_tasks"].dtype == np.int64
+    # A few columns, the inputs among them, in the order asked.
+    picked = read_table(out, "runs", columns=["param_initial_tasks", "replicate", "year_250"])
+    assert list(picked.columns) == ["param_initial_tasks", "replicate", "year_250"]
+    pd.testing.assert_frame_equal(picked, runs[list(picked.columns)])
     for table in ("timeseries", "by_wijk", "composition", "years"):
-        frame = frames[table]
+        frame = read_table(out, table)
         assert not [column for column in frame if column.startswith("param_")], table
-        assert (frame["sample"] == spec.sample).all(), table
-        assert list(frame.columns[:3]) == ["scenario", "sample", "replicate"], table
+        assert set(frame["sample"]) == {0, 1, 2, 3}, table
+
+
+def test_a_damaged_design_is_named_and_mended_by_running_again(tmp_path):
+    from sim.store import DESIGN, DamagedResultsError
+
+    sweep = {
+        "name": "sweep",
+        "replicates": 1,
+        "until": "2020-06-30",
+        "sweep": {"method": "grid", "parameters": {"initial_tasks": [10, 40]}},
+    }
+    out = tmp_path / "sweep"
+    run_experiment(parse_experiment(sweep, source="sweep"), out, workers=1)
+    whole = read_table(out, "runs")
+    (out / DESIGN).write_bytes((out / DESIGN).read_bytes()[:-40])
+    with pytest.raises(DamagedResultsError, match=DESIGN):
+        read_table(out, "runs")
+    report = run_experiment(parse_experiment(sweep, source="sweep"), out, workers=1)
+    assert report.runs_done == 0
+    pd.testing.assert_frame_equal(read_table(out, "runs"), whole)
 
 
 def test_a_worker_task_is_one_replicate_with_neighbouring_samples_sharing_its_population(
