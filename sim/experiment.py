@@ -214,6 +214,15 @@ class Experiment:
         return tuple(name for name in OUTCOMES if name in kept)
 
     @property
+    def detail(self) -> bool:
+        """Whether a run keeps the employed per wijk and the composition of participants.
+
+        An analysis does not: it reads its runs table alone, and the employed per wijk
+        are 7,924 rows a run to 2030 (written for speed and disk space).
+        """
+        return not self.is_analysis
+
+    @property
     def run_count(self) -> int:
         """Scenarios x samples x replicates."""
         return len(self.scenarios) * len(self.samples) * self.replicates

@@ -61,11 +61,15 @@ class RunOutcome:
     seconds: float
 
 
-def run_frames(spec: RunSpec, outputs: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame], float]:
+def run_frames(
+    spec: RunSpec, outputs: tuple[str, ...], *, detail: bool = True
+) -> tuple[dict[str, pd.DataFrame], float]:
     """Run one replicate: its tables, labelled with the run, and the seconds it took.
 
-    ``outputs`` are the weekly columns kept (:attr:`~sim.experiment.Experiment.columns`).
-    The tables are those of :data:`sim.store.TABLES`, as the store keeps them.
+    ``outputs`` are the weekly columns kept (:attr:`~sim.experiment.Experiment.columns`);
+    without ``detail`` the employed per wijk and the composition are left empty
+    (:attr:`~sim.experiment.Experiment.detail`). The tables are those of
+    :data:`sim.store.TABLES`, as the store keeps them.
     """
     started = time.perf_counter()
     params = Params.from_mapping(spec.overrides)
@@ -73,7 +77,9 @@ def run_frames(spec: RunSpec, outputs: tuple[str, ...]) -> tuple[dict[str, pd.Da
     # the model, so the run is the same (written for speed: an analysis keeps one
     # column of about fifty).
     recorded = [name for name in OUTCOMES if name in {*outputs, *RUN_TABLE_READS}]
-    replicate = run_replicate(params, spec.seed, spec.until, spec.replicate, outcomes=recorded)
+    replicate = run_replicate(
+        params, spec.seed, spec.until, spec.replicate, outcomes=recorded, detail=detail
+    )
     ts = replicate.timeseries
     runs, years = run_tables(ts, target=params.job_ceiling_max)
     # The outputs registry's numbers (sim.outputs), which analyses read from the runs table.
@@ -99,16 +105,18 @@ def run_frames(spec: RunSpec, outputs: tuple[str, ...]) -> tuple[dict[str, pd.Da
     return frames, seconds
 
 
-def execute(spec: RunSpec, outputs: tuple[str, ...]) -> RunOutcome:
+def execute(spec: RunSpec, outputs: tuple[str, ...], *, detail: bool = True) -> RunOutcome:
     """Run one replicate and turn its tables into Parquet parts (runs in a worker)."""
-    frames, seconds = run_frames(spec, outputs)
+    frames, seconds = run_frames(spec, outputs, detail=detail)
     parts = {table: to_parquet_bytes(frame) for table, frame in frames.items()}
     return RunOutcome(key=spec.key, parts=parts, seconds=seconds)
 
 
-def execute_batch(specs: list[RunSpec], outputs: tuple[str, ...]) -> list[RunOutcome]:
-    """Run the scenarios of one replicate in turn: they share its population."""
-    return [execute(spec, outputs) for spec in specs]
+def execute_batch(
+    specs: list[RunSpec], outputs: tuple[str, ...], detail: bool = True
+) -> list[RunOutcome]:
+    """Run the runs of one worker task in turn (see `batches`): they share populations."""
+    return [execute(spec, outputs, detail=detail) for spec in specs]
 
 
 def batches(specs: list[RunSpec]) -> list[list[RunSpec]]:
@@ -191,17 +199,19 @@ def run_experiment(
             disable=not progress,
         )
         tasks = batches(todo)
-        columns = experiment.columns
+        columns, detail = experiment.columns, experiment.detail
         count = min(workers or os.cpu_count() or 1, len(tasks))
         if client is not None:
             label = f"dask {scheduler}"
-            outcomes = _on_dask(tasks, columns, client)
+            outcomes = _on_dask(tasks, columns, detail, client)
         elif count <= 1:
             label = "1 (in process)"
-            outcomes = (outcome for task in tasks for outcome in execute_batch(task, columns))
+            outcomes = (
+                outcome for task in tasks for outcome in execute_batch(task, columns, detail)
+            )
         else:
             label = f"{count} processes"
-            outcomes = _in_pool(tasks, columns, count)
+            outcomes = _in_pool(tasks, columns, detail, count)
         finished = 0
         with bar:
             for outcome in outcomes:
@@ -271,7 +281,7 @@ def prepare_worker() -> None:
 
 
 def _in_pool(
-    tasks: list[list[RunSpec]], outputs: tuple[str, ...], workers: int
+    tasks: list[list[RunSpec]], outputs: tuple[str, ...], detail: bool, workers: int
 ) -> Iterator[RunOutcome]:
     # Spawned workers: forking a process that holds pyarrow's and tqdm's threads can
     # deadlock (Python warns of it since 3.12).
@@ -287,7 +297,7 @@ def _in_pool(
             pool.submit(int)
     try:
         futures = _bounded(
-            lambda task: pool.submit(execute_batch, task, outputs),
+            lambda task: pool.submit(execute_batch, task, outputs, detail),
             tasks,
             lambda pending: cf.wait(pending, return_when=cf.FIRST_COMPLETED),
             IN_FLIGHT_PER_WORKER * workers,
@@ -300,7 +310,7 @@ def _in_pool(
 
 
 def _on_dask(
-    tasks: list[list[RunSpec]], columns: tuple[str, ...], client: Any
+    tasks: list[list[RunSpec]], columns: tuple[str, ...], detail: bool, client: Any
 ) -> Iterator[RunOutcome]:
     from distributed import wait
 
@@ -311,7 +321,7 @@ def _on_dask(
         return set(result.done), set(result.not_done)
 
     futures = _bounded(
-        lambda task: client.submit(execute_batch, task, columns, pure=False),
+        lambda task: client.submit(execute_batch, task, columns, detail, pure=False),
         tasks,
         wait_any,
         IN_FLIGHT_PER_WORKER * workers,

@@ -122,7 +122,7 @@ class TaskMarket:
         # tasks freed in all and near the wijk when it last failed. A search's result
         # depends on the person only through their wijk, so candidates of one wijk
         # share it.
-        self._failed_search: dict[tuple[int, bool, int, int, int], tuple[int, int]] = {}
+        self._failed_search: dict[tuple[int, bool, float, int, int], tuple[int, int]] = {}
         # What each week and each collected task reads, worked out once, as lists
         # (written for speed: reading a numpy item costs about ten times a list's).
         self._acquisition = policy.task_acquisition.tolist()
@@ -208,10 +208,10 @@ class TaskMarket:
         when no combination of the free tasks fits.
         """
         wijk = int(self.people.population.wijk[person])
-        needed = round(hours_needed)
         # A search that failed fails again until a task comes free near the wijk: only
-        # then can the free tasks there have grown (written for speed).
-        key = (wijk, near, needed, slots, exclude)
+        # then can the free tasks there have grown (written for speed; the hours are
+        # rounded only to search, as most calls end here).
+        key = (wijk, near, hours_needed, slots, exclude)
         failed = self._failed_search.get(key)
         if failed is not None and failed[0] == self._freed_total:
             return None  # nothing came free anywhere since this search last failed
@@ -220,7 +220,7 @@ class TaskMarket:
         for area in options[-1]:
             seen += self._freed[area]
         if failed is None or failed[1] != seen:
-            found = self._search(options, needed, slots, exclude)
+            found = self._search(options, round(hours_needed), slots, exclude)
             if found is not None:
                 return found
         self._failed_search[key] = (self._freed_total, seen)
