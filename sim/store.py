@@ -554,8 +554,11 @@ def _in_order(parts: list[pa.Table]) -> pa.Table:
     run_keys = [c for c in RUN_ORDER if c in names]
     row_keys = [(c, "ascending") for c in ROW_ORDER if c in names]
     runs = [run for run in (_one_run(part, run_keys) for part in parts) if run is not None]
+    # Parts of one table written by different versions may differ in columns (a sweep
+    # resumed since its inputs moved to design.parquet): a column some parts lack is
+    # null there.
     if len(runs) < len(parts) or len(set(runs)) < len(runs):
-        whole = pa.concat_tables(parts)
+        whole = pa.concat_tables(parts, promote_options="default")
         order = [(c, "ascending") for c in run_keys] + row_keys
         return whole.take(pc.sort_indices(whole, sort_keys=order)) if order else whole
     ranked = sorted(range(len(parts)), key=runs.__getitem__)
@@ -563,7 +566,8 @@ def _in_order(parts: list[pa.Table]) -> pa.Table:
         [
             parts[i].take(pc.sort_indices(parts[i], sort_keys=row_keys)) if row_keys else parts[i]
             for i in ranked
-        ]
+        ],
+        promote_options="default",
     )
 
 
