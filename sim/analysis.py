@@ -32,7 +32,7 @@ from sim.experiment import Experiment
 from sim.outputs import COLUMN_PREFIX, never_reached
 from sim.params import levers
 from sim.sensitivity import analyse, point_means
-from sim.store import read_table
+from sim.store import INPUT_PREFIX, read_table
 
 ANALYSIS_FILE = "analysis.json"
 SENSITIVITY_FILE = "sensitivity.csv"
@@ -89,7 +89,7 @@ def _discovery(directory: Path, experiment: Experiment) -> list[Path]:
     columns = [
         "sample",
         "replicate",
-        *(f"param_{name}" for name in discovery.inputs),
+        *(f"{INPUT_PREFIX}{name}" for name in discovery.inputs),
         f"{COLUMN_PREFIX}{discovery.condition.output}",
     ]
     runs = read_table(directory, "runs", columns=columns)

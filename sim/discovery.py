@@ -53,6 +53,7 @@ from sim.config.checks import check_keys, is_number, shown, whole_number
 from sim.config.errors import ConfigError
 from sim.outputs import COLUMN_PREFIX
 from sim.sensitivity import check_output
+from sim.store import INPUT_PREFIX
 
 # The largest quasi-p-value of a restriction kept (Bryant and Lempert 2010 use 0.05).
 QP_LIMIT = 0.05
@@ -206,7 +207,7 @@ def cases(discovery: Discovery, runs: pd.DataFrame) -> tuple[pd.DataFrame, np.nd
         discovery: the analysis.
         runs: the ``runs`` table (``param_<input>`` and ``output_<output>`` columns).
     """
-    x = pd.DataFrame({name: runs[f"param_{name}"].to_numpy() for name in discovery.inputs})
+    x = pd.DataFrame({name: runs[f"{INPUT_PREFIX}{name}"].to_numpy() for name in discovery.inputs})
     y = discovery.condition.holds(runs[f"{COLUMN_PREFIX}{discovery.condition.output}"].to_numpy())
     return x, y
 

@@ -76,7 +76,8 @@ def run_frames(
     # Only what is kept or summarised is recorded each week: the reporters only read
     # the model, so the run is the same (written for speed: an analysis keeps one
     # column of about fifty).
-    recorded = [name for name in OUTCOMES if name in {*outputs, *RUN_TABLE_READS}]
+    wanted = {*outputs, *RUN_TABLE_READS}
+    recorded = [name for name in OUTCOMES if name in wanted]
     replicate = run_replicate(
         params, spec.seed, spec.until, spec.replicate, outcomes=recorded, detail=detail
     )

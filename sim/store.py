@@ -446,11 +446,10 @@ def read_table(directory: str | Path, table: str, columns: list[str] | None = No
     if design is None:
         return _read_parts(directory, table, columns).to_pandas()
     inputs = [c for c in design.column_names[1:] if columns is None or c in columns]
-    if columns is None:
-        runs = _read_parts(directory, table, None)
-    else:
-        wanted = [c for c in columns if c not in inputs]
-        runs = _read_parts(directory, table, [*wanted, *(["sample"] * ("sample" not in wanted))])
+    wanted = None if columns is None else [c for c in columns if c not in inputs]
+    if wanted is not None and "sample" not in wanted:
+        wanted.append("sample")  # to join on
+    runs = _read_parts(directory, table, wanted)
     # Each run's row takes its sample's inputs, placed after the run's labels.
     drawn = design.take(pc.index_in(runs.column("sample"), value_set=design.column("sample")))
     names = runs.column_names

@@ -293,17 +293,23 @@ def test_a_sweeps_inputs_are_kept_once_and_the_runs_table_joins_them_on_sample(t
         assert set(frame["sample"]) == {0, 1, 2, 3}, table
 
 
-def test_a_damaged_design_is_named_and_mended_by_running_again(tmp_path):
-    from sim.store import DESIGN, DamagedResultsError
-
+def run_tasks_sweep(tmp_path: Path, replicates: int) -> tuple[Path, dict]:
+    """A short sweep of the initial tasks (10 or 40), run into a new directory."""
     sweep = {
         "name": "sweep",
-        "replicates": 1,
+        "replicates": replicates,
         "until": "2020-06-30",
         "sweep": {"method": "grid", "parameters": {"initial_tasks": [10, 40]}},
     }
     out = tmp_path / "sweep"
     run_experiment(parse_experiment(sweep, source="sweep"), out, workers=1)
+    return out, sweep
+
+
+def test_a_damaged_design_is_named_and_mended_by_running_again(tmp_path):
+    from sim.store import DESIGN, DamagedResultsError
+
+    out, sweep = run_tasks_sweep(tmp_path, replicates=1)
     whole = read_table(out, "runs")
     (out / DESIGN).write_bytes((out / DESIGN).read_bytes()[:-40])
     with pytest.raises(DamagedResultsError, match=DESIGN):
@@ -411,14 +417,7 @@ def test_a_sweep_begun_before_the_design_table_reads_whole_after_resuming(tmp_pa
 
     from sim.store import INDEX, to_parquet_bytes
 
-    sweep = {
-        "name": "sweep",
-        "replicates": 2,
-        "until": "2020-06-30",
-        "sweep": {"method": "grid", "parameters": {"initial_tasks": [10, 40]}},
-    }
-    out = tmp_path / "sweep"
-    run_experiment(parse_experiment(sweep, source="sweep"), out, workers=1)
+    out, _ = run_tasks_sweep(tmp_path, replicates=2)
     whole = read_table(out, "runs")
     # One run's part as the earlier version wrote it, its index line to match.
     part = sorted((out / "runs.parquet").glob("*.parquet"))[0]
