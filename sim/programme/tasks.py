@@ -123,6 +123,9 @@ class TaskMarket:
         # depends on the person only through their wijk, so candidates of one wijk
         # share it.
         self._failed_search: dict[tuple[int, bool, float, int, int], tuple[int, int]] = {}
+        # The same for giving back every task held and taking a new set (``_rearrange``),
+        # with the tasks held -> the tasks freed near the wijk when it last failed.
+        self._failed_rearrangement: dict[tuple[int, bool, float, int, tuple[int, ...]], int] = {}
         # What each week and each collected task reads, worked out once, as lists
         # (written for speed: reading a numpy item costs about ten times a list's).
         self._acquisition = policy.task_acquisition.tolist()
@@ -215,16 +218,25 @@ class TaskMarket:
         failed = self._failed_search.get(key)
         if failed is not None and failed[0] == self._freed_total:
             return None  # nothing came free anywhere since this search last failed
-        options = ((wijk,), (wijk, *self.near[wijk])) if near else ((wijk,),)
-        seen = 0
-        for area in options[-1]:
-            seen += self._freed[area]
+        options = self._options(wijk, near)
+        seen = self._freed_near(options)
         if failed is None or failed[1] != seen:
             found = self._search(options, round(hours_needed), slots, exclude)
             if found is not None:
                 return found
         self._failed_search[key] = (self._freed_total, seen)
         return None
+
+    def _options(self, wijk: int, near: bool) -> tuple[tuple[int, ...], ...]:
+        """The areas searched in turn: the own wijk, then (if ``near``) with those near it."""
+        return ((wijk,), (wijk, *self.near[wijk])) if near else ((wijk,),)
+
+    def _freed_near(self, options: tuple[tuple[int, ...], ...]) -> int:
+        """How many tasks ever came free in the widest option's areas."""
+        seen = 0
+        for area in options[-1]:
+            seen += self._freed[area]
+        return seen
 
     def _search(
         self, options: Sequence[Sequence[int]], needed: int, slots: int, exclude: int
@@ -342,15 +354,35 @@ class TaskMarket:
             self.short.pop(person, None)
 
     def _rearrange(self, participant: Recipient, exclude: int, near: bool) -> bool:
-        """Give back every task and take a new set for the contract hours, if one fits."""
+        """Give back every task and take a new set for the contract hours, if one fits.
+
+        A rearrangement that failed fails again, for the same tasks held, until a task
+        comes free near the wijk; a failed one leaves the free tasks as they were, so it
+        is not counted as tasks coming free, which would make every remembered search
+        run again (written for speed: while tasks are short, each participant short of
+        a task with no slot left tries this every week).
+        """
         person, held = participant.person, participant.tasks
+        wijk = int(self.people.population.wijk[person])
+        hours = self.people.contract_hours[person]
+        options = self._options(wijk, near)
+        seen = self._freed_near(options)
+        key = (wijk, near, hours, exclude, tuple(held))
+        if self._failed_rearrangement.get(key) == seen:
+            return False
         for task in held:
             self._release(person, task)
-        hours = self.people.contract_hours[person]
-        tasks = self.find(person, hours, self.p.tasks_per_participant_max, exclude, near=near)
-        participant.tasks = list(tasks) if tasks else held
+        slots = self.p.tasks_per_participant_max
+        tasks = self._search(options, round(hours), slots, exclude)
+        participant.tasks = tasks if tasks is not None else held
         self._hold(person, participant.tasks)
-        return tasks is not None
+        if tasks is not None:
+            return True
+        for task in held:  # the same tasks held again: none came free
+            self._freed[self.task_wijk[task]] -= 1
+        self._freed_total -= len(held)
+        self._failed_rearrangement[key] = seen
+        return False
 
     def _worked_out(self, area: int) -> bool:
         """Whether no organisation in ``area`` has work left to offer as a task."""

@@ -578,8 +578,38 @@ def test_a_worked_out_wijk_stays_worked_out():
     assert tasks._worked_out(0)
 
 
+def test_a_failed_rearrangement_is_remembered_for_the_tasks_held_not_for_the_wijk():
+    # Persons 0 and 1 both live in wijk 0, with no free task anywhere, and both need a
+    # new set of 16 h. Person 0 holds one 8 h task: nothing makes 16, remembered. Person
+    # 1 holds one 16 h task: given back and taken again, it makes 16 by itself, though
+    # nothing came free since person 0's try.
+    host, people, tasks = market(**MIXED)
+    first = start(host, people, tasks, 0, [add_task(tasks, 0, 8)])
+    second = start(host, people, tasks, 1, [add_task(tasks, 0, 16)])
+    people.contract_hours[[0, 1]] = 16
+    assert not tasks._rearrange(first, exclude=-1, near=True)
+    assert tasks._rearrange(second, exclude=-1, near=True)
+    assert second.tasks == [1]
+
+
+def test_a_failed_rearrangement_leaves_no_trace_in_what_others_find():
+    # A free 16 h task in wijk 0; person 0 holds an 8 h task and needs a new set of 32 h:
+    # 16 + 8 does not make 32, so they keep their task. Then a second 16 h task is
+    # collected in wijk 0: a candidate of wijk 0 finds 16 + 16. (Had the try counted
+    # the task given back and taken again as come free, and remembered its failure as
+    # a search for 32 h, the count would now match and the search be skipped.)
+    host, people, tasks = market(**MIXED)
+    free = add_task(tasks, 0, 16)
+    participant = start(host, people, tasks, 0, [add_task(tasks, 0, 8)])
+    assert not tasks._rearrange(participant, exclude=-1, near=True)
+    assert participant.tasks == [1]
+    collected = add_task(tasks, 0, 16)
+    slots = tasks.p.tasks_per_participant_max
+    assert tasks.find(person=1, hours_needed=32.0, slots=slots) == [free, collected]
+
+
 STEP = st.tuples(
-    st.sampled_from(["collect", "find", "take", "leave"]),
+    st.sampled_from(["collect", "find", "take", "leave", "rearrange"]),
     st.integers(0, 4),  # the person (or, for "collect", the wijk: person % 3)
     st.sampled_from([8, 16, 20, 24, 32, 40]),  # hours needed
     st.integers(1, 3),  # slots
@@ -591,9 +621,10 @@ STEP = st.tuples(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(STEP, max_size=60))
 def test_remembering_failed_searches_never_changes_what_is_found(steps):
-    # The memory of failed searches (shared by the candidates of one wijk) only skips
-    # searches that must fail again: whatever comes free, is collected or is taken in
-    # between, every find gives what a search without memory gives on the same tasks.
+    # The memories of failed searches and rearrangements (shared by the candidates of
+    # one wijk) only skip searches that must fail again: whatever comes free, is
+    # collected, is taken or is given back and taken again in between, every find and
+    # every rearrangement gives what a search without memory gives on the same tasks.
     host, people, tasks = market(**MIXED)
     holders, gone = {}, set()
     for action, person, hours, slots, exclude, near in steps:
@@ -608,7 +639,33 @@ def test_remembering_failed_searches_never_changes_what_is_found(steps):
         exclude = exclude if exclude < len(tasks.task_wijk) else -1
         wijk = int(people.population.wijk[person])
         options = ((wijk,), (wijk, *tasks.near[wijk])) if near else ((wijk,),)
+        if action == "rearrange":
+            if person in holders:
+                rearranged = _rearranged_without_memory(
+                    tasks, holders[person], hours, options, exclude
+                )
+                assert tasks._rearrange(holders[person], exclude, near) == (rearranged is not None)
+                assert holders[person].tasks == (rearranged or holders[person].tasks)
+            continue
         expected = tasks._search(options, hours, slots, exclude)
         assert tasks.find(person, hours, slots, exclude=exclude, near=near) == expected
         if action == "take" and expected and person not in holders.keys() | gone:
             holders[person] = start(host, people, tasks, person, expected)
+
+
+def _rearranged_without_memory(tasks, participant, hours, options, exclude):
+    """What giving back every task and searching for ``hours`` finds; the market unchanged.
+
+    The tasks held are given back and taken again, so nothing changes but the counts of
+    tasks that came free, which are put back: the memory under test sees what it would
+    have seen without this look ahead.
+    """
+    person, held = participant.person, list(participant.tasks)
+    tasks.people.contract_hours[person] = hours
+    freed, freed_total = list(tasks._freed), tasks._freed_total
+    for task in held:
+        tasks._release(person, task)
+    found = tasks._search(options, hours, tasks.p.tasks_per_participant_max, exclude)
+    tasks._hold(person, held)
+    tasks._freed, tasks._freed_total = freed, freed_total
+    return found
