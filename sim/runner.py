@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import functools
 import gc
 import multiprocessing as mp
 import os
@@ -39,7 +40,7 @@ from sim.lifeline import interrupts_ignored, watch_coordinator
 from sim.outcomes import OUTCOMES
 from sim.outputs import RunTables, output_columns
 from sim.params import Params
-from sim.simulation import run_replicate
+from sim.simulation import BY_WIJK_COLUMNS, COMPOSITION_COLUMNS, run_replicate
 from sim.store import Damage, ResultStore, bytes_needed, to_parquet_bytes
 from sim.summary import RUN_TABLE_READS, run_tables
 from sim.timeline import weeks_until
@@ -88,28 +89,73 @@ def run_frames(
     seconds = time.perf_counter() - started
     labels = {"scenario": spec.scenario, "sample": spec.sample, "replicate": spec.replicate}
     # A sweep's sampled inputs are kept once, in the store's design table, which the
-    # runs table joins on ``sample``. Labels are put in front in one concat: inserting
-    # column by column rebuilds the column index each time (speed).
-
-    def label(frame: pd.DataFrame, **more: Any) -> pd.DataFrame:
-        front = pd.DataFrame({**labels, **more}, index=frame.index)
-        return pd.concat([front, frame], axis=1)
-
+    # runs table joins on ``sample``.
     keep = ["date", *outputs]
     frames = {
-        "timeseries": label(ts[keep], seed=spec.seed),
-        "by_wijk": label(replicate.by_wijk.drop(columns="replicate")),
-        "composition": label(replicate.composition.drop(columns="replicate")),
-        "years": label(years),
-        "runs": label(runs.assign(seconds=seconds), seed=spec.seed),
+        "timeseries": _labelled(ts[keep], {**labels, "seed": spec.seed}),
+        **(
+            _detail(replicate.by_wijk, replicate.composition, labels) if detail else _empty_detail()
+        ),
+        "years": _labelled(years, labels),
+        "runs": _labelled(runs.assign(seconds=seconds), {**labels, "seed": spec.seed}),
     }
     return frames, seconds
+
+
+def _labelled(frame: pd.DataFrame, labels: dict[str, Any]) -> pd.DataFrame:
+    """The frame with the run's labels in front.
+
+    In one concat: inserting column by column rebuilds the column index each time
+    (written for speed).
+    """
+    front = pd.DataFrame(labels, index=frame.index)
+    return pd.concat([front, frame], axis=1)
+
+
+DETAIL_TABLES = ("by_wijk", "composition")
+
+
+def _detail(
+    by_wijk: pd.DataFrame, composition: pd.DataFrame, labels: dict[str, Any]
+) -> dict[str, pd.DataFrame]:
+    """The employed per wijk and the composition of a run, labelled."""
+    return {
+        "by_wijk": _labelled(by_wijk.drop(columns="replicate"), labels),
+        "composition": _labelled(composition.drop(columns="replicate"), labels),
+    }
+
+
+@functools.cache
+def _empty_detail() -> dict[str, pd.DataFrame]:
+    """The detail tables of a run that keeps none, shared: not to be changed.
+
+    Empty and the same for every run, so made once per process (written for speed:
+    they took 2.5% of an analysis's run); labels of the types of every run's give the
+    same columns.
+    """
+    return _detail(
+        pd.DataFrame(columns=list(BY_WIJK_COLUMNS)),
+        pd.DataFrame(columns=list(COMPOSITION_COLUMNS)),
+        {"scenario": "", "sample": 0, "replicate": 0},
+    )
+
+
+@functools.cache
+def _empty_detail_parts() -> dict[str, bytes]:
+    """The Parquet parts of the empty detail tables, made once per process (speed)."""
+    return {table: to_parquet_bytes(frame) for table, frame in _empty_detail().items()}
 
 
 def execute(spec: RunSpec, outputs: tuple[str, ...], *, detail: bool = True) -> RunOutcome:
     """Run one replicate and turn its tables into Parquet parts (runs in a worker)."""
     frames, seconds = run_frames(spec, outputs, detail=detail)
-    parts = {table: to_parquet_bytes(frame) for table, frame in frames.items()}
+    parts = {
+        table: to_parquet_bytes(frame)
+        for table, frame in frames.items()
+        if detail or table not in DETAIL_TABLES
+    }
+    if not detail:
+        parts |= _empty_detail_parts()
     return RunOutcome(key=spec.key, parts=parts, seconds=seconds)
 
 

@@ -81,8 +81,7 @@ def run_replicate(
     """
     end = check_until(until)
     model = BasisbaanModel(params, rng=seed, record=WeeklyRecord(outcomes, by_wijk=detail))
-    for _ in range(weeks_until(end)):
-        model.step()
+    model.run_for(weeks_until(end))  # one step a week
     weeks = np.arange(len(model.record.rows))
     dates = pd.to_datetime(PROGRAMME_START) + pd.to_timedelta(7 * weeks, unit="D")
     frame = model.record.frame(

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from sim.experiment import Experiment
 
 TABLES = ("timeseries", "by_wijk", "composition", "years", "runs")
+COMPRESSED_FROM_ROWS = 100  # parts of fewer rows are stored uncompressed
 MANIFEST = "manifest.json"
 INDEX = "index.jsonl"
 DESIGN = "design.parquet"
@@ -100,9 +101,16 @@ def bytes_needed(runs: int, weeks: int, *, outputs: bool = True) -> int:
 
 
 def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as Parquet file contents (made in the worker, written by the store)."""
+    """A frame as Parquet file contents (made in the worker, written by the store).
+
+    A part of a few rows is not compressed: its file is mostly schema, which zstd
+    hardly shrinks, and compressing it took half the time of writing a run's parts
+    (written for speed).
+    """
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    compression = "zstd" if table.num_rows >= COMPRESSED_FROM_ROWS else "none"
     sink = io.BytesIO()
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink, compression="zstd")
+    pq.write_table(table, sink, compression=compression)
     return sink.getvalue()
 
 

@@ -408,6 +408,25 @@ def test_recording_only_what_is_kept_changes_no_number_of_a_run():
     assert len(kept["composition"]) > 0
 
 
+def test_the_empty_parts_an_analysis_shares_are_those_of_each_run_s_own():
+    # The empty employed-per-wijk and composition parts are made once per worker and
+    # shared by its runs: they must be the bytes the run's own empty tables, labelled
+    # with its own scenario, sample and replicate, give.
+    from sim import runner
+    from sim.params import Params
+    from sim.simulation import run_replicate
+    from sim.store import to_parquet_bytes
+
+    morris = load_experiment(ROOT / "experiments" / "sensitivity_morris.toml")
+    spec = morris.runs()[5]
+    outcome = runner.execute(spec, morris.columns, detail=morris.detail)
+    own = run_replicate(Params.from_mapping(spec.overrides), spec.seed, "2020-06-30", detail=False)
+    labels = {"scenario": spec.scenario, "sample": spec.sample, "replicate": spec.replicate}
+    for table, frame in runner._detail(own.by_wijk, own.composition, labels).items():
+        assert frame.empty
+        assert outcome.parts[table] == to_parquet_bytes(frame), table
+
+
 def test_a_sweep_begun_before_the_design_table_reads_whole_after_resuming(tmp_path):
     # Runs written before the inputs moved to design.parquet carry them as columns of
     # their runs part; runs written since do not. Read together, every run has its

@@ -22,6 +22,7 @@ from sim.cli import main
 from sim.experiment import parse_experiment
 from sim.runner import run_experiment
 from sim.store import (
+    COMPRESSED_FROM_ROWS,
     INDEX,
     MANIFEST,
     TABLES,
@@ -305,9 +306,14 @@ def test_parquet_bytes_hold_the_frame_without_its_index(tmp_path):
     back = pd.read_parquet(tmp_path / "f.parquet")
     assert list(back.columns) == ["x"]
     assert back["x"].tolist() == [1, 2]
-    # No index column is stored, and the file is compressed with zstd.
+    # No index column is stored; a part of a few rows is not compressed, a part of
+    # many rows (a run's weeks) is compressed with zstd.
     stored = pq.ParquetFile(tmp_path / "f.parquet")
     assert stored.schema_arrow.names == ["x"]
+    assert stored.metadata.row_group(0).column(0).compression == "UNCOMPRESSED"
+    weeks = pd.DataFrame({"x": range(COMPRESSED_FROM_ROWS)})
+    (tmp_path / "weeks.parquet").write_bytes(to_parquet_bytes(weeks))
+    stored = pq.ParquetFile(tmp_path / "weeks.parquet")
     assert stored.metadata.row_group(0).column(0).compression == "ZSTD"
 
 

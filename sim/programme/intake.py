@@ -49,13 +49,11 @@ class Intake:
         self._pace = policy.pace.tolist()
         self.coaches: list[Coach] = []
         self.selected: list[Recipient] = []  # selected, not yet started
+        # Candidates in conversations with a coach: the coaches' caseloads, counted as
+        # they change (written for speed: admissions read it for every candidate).
+        self.in_intake = 0
         self.spoken_cum = 0
         self.rejected_cum = dict.fromkeys(IntakeDecision, 0)
-
-    @property
-    def in_intake(self) -> int:
-        """Candidates in conversations with a coach."""
-        return sum(len(coach.caseload) for coach in self.coaches)
 
     def staff(self, week: int) -> None:
         """Match the number of active coaches to the policy for this week."""
@@ -92,6 +90,7 @@ class Intake:
                 candidate = waiting.popleft()
                 self.people.stage[candidate.person] = INTAKE
                 coach.admit(candidate, week)
+                self.in_intake += 1
                 planned += share
         return "coaches" if waiting else None
 
@@ -110,6 +109,7 @@ class Intake:
             capacity = whole + int((u + i * _GOLDEN) % 1.0 < fraction)
             first_talks, decided = coach.hold_conversations(week, capacity)
             self.spoken_cum += first_talks
+            self.in_intake -= len(decided)
             for candidate, decision in decided:
                 partner = self._decide(candidate, decision, week)
                 if partner >= 0:

@@ -64,6 +64,9 @@ class Work:
         self.no_absence_share = float("nan")
         self.guidance_hours = 0.0
         self._decline_rate = p.guidance_decline_per_year / WEEKS_PER_YEAR
+        # Each candidate's starting hours, once worked out: matching asks for them every
+        # week a selected candidate waits for tasks (written for speed).
+        self._starting_hours: dict[int, float] = {}
         # Running totals of the guidance groups: hours of the intensive group,
         # participants at the cap (5 h) and at the floor (1 h), and the sum of
         # b * exp(k * start) over the declining group.
@@ -75,11 +78,15 @@ class Work:
     # --- starting and leaving -------------------------------------------------------
     def starting_hours(self, person: int) -> float:
         """The contract hours a candidate starts with."""
-        p, pop = self.p, self.people.population
-        part_time = bool(pop.part_time_start[person])
-        if part_time and pop.asks_more_hours[person] and p.hours_ramp_weeks == 0:
-            part_time = False  # asks for full-time hours from the start
-        return p.part_time_start_hours if part_time else p.full_time_hours
+        hours = self._starting_hours.get(person)
+        if hours is None:
+            p, pop = self.p, self.people.population
+            part_time = bool(pop.part_time_start[person])
+            if part_time and pop.asks_more_hours[person] and p.hours_ramp_weeks == 0:
+                part_time = False  # asks for full-time hours from the start
+            hours = p.part_time_start_hours if part_time else p.full_time_hours
+            self._starting_hours[person] = hours
+        return hours
 
     def start(self, participant: Recipient, week: int) -> None:
         """A participant starts: contract hours, a work coach, and their first sick report."""
