@@ -1,10 +1,10 @@
 """The programme's actors: recipients in the pipeline, coaches, wijk and guiding organisations.
 
 Behaviour only: each agent decides, the programme's parts (``sim.programme``) count. A
-recipient becomes a Mesa agent when referred; the bijstand pool behind them lives in the
-population arrays (``sim.population``). Agents live in a *programme*: a Mesa model that
-carries the parameters (``p``) and the population (``population``), which their rules
-read.
+person referred is a candidate, and becomes a Mesa agent (a recipient) when selected;
+the bijstand pool behind them lives in the population arrays (``sim.population``).
+Agents live in a *programme*: a Mesa model that carries the parameters (``p``) and the
+population (``population``), which their rules read.
 """
 
 from __future__ import annotations
@@ -51,19 +51,21 @@ class ExitReason(IntEnum):
     END_OF_TERM = 6  # a time-limited (re-integration) job ended without a regular job
 
 
-class Recipient(mesa.Agent):
-    """A person on bijstand who has been referred, from intake to leaving the programme."""
+class Candidate:
+    """A person on bijstand who has been referred: waiting for and in intake.
 
-    model: Programme
+    Not (yet) a Mesa agent: most candidates are not selected, and making each an agent
+    and removing it again took 5% of a run (written for speed). The selected become a
+    :class:`Recipient`.
+    """
 
-    def __init__(self, model: mesa.Model, person: int, referred_week: int):
-        super().__init__(model)
+    __slots__ = ("conversations", "model", "next_conversation", "person")
+
+    def __init__(self, model: Programme, person: int, referred_week: int):
+        self.model = model
         self.person = person
         self.conversations = 0
         self.next_conversation = referred_week
-        self.ready_week = -1  # first week the selected candidate can start
-        self.tasks: list[int] = []
-        self.guiding_organisation: GuidingOrganisation | None = None
 
     def attend_conversation(self, week: int) -> bool:
         """Have one intake conversation; True when the coach has heard enough to decide."""
@@ -99,6 +101,19 @@ class Recipient(mesa.Agent):
         return bool(self.model.population.partner_draw[self.person] < self.model.p.partner_referral)
 
 
+class Recipient(mesa.Agent):
+    """A selected candidate, from waiting for tasks to leaving the programme."""
+
+    model: Programme
+
+    def __init__(self, model: mesa.Model, person: int, ready_week: int = -1):
+        super().__init__(model)
+        self.person = person
+        self.ready_week = ready_week  # first week the selected candidate can start
+        self.tasks: list[int] = []
+        self.guiding_organisation: GuidingOrganisation | None = None
+
+
 class Coach(mesa.Agent):
     """A municipal coach: recruits, holds intake conversations and selects."""
 
@@ -106,21 +121,21 @@ class Coach(mesa.Agent):
 
     def __init__(self, model: mesa.Model):
         super().__init__(model)
-        self.caseload: list[Recipient] = []
+        self.caseload: list[Candidate] = []
         self.active = True
 
     def has_room(self) -> bool:
         """Whether the coach can take another candidate into intake."""
         return self.active and len(self.caseload) < self.model.p.intake_slots_per_coach
 
-    def admit(self, candidate: Recipient, week: int) -> None:
+    def admit(self, candidate: Candidate, week: int) -> None:
         """Take a referred candidate into intake; the first conversation is this week."""
         candidate.next_conversation = week
         self.caseload.append(candidate)
 
     def hold_conversations(
         self, week: int, capacity: int
-    ) -> tuple[int, list[tuple[Recipient, IntakeDecision]]]:
+    ) -> tuple[int, list[tuple[Candidate, IntakeDecision]]]:
         """Talk with the candidates who are due, first come first served.
 
         Returns how many candidates had their first conversation, and the candidates
@@ -140,7 +155,7 @@ class Coach(mesa.Agent):
                 decided.append((candidate, self.assess(candidate)))
         return first_talks, decided
 
-    def assess(self, candidate: Recipient) -> IntakeDecision:
+    def assess(self, candidate: Candidate) -> IntakeDecision:
         """Decide after the conversations, in the order the 2022 letter reports the reasons."""
         pop = self.model.population
         person = candidate.person

@@ -171,26 +171,31 @@ class BasisbaanModel(mesa.Model):
 
         Returns what held starts back: the ceiling, the budget, or tasks.
         """
-        p, ceiling = self.p, self._job_ceiling[week]
+        ceiling, slots = self._job_ceiling[week], self.p.tasks_per_participant_max
         held: set[str] = set()
-        self.tasks.wanting = {}
+        # What each waiting candidate asks, looked up once (written for speed: while
+        # tasks are short, every selected candidate is asked about each week).
+        people, find, starting_hours = self.people, self.tasks.find, self.work.starting_hours
+        over_budget = self.accounting.over_budget
+        self.tasks.wanting = wanting = {}
         for candidate in list(self.intake.selected):
             if candidate.ready_week > week:
                 continue
-            if self.people.employed >= ceiling:
+            if people.employed >= ceiling:
                 held.add("ceiling")
                 break
-            if self.accounting.over_budget(week, 1):
+            if over_budget(week, 1):
                 held.add("budget")
                 break
-            hours = self.work.starting_hours(candidate.person)
-            tasks = self.tasks.find(candidate.person, hours, p.tasks_per_participant_max)
+            person = candidate.person
+            hours = starting_hours(person)
+            tasks = find(person, hours, slots)
             if tasks is None:
-                self.tasks.wanting[candidate.person] = hours
+                wanting[person] = hours
                 continue
             self.intake.selected.remove(candidate)
             self._start(candidate, tasks, week)
-        if self.tasks.wanting:
+        if wanting:
             held.add("tasks")
         self.tasks.replace_lost()
         return held

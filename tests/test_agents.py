@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim import BasisbaanModel, Params
-from sim.agents import Coach, IntakeDecision, Recipient, WijkOrganisation
+from sim.agents import Candidate, Coach, IntakeDecision, WijkOrganisation
 from sim.population import COUPLE, SINGLE, SINGLE_PARENT
 from sim.streams import named_streams
 
@@ -41,7 +41,7 @@ def a_person(model, **traits):
     }
     for name, value in {**defaults, **traits}.items():
         getattr(pop, name)[person] = value
-    return Recipient(model, person, referred_week=0)
+    return Candidate(model, person, referred_week=0)
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,7 @@ def exit_of(design: str, clocks: dict[str, float], **params):
         1, {"design": design, **params}, exit_clock=[row], placement_draw=[0.5]
     )
     part = Contracts(p, people, leave=lambda *a: None)
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     return part.exit_plan(0, 0)
 
 

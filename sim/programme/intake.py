@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import mesa
 
-from sim.agents import Coach, IntakeDecision, Recipient
+from sim.agents import Candidate, Coach, IntakeDecision, Recipient
 from sim.params import Params
 from sim.policy import PolicyTimeline
 from sim.programme.people import INTAKE, POOL, REJECTED, SELECTED, People
@@ -27,7 +27,7 @@ class Intake:
     """The municipal coaches' intake: admissions, conversations and selection.
 
     Args:
-        host: the Mesa model the coaches (agents) live in.
+        host: the Mesa model the coaches and the selected (agents) live in.
         p: the parameters.
         people: the programme's people.
         policy: the levers week by week (intake coaches, pace).
@@ -72,7 +72,7 @@ class Intake:
         )
 
     def admit(
-        self, week: int, waiting: deque[Recipient], held_back: Callable[[float], str | None]
+        self, week: int, waiting: deque[Candidate], held_back: Callable[[float], str | None]
     ) -> str | None:
         """Take waiting candidates into intake while coaches have room and places are planned.
 
@@ -116,17 +116,18 @@ class Intake:
                     partners.append(partner)
         return partners
 
-    def _decide(self, candidate: Recipient, decision: IntakeDecision, week: int) -> int:
-        """Carry out a decision; returns the partner to offer an intake, or -1."""
+    def _decide(self, candidate: Candidate, decision: IntakeDecision, week: int) -> int:
+        """Carry out a decision; returns the partner to offer an intake, or -1.
+
+        The selected candidate becomes a recipient (a Mesa agent); the rejected leave.
+        """
         person, stage, pop = candidate.person, self.people.stage, self.people.population
         if decision is not IntakeDecision.SELECTED:
             stage[person] = REJECTED
             self.rejected_cum[decision] += 1
-            candidate.remove()
             return -1
         stage[person] = SELECTED
-        candidate.ready_week = week + self.p.matching_weeks
-        self.selected.append(candidate)
+        self.selected.append(Recipient(self.host, person, week + self.p.matching_weeks))
         partner = int(pop.partner[person])
         if (
             partner >= 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from sim.agents import Recipient
+from sim.agents import Candidate
 from sim.params import Params
 from sim.policy import PolicyTimeline
 from sim.population import Population
@@ -76,7 +76,7 @@ class Referral:
     """Referrers put eligible candidates forward, as long as few are waiting.
 
     Args:
-        host: the Mesa model the referred candidates (agents) live in.
+        host: the Mesa model the referred candidates live in.
         p: the parameters.
         people: the programme's people.
         pool: the eligible pool in referral order.
@@ -95,7 +95,7 @@ class Referral:
     ):
         self.host, self.p, self.people, self.policy = host, p, people, policy
         self._arrivals = arrivals
-        self.waiting: deque[Recipient] = deque()  # referred, waiting for an intake slot
+        self.waiting: deque[Candidate] = deque()  # referred, waiting for an intake slot
         self.referred_cum = 0
         self._pool = pool
         self._next_eligible = 0
@@ -154,7 +154,7 @@ class Referral:
     def enqueue(self, person: int, week: int, *, front: bool = False) -> None:
         """Refer ``person``: they wait for an intake slot (at the front: a partner)."""
         self.people.stage[person] = REFERRED
-        candidate = Recipient(self.host, person, week)
+        candidate = Candidate(self.host, person, week)
         if front:
             self.waiting.appendleft(candidate)
         else:

@@ -111,15 +111,19 @@ class TaskMarket:
         # ready candidates who found no tasks last time -> the contract hours they need
         self.wanting: dict[int, float] = {}
         self.short: dict[int, int] = {}  # participants short of a task -> the task lost
-        # Tasks that came free or were collected, per area and in all: a search that
-        # failed is tried again only once this changes near the wijk searched from
-        # (written for speed: while tasks are short, every waiting candidate and every
-        # participant short of a task would search each week).
-        self._freed = [0] * len(self.near)
+        # participants short of a task -> the tasks freed in all when they last searched
+        self._short_tried: dict[int, int] = {}
+        # Tasks that came free or were collected, per area and hours, and in all: a
+        # search that failed is tried again only once tasks of hours it can use came
+        # free near the wijk searched from (written for speed: while tasks are short,
+        # every waiting candidate and every participant short of a task would search
+        # each week).
+        self._freed = [dict.fromkeys(self._levels, 0) for _ in self.near]  # area -> hours -> n
         self._freed_total = 0
         self._full_areas: set[int] = set()
         # What a search depends on, (wijk, near, hours, slots, excluded task), -> the
-        # tasks freed in all and near the wijk when it last failed. A search's result
+        # tasks freed in all, and near the wijk of the hours it can use, when it last
+        # failed. A search's result
         # depends on the person only through their wijk, so candidates of one wijk
         # share it.
         self._failed_search: dict[tuple[int, bool, float, int, int], tuple[int, int]] = {}
@@ -194,7 +198,7 @@ class TaskMarket:
         self.task_holder.append(-1)
         self.free[area][hours].append(task)
         self.free_count += 1
-        self._freed[area] += 1
+        self._freed[area][hours] += 1
         self._freed_total += 1
         self.tasks_total += 1
         return task
@@ -219,9 +223,10 @@ class TaskMarket:
         if failed is not None and failed[0] == self._freed_total:
             return None  # nothing came free anywhere since this search last failed
         options = self._options(wijk, near)
-        seen = self._freed_near(options)
+        needed = round(hours_needed)
+        seen = self._freed_near(options, _levels_used(needed, slots, self._levels))
         if failed is None or failed[1] != seen:
-            found = self._search(options, round(hours_needed), slots, exclude)
+            found = self._search(options, needed, slots, exclude)
             if found is not None:
                 return found
         self._failed_search[key] = (self._freed_total, seen)
@@ -231,11 +236,17 @@ class TaskMarket:
         """The areas searched in turn: the own wijk, then (if ``near``) with those near it."""
         return ((wijk,), (wijk, *self.near[wijk])) if near else ((wijk,),)
 
-    def _freed_near(self, options: tuple[tuple[int, ...], ...]) -> int:
-        """How many tasks ever came free in the widest option's areas."""
+    def _freed_near(self, options: tuple[tuple[int, ...], ...], levels: tuple[int, ...]) -> int:
+        """How many tasks of the given hours ever came free in the widest option's areas.
+
+        Only tasks of hours that some fitting combination uses can turn a failed search
+        into one that succeeds.
+        """
         seen = 0
         for area in options[-1]:
-            seen += self._freed[area]
+            freed = self._freed[area]
+            for level in levels:
+                seen += freed[level]
         return seen
 
     def _search(
@@ -290,7 +301,7 @@ class TaskMarket:
         self.task_holder[task] = -1
         self.free[self.task_wijk[task]][hours].append(task)
         self.free_count += 1
-        self._freed[self.task_wijk[task]] += 1
+        self._freed[self.task_wijk[task]][hours] += 1
         self._freed_total += 1
         self.people.task_hours[person] -= hours
 
@@ -301,6 +312,7 @@ class TaskMarket:
             self._release(person, task)
         participant.tasks = []
         self.short.pop(person, None)
+        self._short_tried.pop(person, None)
 
     # --- misfit and replacement --------------------------------------------------------
     def plan_misfit(self, person: int, week: int) -> None:
@@ -323,9 +335,16 @@ class TaskMarket:
         self.plan_misfit(person, week)
 
     def replace_lost(self) -> None:
-        """Participants short of a task look for a replacement in their own wijk."""
+        """Participants short of a task look for a replacement in their own wijk.
+
+        A participant whose last search failed with nothing come free since is not
+        asked again: their own hours and tasks change only where a search follows
+        (written for speed).
+        """
+        tried = self._short_tried
         for person in list(self.short):
-            self._replace(person)
+            if tried.get(person) != self._freed_total:
+                self._replace(person)
 
     def _replace(self, person: int) -> None:
         """Find tasks in the own wijk for the contract hours no task covers.
@@ -352,6 +371,8 @@ class TaskMarket:
                 self.short.pop(person, None)
         elif self._rearrange(participant, lost, near):
             self.short.pop(person, None)
+        if person in self.short:
+            self._short_tried[person] = self._freed_total
 
     def _rearrange(self, participant: Recipient, exclude: int, near: bool) -> bool:
         """Give back every task and take a new set for the contract hours, if one fits.
@@ -366,20 +387,20 @@ class TaskMarket:
         wijk = int(self.people.population.wijk[person])
         hours = self.people.contract_hours[person]
         options = self._options(wijk, near)
-        seen = self._freed_near(options)
+        slots = self.p.tasks_per_participant_max
+        seen = self._freed_near(options, _levels_used(round(hours), slots, self._levels))
         key = (wijk, near, hours, exclude, tuple(held))
         if self._failed_rearrangement.get(key) == seen:
             return False
         for task in held:
             self._release(person, task)
-        slots = self.p.tasks_per_participant_max
         tasks = self._search(options, round(hours), slots, exclude)
         participant.tasks = tasks if tasks is not None else held
         self._hold(person, participant.tasks)
         if tasks is not None:
             return True
         for task in held:  # the same tasks held again: none came free
-            self._freed[self.task_wijk[task]] -= 1
+            self._freed[self.task_wijk[task]][self.task_hours[task]] -= 1
         self._freed_total -= len(held)
         self._failed_rearrangement[key] = seen
         return False
@@ -436,3 +457,9 @@ def _combinations(hours: int, slots: int, levels: tuple[int, ...]) -> tuple[Coun
         if sum(combination) == hours
     ]
     return tuple(Counter(combination) for combination in found)
+
+
+@cache
+def _levels_used(hours: int, slots: int, levels: tuple[int, ...]) -> tuple[int, ...]:
+    """The task hours that some way of making ``hours`` from ``slots`` tasks uses."""
+    return tuple(sorted({level for c in _combinations(hours, slots, levels) for level in c}))

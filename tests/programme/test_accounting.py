@@ -19,7 +19,7 @@ def accounting(n=2, params=None):
 
 def test_guidance_costs_more_in_the_first_year_and_less_after():
     host, people, part = accounting(1)
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     part.account(1, contract_hours=32)
     # FACTS.md: guiding organisations EUR 4,000 in year 1, EUR 3,000 after.
@@ -35,7 +35,7 @@ def test_guidance_costs_more_in_the_first_year_and_less_after():
 
 def test_leaving_within_the_first_year_ends_it():
     host, people, part = accounting(1)
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     part.leave(0, week=10)
     assert part.first_year == 0
@@ -47,7 +47,7 @@ def test_the_budget_stops_the_start_that_would_exceed_it():
     # exactly one more start (the one already there is in its first year too).
     first_year_net = 27_387 + 600 + 4_000 + 1_500 - 14_000
     host, people, part = accounting(params={"budget_net_eur_per_year": 2 * first_year_net})
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     part.account(0, contract_hours=32)
     assert not part.over_budget(0, 1)
@@ -64,7 +64,7 @@ def test_each_cost_item_of_a_week_follows_the_2022_letter():
     # 3 x 1,500; contributions 3 x 2,000; benefits saved 3 x 14,000 (FACTS.md).
     host, people, part = accounting(3, {"contributions_per_job_year": {2020: 2_000}})
     for person in range(3):
-        people.start(Recipient(host, person, 0), week=0)
+        people.start(Recipient(host, person), week=0)
     part.start(0, 0)
     part.account(5, contract_hours=88)
     year = {name: getattr(part.costs, name) * WEEKS_PER_YEAR for name in (
@@ -95,9 +95,9 @@ def test_a_subsidy_is_counted_in_its_week_only():
 
 def test_the_first_year_ends_after_52_weeks_and_a_later_leaver_does_not_end_it_again():
     host, people, part = accounting(2)
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
-    people.start(Recipient(host, 1, 10), week=10)
+    people.start(Recipient(host, 1), week=10)
     part.start(1, 10)
     for week in range(1, FIRST_YEAR_WEEKS):
         people.work_agenda.run(week)
@@ -115,7 +115,7 @@ def test_the_budget_counts_part_time_contracts_at_full_time_wages():
     # cost table, net of 14,000 benefits). A second start adds another 19,487.
     first_year_net = 27_387 + 600 + 4_000 + 1_500 - 14_000
     host, people, part = accounting(params={"budget_net_eur_per_year": 2 * first_year_net})
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     part.account(0, contract_hours=24)
     assert not part.over_budget(0, 1)
@@ -127,10 +127,10 @@ def test_the_budget_counts_starts_since_last_weeks_accounts():
     # year to come, so no further start fits a budget for two.
     first_year_net = 27_387 + 600 + 4_000 + 1_500 - 14_000
     host, people, part = accounting(params={"budget_net_eur_per_year": 2 * first_year_net})
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     part.account(0, contract_hours=32)
-    people.start(Recipient(host, 1, 1), week=1)
+    people.start(Recipient(host, 1), week=1)
     part.start(1, 1)
     assert not part.over_budget(1, 0)
     assert part.over_budget(1, 0.01)
@@ -157,7 +157,7 @@ def test_before_the_first_weeks_accounts_every_item_is_zero():
 def test_a_later_starter_who_leaves_within_their_first_year_ends_it():
     # Started in week 100, left in week 110: within the first year.
     host, people, part = accounting(1)
-    people.start(Recipient(host, 0, 100), week=100)
+    people.start(Recipient(host, 0), week=100)
     part.start(0, 100)
     part.leave(0, week=110)
     assert part.first_year == 0
@@ -167,7 +167,7 @@ def test_leaving_on_the_day_the_first_year_ends_counts_it_over_once():
     # The first year ends in the work phase of week 52; an exit that week (contract
     # phase) is after it, so it does not end the first year a second time.
     host, people, part = accounting(1)
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     for week in range(1, FIRST_YEAR_WEEKS + 1):
         people.work_agenda.run(week)
@@ -194,7 +194,7 @@ def test_with_a_supplement_the_budget_counts_no_wages():
     host, people, part = accounting(
         params={"design": "supplement", "budget_net_eur_per_year": 2 * first_year_net}
     )
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     part.account(0, contract_hours=24)
     assert part.costs.wages == 0

@@ -41,7 +41,7 @@ def clocks(**rings):
 @pytest.mark.parametrize("start", [0, 10, 200])
 def test_a_contract_becomes_permanent_exactly_at_three_years_and_not_before_2023(start):
     host, people, part, _ = contracts()
-    people.start(Recipient(host, 0, start), week=start)
+    people.start(Recipient(host, 0), week=start)
     part.start(0, start)
     due = max(start + TENURE, week_of(part.p.permanent_contracts_from))
     run_until(people, due - 1)
@@ -54,7 +54,7 @@ def test_a_contract_becomes_permanent_exactly_at_three_years_and_not_before_2023
 def test_permanent_contracts_wait_for_2023_when_the_tenure_comes_earlier():
     # With one year of tenure, a 2020 starter waits until 1 January 2023.
     host, people, part, _ = contracts(params={"permanent_after_years": 1.0})
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     first = week_of(part.p.permanent_contracts_from)
     run_until(people, first - 1)
@@ -82,7 +82,7 @@ def test_each_voluntary_clock_rings_with_its_own_reason(ring, reason):
         exit_clock=clocks(**{ring: 0.5}),
         intensive_guidance=[True],
     )
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     due = math.ceil(5 * WEEKS_PER_YEAR)
     run_until(people, due - 1)
@@ -98,7 +98,7 @@ def test_only_the_intensive_guidance_group_moves_to_sheltered_work():
         2, exit_clock=clocks(sheltered_work=0.01) * 2, intensive_guidance=[True, False]
     )
     for person in (0, 1):
-        people.start(Recipient(host, person, 0), week=0)
+        people.start(Recipient(host, person), week=0)
     assert part.exit_plan(0, 0)[1] is ExitReason.SHELTERED_WORK
     assert part.exit_plan(1, 0)[1] is ExitReason.RETIREMENT
 
@@ -106,7 +106,7 @@ def test_only_the_intensive_guidance_group_moves_to_sheltered_work():
 def test_retirement_comes_at_state_pension_age():
     # Aged 50 at the start, no clock rings: leaves at 67, 17 years on.
     host, people, part, _left = contracts(birth_week=[-50 * WEEKS_PER_YEAR])
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     week, reason = part.exit_plan(0, 0)
     assert reason is ExitReason.RETIREMENT
     assert week == math.ceil(17 * WEEKS_PER_YEAR)
@@ -114,7 +114,7 @@ def test_retirement_comes_at_state_pension_age():
 
 def test_death_follows_the_gompertz_clock():
     host, people, part, _ = contracts(exit_clock=clocks(death=0.05))
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     week, reason = part.exit_plan(0, 0)
     years = gompertz_years(0.05, 50.0, part.p.mortality_at_50, part.p.mortality_doubling_years)
     assert reason is ExitReason.DEATH
@@ -167,7 +167,7 @@ def test_each_clock_runs_at_its_own_hazard(ring, reason, years):
         exit_clock=clocks(**{ring: 1.0}),
         intensive_guidance=[True],
     )
-    people.start(Recipient(host, 0, 30), week=30)
+    people.start(Recipient(host, 0), week=30)
     assert part.exit_plan(0, 30) == (30 + math.ceil(years * WEEKS_PER_YEAR), reason)
 
 
@@ -178,7 +178,7 @@ def test_the_early_years_lower_every_voluntary_hazard():
     params = {"exit_quit": 0.2, "early_exit_factor": 0.1, "early_exit_years": 3.0}
     for clock, years in ((0.03, 1.5), (0.16, 3.5)):
         host, people, part, _ = contracts(params=params, exit_clock=clocks(quit=clock))
-        people.start(Recipient(host, 0, 0), week=0)
+        people.start(Recipient(host, 0), week=0)
         assert part.exit_plan(0, 0) == (math.ceil(years * WEEKS_PER_YEAR), ExitReason.QUIT)
 
 
@@ -192,7 +192,7 @@ def test_the_first_clock_to_ring_decides_and_a_due_exit_comes_next_week():
         birth_week=[-50 * WEEKS_PER_YEAR, -50 * WEEKS_PER_YEAR, -70 * WEEKS_PER_YEAR],
     )
     for person in range(3):
-        people.start(Recipient(host, person, 5), week=5)
+        people.start(Recipient(host, person), week=5)
     assert part.exit_plan(0, 5) == (5 + math.ceil(WEEKS_PER_YEAR), ExitReason.QUIT)
     assert part.exit_plan(1, 5) == (6, ExitReason.QUIT)
     assert part.exit_plan(2, 5) == (6, ExitReason.RETIREMENT)
@@ -206,7 +206,7 @@ def test_a_clock_at_zero_hazard_never_rings():
         exit_clock=clocks(sheltered_work=0.001, death=0.001),
         intensive_guidance=[True],
     )
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     assert part.exit_plan(0, 0)[1] is ExitReason.RETIREMENT
     assert gompertz_years(0.5, 50.0, 0.0, 8.0) == math.inf
 
@@ -215,7 +215,7 @@ def test_the_exit_is_carried_out_on_its_week_with_its_reason():
     host, people, part, left = contracts(
         params={"mortality_at_50": 0.01}, exit_clock=clocks(death=0.2)
     )
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     due, reason = part.exit_plan(0, 0)
     assert reason is ExitReason.DEATH
@@ -227,7 +227,7 @@ def test_after_2023_a_contract_with_no_tenure_asked_becomes_permanent_next_week(
     # Permanent after 0 years, starting after 1 Jan 2023: the week after the start.
     host, people, part, _ = contracts(params={"permanent_after_years": 0.0})
     start = week_of(part.p.permanent_contracts_from) + 10
-    people.start(Recipient(host, 0, start), week=start)
+    people.start(Recipient(host, 0), week=start)
     part.start(0, start)
     people.contract_agenda.run(start)
     assert not people.permanent[0]
@@ -253,7 +253,7 @@ def test_exits_of_one_reason_add_up():
 def test_permanent_contracts_add_up():
     host, people, part, _ = contracts(2)
     for person in range(2):
-        people.start(Recipient(host, person, 0), week=0)
+        people.start(Recipient(host, person), week=0)
         part.start(person, 0)
     run_until(people, week_of(part.p.permanent_contracts_from) + TENURE)
     assert part.employed_permanent == 2
@@ -267,7 +267,7 @@ def test_only_a_contract_job_becomes_permanent(design):
     # A supplement is no job and a re-integration job is time-limited: no permanent
     # contract is planned, only the way out.
     host, people, part, _ = contracts(params={"design": design, "reintegration_max_years": 20})
-    people.start(Recipient(host, 0, 0), week=0)
+    people.start(Recipient(host, 0), week=0)
     part.start(0, 0)
     run_until(people, week_of(part.p.permanent_contracts_from) + TENURE + 1)
     assert not people.permanent[0]
@@ -284,9 +284,9 @@ def test_with_a_supplement_participants_quit_more_easily():
             params={**params, "design": design, "supplement_quit_factor": 2.0},
             exit_clock=clocks(quit=1.0) + clocks(regular_job=1.0),
         )
-        people.start(Recipient(host, 0, 0), week=0)
+        people.start(Recipient(host, 0), week=0)
         assert part.exit_plan(0, 0) == (math.ceil(quit_years * WEEKS_PER_YEAR), ExitReason.QUIT)
-        people.start(Recipient(host, 1, 0), week=0)
+        people.start(Recipient(host, 1), week=0)
         assert part.exit_plan(1, 0) == (math.ceil(2 * WEEKS_PER_YEAR), ExitReason.REGULAR_JOB)
 
 
@@ -307,7 +307,7 @@ def test_reintegration_triples_the_regular_job_hazard_without_the_early_dip():
         2, params=params, exit_clock=clocks(regular_job=0.3) + clocks(quit=0.1)
     )
     for person in (0, 1):
-        people.start(Recipient(host, person, 0), week=0)
+        people.start(Recipient(host, person), week=0)
     assert part.exit_plan(0, 0) == (math.ceil(1.0 * WEEKS_PER_YEAR), ExitReason.REGULAR_JOB)
     assert part.exit_plan(1, 0) == (math.ceil(2.0 * WEEKS_PER_YEAR), ExitReason.QUIT)
 
@@ -329,7 +329,7 @@ def test_a_reintegration_job_ends_with_its_term_placed_or_back_on_bijstand():
         exit_clock=clocks() + clocks() + clocks(quit=1.0),
     )  # fmt: skip
     for person in range(3):
-        people.start(Recipient(host, person, 7), week=7)
+        people.start(Recipient(host, person), week=7)
     term = 7 + math.ceil(2.0 * WEEKS_PER_YEAR)
     assert part.exit_plan(0, 7) == (term, ExitReason.REGULAR_JOB)
     assert part.exit_plan(1, 7) == (term, ExitReason.END_OF_TERM)
@@ -340,7 +340,7 @@ def test_the_shortest_term_ends_the_week_after_the_start():
     host, people, part, _ = contracts(
         params={"design": "reintegration", "reintegration_max_years": 0.001}
     )
-    people.start(Recipient(host, 0, 7), week=7)
+    people.start(Recipient(host, 0), week=7)
     assert part.exit_plan(0, 7) == (8, ExitReason.END_OF_TERM)
 
 

@@ -6,7 +6,7 @@ from collections import deque
 
 import pytest
 
-from sim.agents import IntakeDecision, Recipient
+from sim.agents import Candidate, IntakeDecision, Recipient
 from sim.population import COUPLE
 from sim.programme.intake import Intake
 from sim.programme.people import INTAKE, REFERRED, REJECTED, SELECTED
@@ -19,7 +19,7 @@ def intake(n=5, params=None, **columns):
     people.stage[:] = REFERRED
     part = Intake(host, p, people, policy, stream("intake"))
     part.staff(week=100)  # after COVID-19: full pace
-    waiting = deque(Recipient(host, person, 0) for person in range(n))
+    waiting = deque(Candidate(host, person, 0) for person in range(n))
     return part, waiting, people
 
 
@@ -104,7 +104,7 @@ def test_planned_starts_count_the_employed_the_selected_and_a_share_in_intake():
     part, waiting, people = intake(5, {"intake_slots_per_coach": 4})
     part.admit(100, waiting, never_held)  # 5 in intake
     assert part.planned_starts() == pytest.approx(5 / 3)
-    part.selected.append(Recipient(part.host, 4, 0))  # selected, not yet started
+    part.selected.append(Recipient(part.host, 4))  # selected, not yet started
     people.employed = 2
     assert part.planned_starts() == pytest.approx(2 + 1 + 5 / 3)
 

@@ -17,7 +17,7 @@ from .tiny import setting
 def test_events_run_in_order_and_lapse_when_the_participant_has_left():
     host, _, people, _ = setting(3)
     for person in (0, 1):
-        people.start(Recipient(host, person, 0), week=0)
+        people.start(Recipient(host, person), week=0)
     ran = []
     people.work_agenda.add(5, lambda person, week: ran.append(("a", person, week)), 0)
     people.work_agenda.add(5, lambda person, week: ran.append(("b", person, week)), 1)
@@ -27,7 +27,7 @@ def test_events_run_in_order_and_lapse_when_the_participant_has_left():
     assert ran == [("a", 0, 5)]  # b lapsed: person 1 left
     # An event of an earlier spell lapses when the person starts again later.
     people.leave(0)
-    people.start(Recipient(host, 0, 6), week=6)
+    people.start(Recipient(host, 0), week=6)
     people.work_agenda.run(6)
     assert ran == [("a", 0, 5)]
 
@@ -42,7 +42,7 @@ def test_tallies_count_a_participant_in_and_out_the_same_way():
         wijk=[2, 1],
     )
     for person in (0, 1):
-        people.start(Recipient(host, person, 0), week=0)
+        people.start(Recipient(host, person), week=0)
     assert people.employed == 2
     assert people.employed_women == 1
     assert people.employed_single_parents == 1
@@ -69,7 +69,7 @@ def test_composition_compares_participants_with_the_ever_eligible():
     # Four eligible, of whom one single and one single parent started.
     host, _, people, _ = setting(4, household_type=[SINGLE, SINGLE_PARENT, SINGLE, COUPLE])
     for person in (0, 1):
-        people.start(Recipient(host, person, 0), week=0)
+        people.start(Recipient(host, person), week=0)
     shares = people.composition(week=10)
     assert shares["single"] == (0.5, 0.5)
     assert shares["single parent"] == (0.25, 0.5)
@@ -84,7 +84,7 @@ def test_stage_counts_name_every_stage_even_when_empty():
 
 def test_leaving_returns_the_participant():
     host, _, people, _ = setting(1)
-    candidate = Recipient(host, 0, 0)
+    candidate = Recipient(host, 0)
     people.start(candidate, week=0)
     assert people.leave(0) is candidate
     assert people.participants == {}
@@ -107,7 +107,7 @@ def test_composition_counts_groups_among_the_ever_eligible_and_the_started():
         eligible_to=[99, 99, 99, 0, 99, 99],
     )
     for person in (0, 4):
-        people.start(Recipient(host, person, 2), week=2)
+        people.start(Recipient(host, person), week=2)
     shares = people.composition(week=10)
     # Ever eligible by week 10: 0, 1, 4, 5 (four); started: 0 and 4 (two).
     assert shares == {
@@ -146,7 +146,7 @@ def test_the_tallies_count_only_their_own_group_and_45_from_the_birthday():
         birth_week=[3 - 45 * y, 3 - 44.9 * y, 3 - 30 * y],
     )
     for person in range(3):
-        people.start(Recipient(host, person, 3), week=3)
+        people.start(Recipient(host, person), week=3)
     assert people.employed_single_parents == 1
     assert people.employed_couples == 1
     assert people.employed_45_plus == 1

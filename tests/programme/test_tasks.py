@@ -45,7 +45,7 @@ def market(wijk=(0, 0, 2, 1, 1), **params):
 
 
 def start(host, people, tasks, person, chosen, week=0):
-    candidate = Recipient(host, person, week)
+    candidate = Recipient(host, person)
     people.start(candidate, week)
     people.contract_hours[person] = 32
     tasks.take_up(candidate, chosen, week)
@@ -578,6 +578,32 @@ def test_a_worked_out_wijk_stays_worked_out():
     assert tasks._worked_out(0)
 
 
+def test_a_participant_short_of_a_task_is_asked_again_once_a_task_comes_free():
+    # Person 0 holds one 16 h task of their 32 h and is short: no free task anywhere,
+    # week after week. A 16 h task collected in their wijk then fills the gap at the
+    # next replacement round.
+    host, people, tasks = market()
+    participant = start(host, people, tasks, 0, [add_task(tasks, 0, 16)])
+    tasks.short[0] = -1
+    for _ in range(3):
+        tasks.replace_lost()
+        assert 0 in tasks.short
+    collected = add_task(tasks, 0, 16)
+    tasks.replace_lost()
+    assert 0 not in tasks.short
+    assert participant.tasks == [0, collected]
+
+
+def test_a_failed_search_is_tried_again_when_a_task_of_hours_it_can_use_comes_free():
+    # 24 h from at most 2 tasks of 8, 12 or 16 h: 16 + 8 or 12 + 12. One free 12 h task
+    # in wijk 0 does not do, remembered; a second 12 h task collected there does.
+    _, _, tasks = market(**MIXED)
+    first = add_task(tasks, 0, 12)
+    assert tasks.find(person=0, hours_needed=24.0, slots=2) is None
+    second = add_task(tasks, 0, 12)
+    assert tasks.find(person=0, hours_needed=24.0, slots=2) == [first, second]
+
+
 def test_a_failed_rearrangement_is_remembered_for_the_tasks_held_not_for_the_wijk():
     # Persons 0 and 1 both live in wijk 0, with no free task anywhere, and both need a
     # new set of 16 h. Person 0 holds one 8 h task: nothing makes 16, remembered. Person
@@ -662,7 +688,7 @@ def _rearranged_without_memory(tasks, participant, hours, options, exclude):
     """
     person, held = participant.person, list(participant.tasks)
     tasks.people.contract_hours[person] = hours
-    freed, freed_total = list(tasks._freed), tasks._freed_total
+    freed, freed_total = [dict(area) for area in tasks._freed], tasks._freed_total
     for task in held:
         tasks._release(person, task)
     found = tasks._search(options, hours, tasks.p.tasks_per_participant_max, exclude)

@@ -29,7 +29,7 @@ def work(n=1, params=None, **columns):
 
 
 def start(host, people, part, person=0, week=0):
-    candidate = Recipient(host, person, week)
+    candidate = Recipient(host, person)
     people.start(candidate, week)
     part.start(candidate, week)
     part.start_guidance(person, week)
