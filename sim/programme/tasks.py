@@ -120,7 +120,7 @@ class TaskMarket:
         # each week).
         self._freed = [dict.fromkeys(self._levels, 0) for _ in self.near]  # area -> hours -> n
         self._freed_total = 0
-        self._full_areas: set[int] = set()
+        self._first_open = [0] * len(self.near)  # area -> its first organisation with work
         # What a search depends on, (wijk, near, hours, slots, excluded task), -> the
         # tasks freed in all, and near the wijk of the hours it can use, when it last
         # failed. A search's result
@@ -181,14 +181,25 @@ class TaskMarket:
         fitting = [level for level in self._levels if level <= hours_wanted]
         asked = fitting[0] if fitting else None  # levels are largest first
         for place in (area, *self.near[area]):
-            if place in self._full_areas:
-                continue
-            for organisation in self.organisations[place]:
-                if organisation.can_offer_task():
-                    self._add_task(place, organisation.offer_task(asked))
-                    return True
-            self._full_areas.add(place)  # no organisation here has work left to offer
+            organisation = self._first_with_work(place)
+            if organisation is not None:
+                self._add_task(place, organisation.offer_task(asked))
+                return True
         return False
+
+    def _first_with_work(self, area: int) -> WijkOrganisation | None:
+        """The first organisation of ``area`` with work left to offer as a task, or None.
+
+        The organisations are asked in turn and work offered never comes back, so those
+        before it stay without: where the last look stopped is remembered, and none
+        is asked again (written for speed: matching asks for every participant short
+        of a task, each week).
+        """
+        organisations, first = self.organisations[area], self._first_open[area]
+        while first < len(organisations) and not organisations[first].can_offer_task():
+            first += 1
+        self._first_open[area] = first
+        return organisations[first] if first < len(organisations) else None
 
     def _add_task(self, area: int, hours: int) -> int:
         """A collected task of ``hours`` in ``area`` joins the free tasks; returns it."""
@@ -253,15 +264,18 @@ class TaskMarket:
         self, options: Sequence[Sequence[int]], needed: int, slots: int, exclude: int
     ) -> list[int] | None:
         """``find`` without its memory of failed searches: each option of areas in turn."""
+        used = _levels_used(needed, slots, self._levels)
         for areas in options:
-            # Free tasks by hours in these areas; loops rather than nested generators
-            # (written for speed: matching runs this for every ready candidate).
-            free = dict.fromkeys(self._levels, 0)
+            # Free tasks in these areas of the hours a combination uses; loops rather
+            # than nested generators (written for speed: matching runs this for every
+            # ready candidate).
+            free = dict.fromkeys(used, 0)
             for area in areas:
-                for level, tasks in self.free[area].items():
-                    free[level] += len(tasks)
+                tasks_by_hours = self.free[area]
+                for level in used:
+                    free[level] += len(tasks_by_hours[level])
             excluded = exclude >= 0 and self.task_holder[exclude] < 0
-            if excluded and self.task_wijk[exclude] in areas:
+            if excluded and self.task_wijk[exclude] in areas and self.task_hours[exclude] in free:
                 free[self.task_hours[exclude]] -= 1
             for combination in _combinations(needed, slots, self._levels):
                 for level, n in combination.items():
@@ -407,15 +421,7 @@ class TaskMarket:
 
     def _worked_out(self, area: int) -> bool:
         """Whether no organisation in ``area`` has work left to offer as a task."""
-        if area in self._full_areas:
-            return True
-        if any(organisation.can_offer_task() for organisation in self.organisations[area]):
-            return False
-        # Work offered never comes back, so a worked-out area stays so: remembered, not
-        # asked of every organisation again each week a participant is short of a task
-        # (written for speed; collection skips the area as it would have found it full).
-        self._full_areas.add(area)
-        return True
+        return self._first_with_work(area) is None
 
     def more_hours(self, person: int, week: int) -> None:
         """A participant's contract hours went up: tasks are sought for the hours added."""

@@ -567,6 +567,20 @@ def test_without_a_request_the_hours_are_the_organisations_own_mix():
     assert len(set(tasks.task_hours)) > 1
 
 
+def test_organisations_are_asked_in_turn_until_their_work_runs_out():
+    # Two organisations in wijk 0: the first has 16 h of additional work (one task of
+    # 16 h), the second 64 h. Three tasks collected there: one from the first, then two
+    # from the second; the second still has work, so the wijk is not worked out.
+    _, _, tasks = market(organisations_per_wijk=2)
+    first, second = tasks.organisations[0]
+    first.additional_work = 16.0
+    for _ in range(3):
+        assert tasks.collect_near(0)
+    assert [first.tasks_supplied, second.tasks_supplied] == [1, 2]
+    assert tasks.task_wijk == [0, 0, 0]
+    assert not tasks._worked_out(0)
+
+
 def test_a_worked_out_wijk_stays_worked_out():
     # Wijk 0's one organisation has 32 h: two tasks of 16 h, then no work left. Work
     # offered never comes back, so the answer holds when asked again (remembered).
