@@ -123,9 +123,8 @@ class TaskMarket:
         self._first_open = [0] * len(self.near)  # area -> its first organisation with work
         # What a search depends on, (wijk, near, hours, slots, excluded task), -> the
         # tasks freed in all, and near the wijk of the hours it can use, when it last
-        # failed. A search's result
-        # depends on the person only through their wijk, so candidates of one wijk
-        # share it.
+        # failed. A search's result depends on the person only through their wijk, so
+        # candidates of one wijk share it.
         self._failed_search: dict[tuple[int, bool, float, int, int], tuple[int, int]] = {}
         # The same for giving back every task held and taking a new set (``_rearrange``),
         # with the tasks held -> the tasks freed near the wijk when it last failed.
@@ -392,10 +391,10 @@ class TaskMarket:
         """Give back every task and take a new set for the contract hours, if one fits.
 
         A rearrangement that failed fails again, for the same tasks held, until a task
-        comes free near the wijk; a failed one leaves the free tasks as they were, so it
-        is not counted as tasks coming free, which would make every remembered search
-        run again (written for speed: while tasks are short, each participant short of
-        a task with no slot left tries this every week).
+        of hours it can use comes free near the wijk; a failed one leaves the free tasks
+        as they were, so it is not counted as tasks coming free, which would make every
+        remembered search run again (written for speed: while tasks are short, each
+        participant short of a task with no slot left tries this every week).
         """
         person, held = participant.person, participant.tasks
         wijk = int(self.people.population.wijk[person])
