@@ -40,7 +40,7 @@ from sim.lifeline import interrupts_ignored, watch_coordinator
 from sim.outcomes import OUTCOMES
 from sim.outputs import RunTables, output_columns
 from sim.params import Params
-from sim.simulation import BY_WIJK_COLUMNS, COMPOSITION_COLUMNS, run_replicate
+from sim.simulation import no_detail, run_replicate
 from sim.store import Damage, ResultStore, bytes_needed, to_parquet_bytes
 from sim.summary import RUN_TABLE_READS, run_tables
 from sim.timeline import weeks_until
@@ -133,11 +133,7 @@ def _empty_detail() -> dict[str, pd.DataFrame]:
     they took 2.5% of an analysis's run); labels of the types of every run's give the
     same columns.
     """
-    return _detail(
-        pd.DataFrame(columns=list(BY_WIJK_COLUMNS)),
-        pd.DataFrame(columns=list(COMPOSITION_COLUMNS)),
-        {"scenario": "", "sample": 0, "replicate": 0},
-    )
+    return _detail(*no_detail(), {"scenario": "", "sample": 0, "replicate": 0})
 
 
 @functools.cache

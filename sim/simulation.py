@@ -63,6 +63,13 @@ def check_until(
     return day
 
 
+def no_detail() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The employed per wijk and the composition of a run that records neither: empty."""
+    return pd.DataFrame(columns=list(BY_WIJK_COLUMNS)), pd.DataFrame(
+        columns=list(COMPOSITION_COLUMNS)
+    )
+
+
 def run_replicate(
     params: Params | None = None,
     seed: int = 0,
@@ -90,12 +97,8 @@ def run_replicate(
     if "binding_constraint" in frame:
         frame["binding_constraint"] = frame["binding_constraint"].astype("string")
     if not detail:
-        return Replicate(
-            timeseries=frame,
-            by_wijk=pd.DataFrame(columns=list(BY_WIJK_COLUMNS)),
-            composition=pd.DataFrame(columns=list(COMPOSITION_COLUMNS)),
-            population=model.population,
-        )
+        by_wijk, composition = no_detail()
+        return Replicate(frame, by_wijk, composition, population=model.population)
     by_wijk_counts = np.array(model.record.by_wijk, dtype=np.int64)
     by_wijk = pd.DataFrame(
         {

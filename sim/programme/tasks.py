@@ -399,15 +399,15 @@ class TaskMarket:
         person, held = participant.person, participant.tasks
         wijk = int(self.people.population.wijk[person])
         hours = self.people.contract_hours[person]
+        needed, slots = round(hours), self.p.tasks_per_participant_max
         options = self._options(wijk, near)
-        slots = self.p.tasks_per_participant_max
-        seen = self._freed_near(options, _levels_used(round(hours), slots, self._levels))
+        seen = self._freed_near(options, _levels_used(needed, slots, self._levels))
         key = (wijk, near, hours, exclude, tuple(held))
         if self._failed_rearrangement.get(key) == seen:
             return False
         for task in held:
             self._release(person, task)
-        tasks = self._search(options, round(hours), slots, exclude)
+        tasks = self._search(options, needed, slots, exclude)
         participant.tasks = tasks if tasks is not None else held
         self._hold(person, participant.tasks)
         if tasks is not None:
