@@ -101,7 +101,7 @@ def test_contract_hours_average_about_32_with_some_below(observed_period):
     # FACTS.md: ~32 h/week on average (one later source says 30); some start with fewer
     # hours and ask for more.
     hours = np.concatenate(
-        [m.people.contract_hours[list(m.people.participants)] for m in observed_period]
+        [np.take(m.people.contract_hours, list(m.people.participants)) for m in observed_period]
     )
     assert 30.0 <= hours.mean() <= 32.0
     assert (hours < 32).any()

@@ -22,6 +22,9 @@ from sim.timeline import WEEKS_PER_YEAR, week_of
 
 Leave = Callable[[int, ExitReason, int], None]  # (person, reason, week)
 
+_DEATH_CLOCK = EXIT_CLOCKS.index("death")
+_REASONS = tuple(ExitReason)  # by value: the index of the first clock to ring
+
 
 class Contracts:
     """Participants' contracts and the exits planned for them.
@@ -39,6 +42,23 @@ class Contracts:
         self._leave = leave
         self._permanent_from = week_of(p.permanent_contracts_from)
         self._tenure_weeks = math.ceil(p.permanent_after_years * WEEKS_PER_YEAR)
+        # The yearly hazards of the voluntary ways out and their early factors, the
+        # same for everyone but the sheltered-work rate (worked out once: written for
+        # speed, as every start plans an exit).
+        regular, quit, early = p.exit_regular_job, p.exit_quit, [p.early_exit_factor] * 4
+        if p.design == "supplement":
+            quit *= p.supplement_quit_factor  # no contract to keep
+        elif p.design == "reintegration":
+            # Guidance aims at outflow to regular work, from the first week.
+            regular *= p.reintegration_outflow_factor
+            early[0] = 1.0
+        # FACTS.md: the small group whose guidance stays intensive may belong in
+        # sheltered work; only they move there.
+        self._rates = (
+            (regular, 0.0, p.exit_self_employed, quit),  # guidance not intensive
+            (regular, p.exit_sheltered_work, p.exit_self_employed, quit),  # intensive
+        )
+        self._early = tuple(early)
 
     def start(self, person: int, week: int) -> None:
         """Plan a new participant's permanent contract (with a contract) and way out."""
@@ -61,25 +81,15 @@ class Contracts:
         """
         p, pop = self.p, self.people.population
         clocks = pop.exit_clock[person].tolist()  # Python floats (written for speed)
-        # FACTS.md: the small group whose guidance stays intensive may belong in
-        # sheltered work; only they move there.
-        sheltered = p.exit_sheltered_work if pop.intensive_guidance[person] else 0.0
-        regular, quit, early = p.exit_regular_job, p.exit_quit, [p.early_exit_factor] * 4
-        if p.design == "supplement":
-            quit *= p.supplement_quit_factor  # no contract to keep
-        elif p.design == "reintegration":
-            # Guidance aims at outflow to regular work, from the first week.
-            regular *= p.reintegration_outflow_factor
-            early[0] = 1.0
-        rates = (regular, sheltered, p.exit_self_employed, quit)
+        rates = self._rates[int(pop.intensive_guidance[person])]
         years = [
             voluntary_exit_years(c, r, f, p.early_exit_years)
-            for c, r, f in zip(clocks[:4], rates, early, strict=True)
+            for c, r, f in zip(clocks[:4], rates, self._early, strict=True)
         ]
         age = float(pop.age_years(person, week))
         years.append(
             gompertz_years(
-                clocks[EXIT_CLOCKS.index("death")],
+                clocks[_DEATH_CLOCK],
                 age,
                 p.mortality_at_50,
                 p.mortality_doubling_years,
@@ -88,7 +98,7 @@ class Contracts:
         years.append(max(p.state_pension_age - age, 0.0))
         # The first clock to ring, as np.argmin finds it (the years are never NaN) at a
         # tenth of its cost on six numbers (written for speed).
-        reason = ExitReason(min(range(len(years)), key=years.__getitem__))
+        reason = _REASONS[min(range(len(years)), key=years.__getitem__)]
         if p.design == "reintegration" and p.reintegration_max_years < years[reason]:
             # The term ends first: on to a regular job for some, back to bijstand for others.
             placed = pop.placement_draw[person] < p.reintegration_placement_share

@@ -8,6 +8,7 @@ events. Each part writes the columns it owns (marked below) and only reads the o
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Callable
 from enum import IntEnum
@@ -83,12 +84,20 @@ class People:
         self.population = population
         self.stage = np.zeros(n, np.int8)  # every part moves people on
         self.start_week = np.full(n, -1, np.int64)  # starts
-        self.contract_hours = np.zeros(n)  # work
-        self.task_hours = np.zeros(n)  # tasks
-        self.sick = np.zeros(n, bool)  # work
-        self.recent_sickness = np.zeros(n, bool)  # work: sick within the last 26 weeks
-        self.guidance_group = np.zeros(n, np.int8)  # work
-        self.permanent = np.zeros(n, bool)  # contracts
+        # Read and written one person at a time in the weekly loop, so stdlib arrays: a
+        # numpy item costs about ten times as much to read, and its arithmetic (the
+        # hours summed and rounded in matching) runs through numpy's scalar types; a
+        # list of this length would be walked by every garbage collection, an array is
+        # not (written for speed; the same numbers).
+        self.wijk = array(
+            "h", population.wijk.astype(np.int16, copy=False).tobytes()
+        )  # where each person lives
+        self.contract_hours = array("d", bytes(8 * n))  # work
+        self.task_hours = array("d", bytes(8 * n))  # tasks
+        self.sick = array("b", bytes(n))  # work
+        self.recent_sickness = array("b", bytes(n))  # work: sick within the last 26 weeks
+        self.guidance_group = array("b", bytes(n))  # work
+        self.permanent = array("b", bytes(n))  # contracts
         self.participants: dict[int, Recipient] = {}
         # Two agendas: work events (sickness, hours, tasks, guidance) run in the week's
         # work phase, contract events (permanent contracts, exits) in the contract phase.
@@ -128,7 +137,7 @@ class People:
         pop = self.population
         kind = pop.household_type[person]
         self.employed += sign
-        self.employed_by_wijk[pop.wijk[person]] += sign
+        self.employed_by_wijk[self.wijk[person]] += sign
         self.employed_women += sign * int(pop.woman[person])
         self.employed_single_parents += sign * int(kind == SINGLE_PARENT)
         self.employed_couples += sign * int(kind == COUPLE)

@@ -158,13 +158,13 @@ class TaskMarket:
             (person, people.contract_hours[person] - people.task_hours[person])
             for person in self.short
         ]
-        wijk_of = people.population.wijk
+        wijk_of = people.wijk
         for i in range(count):
             if buffer and not wanted and self.free_count >= self.p.free_task_buffer:
                 return
             if wanted:
                 person, hours = wanted[i % len(wanted)]
-                self.collect_near(int(wijk_of[person]), hours)
+                self.collect_near(wijk_of[person], hours)
             else:
                 self.collect_near(self._draw_area())
 
@@ -224,7 +224,7 @@ class TaskMarket:
         hours that fit, the one with the fewest tasks, then the largest, is taken. None
         when no combination of the free tasks fits.
         """
-        wijk = int(self.people.population.wijk[person])
+        wijk = self.people.wijk[person]
         # A search that failed fails again until a task comes free near the wijk: only
         # then can the free tasks there have grown (written for speed; the hours are
         # rounded only to search, as most calls end here).
@@ -375,7 +375,7 @@ class TaskMarket:
             return
         slots = self.p.tasks_per_participant_max - len(participant.tasks)
         lost = self.short.get(person, -1)
-        near = self._worked_out(int(people.population.wijk[person]))
+        near = self._worked_out(people.wijk[person])
         if slots > 0:
             tasks = self.find(person, missing, slots, exclude=lost, near=near)
             if tasks:
@@ -397,7 +397,7 @@ class TaskMarket:
         participant short of a task with no slot left tries this every week).
         """
         person, held = participant.person, participant.tasks
-        wijk = int(self.people.population.wijk[person])
+        wijk = self.people.wijk[person]
         hours = self.people.contract_hours[person]
         needed, slots = round(hours), self.p.tasks_per_participant_max
         options = self._options(wijk, near)

@@ -158,7 +158,10 @@ def test_per_person_columns_hold_integers_and_flags():
     _, _, people, _ = setting(2)
     assert people.start_week.dtype == np.int64
     assert people.stage.dtype == np.int8
-    assert people.guidance_group.dtype == np.int8
-    for flags in (people.sick, people.recent_sickness, people.permanent):
-        assert flags.dtype == bool
     assert people.employed_by_wijk.dtype == np.int64
+    # The columns read one person at a time are typed stdlib arrays (not lists, which
+    # every garbage collection would walk): hours as doubles, flags and groups as bytes.
+    assert people.contract_hours.typecode == people.task_hours.typecode == "d"
+    for flags in (people.sick, people.recent_sickness, people.permanent, people.guidance_group):
+        assert flags.typecode == "b"
+    assert list(people.wijk) == people.population.wijk.tolist()

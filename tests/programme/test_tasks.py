@@ -626,7 +626,7 @@ def test_a_failed_rearrangement_is_remembered_for_the_tasks_held_not_for_the_wij
     host, people, tasks = market(**MIXED)
     first = start(host, people, tasks, 0, [add_task(tasks, 0, 8)])
     second = start(host, people, tasks, 1, [add_task(tasks, 0, 16)])
-    people.contract_hours[[0, 1]] = 16
+    people.contract_hours[0] = people.contract_hours[1] = 16
     assert not tasks._rearrange(first, exclude=-1, near=True)
     assert tasks._rearrange(second, exclude=-1, near=True)
     assert second.tasks == [1]
