@@ -45,6 +45,10 @@ def task_hour_levels(p: Params) -> tuple[int, ...]:
     return tuple(range(p.task_hours_min, p.task_hours_max + 1, 4))
 
 
+# A search's areas in turn, the whole hours sought, and the task hours it can use.
+_Plan = tuple[tuple[tuple[int, ...], ...], int, tuple[int, ...]]
+
+
 class TaskMarket:
     """The tasks of the wijken: collection, matching to people, misfit and replacement.
 
@@ -129,6 +133,7 @@ class TaskMarket:
         # The same for giving back every task held and taking a new set (``_rearrange``),
         # with the tasks held -> the tasks freed near the wijk when it last failed.
         self._failed_rearrangement: dict[tuple[int, bool, float, int, tuple[int, ...]], int] = {}
+        self._plans: dict[tuple[int, bool, float, int], _Plan] = {}  # see ``_plan``
         # What each week and each collected task reads, worked out once, as lists
         # (written for speed: reading a numpy item costs about ten times a list's).
         self._acquisition = policy.task_acquisition.tolist()
@@ -226,15 +231,13 @@ class TaskMarket:
         """
         wijk = self.people.wijk[person]
         # A search that failed fails again until a task comes free near the wijk: only
-        # then can the free tasks there have grown (written for speed; the hours are
-        # rounded only to search, as most calls end here).
+        # then can the free tasks there have grown (written for speed).
         key = (wijk, near, hours_needed, slots, exclude)
         failed = self._failed_search.get(key)
         if failed is not None and failed[0] == self._freed_total:
             return None  # nothing came free anywhere since this search last failed
-        options = self._options(wijk, near)
-        needed = round(hours_needed)
-        seen = self._freed_near(options, _levels_used(needed, slots, self._levels))
+        options, needed, used = self._plan(wijk, near, hours_needed, slots)
+        seen = self._freed_near(options, used)
         if failed is None or failed[1] != seen:
             found = self._search(options, needed, slots, exclude)
             if found is not None:
@@ -242,9 +245,21 @@ class TaskMarket:
         self._failed_search[key] = (self._freed_total, seen)
         return None
 
-    def _options(self, wijk: int, near: bool) -> tuple[tuple[int, ...], ...]:
-        """The areas searched in turn: the own wijk, then (if ``near``) with those near it."""
-        return ((wijk,), (wijk, *self.near[wijk])) if near else ((wijk,),)
+    def _plan(self, wijk: int, near: bool, hours: float, slots: int) -> _Plan:
+        """What a search for ``hours`` from ``wijk`` looks at, worked out once per need.
+
+        The areas searched in turn (the own wijk, then, if ``near``, with those near
+        it), the whole hours sought, and the task hours some fitting combination uses
+        (written for speed: a remembered search checks these every time tasks come
+        free).
+        """
+        key = (wijk, near, hours, slots)
+        plan = self._plans.get(key)
+        if plan is None:
+            options = ((wijk,), (wijk, *self.near[wijk])) if near else ((wijk,),)
+            needed = round(hours)
+            plan = self._plans[key] = (options, needed, _levels_used(needed, slots, self._levels))
+        return plan
 
     def _freed_near(self, options: tuple[tuple[int, ...], ...], levels: tuple[int, ...]) -> int:
         """How many tasks of the given hours ever came free in the widest option's areas.
@@ -398,10 +413,9 @@ class TaskMarket:
         """
         person, held = participant.person, participant.tasks
         wijk = self.people.wijk[person]
-        hours = self.people.contract_hours[person]
-        needed, slots = round(hours), self.p.tasks_per_participant_max
-        options = self._options(wijk, near)
-        seen = self._freed_near(options, _levels_used(needed, slots, self._levels))
+        hours, slots = self.people.contract_hours[person], self.p.tasks_per_participant_max
+        options, needed, used = self._plan(wijk, near, hours, slots)
+        seen = self._freed_near(options, used)
         key = (wijk, near, hours, exclude, tuple(held))
         if self._failed_rearrangement.get(key) == seen:
             return False
