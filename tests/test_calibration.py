@@ -272,6 +272,18 @@ def _config(tmp_path: Path, **changes) -> dict:
             r"abc\.population",
             "did you mean 'population_size'",
         ),
+        (
+            {
+                "abc": {
+                    "population_size": 50,
+                    "max_total_simulations": 1,
+                    "max_generations": 1,
+                    "prior_share": 1.0,
+                }
+            },
+            r"abc\.prior_share",
+            "less than 1",
+        ),
         ({"distance": {"kind": "adaptiv"}}, r"distance\.kind", "'info_weighted'"),
         ({"distance": {"kind": "adaptive", "scale": "iqr"}}, r"distance\.scale", "'rmsd'"),
         ({"fixed": {"covid_factor": 0.5}}, r"priors\.covid_factor", "both free and fixed"),
@@ -541,7 +553,9 @@ def test_posterior_params_draw_rows_by_weight():
 TRUTH = {"share_prospect_paid_work": 0.3, "cannot_take_step": 0.25}
 
 
-def _recovery_calibration(tmp_path: Path, population: int, budget: int):
+def _recovery_calibration(
+    tmp_path: Path, population: int, budget: int, proposal: str = 'transition = "local"'
+):
     rows = [
         ("paid_work", "rejected_paid_work_cum", 6.0),
         ("other", "rejected_other_cum", 5.0),
@@ -575,7 +589,7 @@ kind = "sum_of_squares"
 population_size = {population}
 max_total_simulations = {budget}
 max_generations = 10
-transition = "local"
+{proposal}
 [ppc]
 draws = 10
 """
@@ -641,8 +655,12 @@ def test_resume_of_a_finished_run_adds_nothing_and_a_changed_one_is_refused(reco
         run_calibration(cal.source, calibration=cal, resume=True, out_dir=tmp / "elsewhere")
 
 
-def test_single_core_calibration_is_reproducible(tmp_path):
-    cal, path = _recovery_calibration(tmp_path, population=20, budget=60)
+@pytest.mark.parametrize(
+    "proposal",
+    ['transition = "local"', 'transition = "multivariate_normal"\nprior_share = 0.3'],
+)
+def test_single_core_calibration_is_reproducible(tmp_path, proposal):
+    cal, path = _recovery_calibration(tmp_path, population=20, budget=60, proposal=proposal)
     posteriors = []
     for run in ("a", "b"):
         result = run_calibration(
@@ -686,6 +704,7 @@ def test_the_committed_diagnostics_describe_the_committed_posterior():
     for name, row in diagnostics["parameters"].items():
         assert row["q05"] <= row["q50"] <= row["q95"], name
     assert 0 < diagnostics["ess_final"] <= diagnostics["particles"]
+    assert diagnostics["ess_final"] >= 0.4 * diagnostics["particles"]  # the issue's least share
     sbc = diagnostics["sbc"]
     assert sbc["datasets"] >= 20  # the issue's least number of synthetic data sets
     assert 0 <= sbc["coverage50"] <= sbc["coverage90"] <= 1

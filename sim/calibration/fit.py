@@ -279,19 +279,30 @@ def abc_smc(cal: Calibration, sampler: Any) -> pyabc.ABCSMC:
     """Pyabc's ABC-SMC of a calibration: its model, priors, distance, epsilon, proposals."""
     import pyabc
 
+    prior = prior_distribution(cal.free)
     return pyabc.ABCSMC(
         models=cal.simulator(),
-        parameter_priors=prior_distribution(cal.free),
+        parameter_priors=prior,
         distance_function=abc_distance(cal),
         population_size=cal.abc.population_size,
         sampler=sampler,
         eps=pyabc.QuantileEpsilon(alpha=cal.abc.epsilon_quantile),
-        transitions=(
-            pyabc.LocalTransition(scaling=cal.abc.transition_scaling)
-            if cal.abc.transition == "local"
-            else pyabc.MultivariateNormalTransition(scaling=cal.abc.transition_scaling)
-        ),
+        transitions=proposal(cal, prior),
     )
+
+
+def proposal(cal: Calibration, prior: pyabc.Distribution) -> pyabc.Transition:
+    """The proposal kernel the file asks for, with its share of draws from the prior."""
+    import pyabc
+
+    from sim.calibration.proposals import PriorMixture
+
+    kernel = (
+        pyabc.LocalTransition(scaling=cal.abc.transition_scaling)
+        if cal.abc.transition == "local"
+        else pyabc.MultivariateNormalTransition(scaling=cal.abc.transition_scaling)
+    )
+    return PriorMixture(kernel, prior, cal.abc.prior_share) if cal.abc.prior_share else kernel
 
 
 def abc_distance(cal: Calibration) -> Any:

@@ -141,6 +141,10 @@ class AbcSettings(InputTable):
     # Multiplies the proposal's covariance (Silverman's rule of thumb times the particles'
     # covariance): below 1 the proposal follows the last generation more closely.
     transition_scaling: float = Field(1.0, gt=0, le=10)
+    # Share of the proposals drawn from the prior itself (defensive importance sampling,
+    # sim.calibration.proposals): bounds the importance weights; 0 proposes from the
+    # kernel alone.
+    prior_share: float = Field(0.0, ge=0, lt=1)
     workers: int | None = Field(None, ge=1, le=1_024)
 
 
@@ -251,6 +255,7 @@ class Calibration:
             "epsilon_quantile": self.abc.epsilon_quantile,
             "transition": self.abc.transition,
             "transition_scaling": self.abc.transition_scaling,
+            "prior_share": self.abc.prior_share,
             "sampler_scale": "probit",
         }
         return hashlib.sha256(repr(identity).encode()).hexdigest()[:16]
