@@ -33,6 +33,7 @@ from sim.calibration.targets import (
     Distance,
     load_targets,
     parse_targets,
+    record_statistics,
     recorded,
     summary_statistics,
 )
@@ -441,6 +442,25 @@ def test_the_simulator_records_only_what_its_targets_read_and_gets_the_same_stat
         assert lean.keys() == full.keys()
         for name, value in lean.items():
             assert value == full[name] or (math.isnan(value) and math.isnan(full[name])), name
+
+
+def test_statistics_from_the_weekly_record_are_those_of_the_run_tables():
+    """Every target, fitted and checked (wijk counts, pool figures), read from the record."""
+    from sim.model import BasisbaanModel
+    from sim.outcomes import WeeklyRecord
+    from sim.timeline import weeks_until
+
+    targets = load_targets(TARGETS)
+    until = targets.last_date
+    for seed, params in ((3, Params()), (4, Params(covid_factor=0.3, intake_slots_per_coach=9))):
+        tables = summary_statistics(run_replicate(params, seed, until), targets)
+        model = BasisbaanModel(params, rng=seed, record=WeeklyRecord())
+        model.run_for(weeks_until(until))
+        areas = [area.name for area in params.areas]
+        from_record = record_statistics(model.record, areas, model.population, targets)
+        assert from_record.keys() == tables.keys() == {t.name for t in targets}
+        for name, value in from_record.items():
+            assert value == tables[name] or (math.isnan(value) and math.isnan(tables[name])), name
 
 
 def test_recorded_outcomes_follow_the_targets():

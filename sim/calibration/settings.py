@@ -37,13 +37,14 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import ConfigDict, Field, field_validator
 
-from sim.calibration.targets import Targets, load_targets, recorded, summary_statistics
+from sim.calibration.targets import Targets, load_targets, record_statistics, recorded
 from sim.config.checks import SEED_LIMIT, InputTable, check_keys, folder_name, validate_table
 from sim.config.errors import ConfigError
 from sim.config.read import read_toml
 from sim.lifeline import watch_coordinator
+from sim.model import BasisbaanModel
+from sim.outcomes import WeeklyRecord
 from sim.params import Params, check_names, registry
-from sim.simulation import run_replicate
 from sim.timeline import PROGRAMME_START, WEEKS_PER_YEAR, weeks_until
 
 if TYPE_CHECKING:
@@ -472,10 +473,11 @@ class Simulator:
         full model (a run here may draw no inflow households: :func:`window_params`).
         """
         params = window_params(self.params(numbers), self.fit_until)
-        replicate = run_replicate(
-            params, seed, self.fit_until, outcomes=self.outcomes, detail=self.by_wijk
-        )
-        return summary_statistics(replicate, self.targets.fit)
+        record = WeeklyRecord(self.outcomes, by_wijk=self.by_wijk)
+        model = BasisbaanModel(params, rng=seed, record=record)
+        model.run_for(weeks_until(self.fit_until))  # what run_replicate runs, without tables
+        areas = [area.name for area in params.areas]
+        return record_statistics(record, areas, model.population, self.targets.fit)
 
     def __call__(self, numbers: Mapping[str, float]) -> dict[str, float]:
         """Simulate a particle (probit scale) with its own seed; statistics and the seed."""
