@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import poisson
 
-from sim.streams import NEVER_WEEKS, STREAMS, named_streams, replicate_seeds, stable_key
+from sim.streams import (
+    NEVER_WEEKS,
+    STREAMS,
+    named_streams,
+    poisson_cdf,
+    replicate_seeds,
+    stable_key,
+)
 
 
 def test_the_same_name_and_seed_give_the_same_draws():
@@ -68,6 +75,14 @@ def test_poisson_counts_have_the_poisson_distribution():
     assert draws.var() == pytest.approx(3.0, abs=0.15)
     assert (draws == 0).mean() == pytest.approx(poisson.pmf(0, 3.0), abs=0.01)
     assert stream.poisson(0.0) == 0
+
+
+@given(st.floats(min_value=1e-6, max_value=500.0))
+@settings(max_examples=200, deadline=None)
+def test_the_poisson_cdf_is_scipys_to_the_bit_and_reaches_far_into_the_tail(mean):
+    cdf = poisson_cdf(mean)
+    assert cdf == poisson.cdf(np.arange(len(cdf)), mean).tolist()
+    assert 1.0 - cdf[-1] < 1e-12  # 12 standard deviations and 20 beyond the mean
 
 
 def test_weeks_until_is_geometric_with_its_edges():
