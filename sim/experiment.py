@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from scipy.stats import qmc
 
 from sim.config.checks import (
     MAX_RUNS,
@@ -936,6 +935,10 @@ def _check_sweep_in_scenario(
 def _qmc_samples(
     method: str, ranges: dict[str, list[float]], count: int, seed: int
 ) -> list[dict[str, float]]:
+    # Imported here: scipy.stats takes about a second to import and only sampled sweeps
+    # need it (written for speed: every command starts faster).
+    from scipy.stats import qmc
+
     names = list(ranges)
     if method == "lhs":
         sampler: qmc.QMCEngine = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed))

@@ -39,7 +39,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from sim.calibration.fit import posterior_overrides, repo_relative
 from sim.config.errors import ConfigError
@@ -113,6 +112,8 @@ def draw_overrides(
 
 def implementation_draws(n: int, rng: np.random.Generator) -> list[dict[str, Any]]:
     """``n`` ways the policy may be carried out: a Latin hypercube over the ranges."""
+    from scipy.stats import qmc  # imported here: about a second, see sim.experiment
+
     ranges = uncertain_ranges(implementation=True)
     if not ranges:
         return [{} for _ in range(n)]
