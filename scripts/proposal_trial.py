@@ -12,7 +12,7 @@ follow from the stored particles alone:
 
 The estimates hold for candidates no wider than the proposal used (else r is
 unbounded and a few particles decide them). The row ``used`` must repeat the run's own
-effective sample: a check of the reconstruction. calibration/README.md ("Sampler") has
+effective sample: a check of the reconstruction. calibration/README.md ("Proposals") has
 the trial that chose the proposal of calibration/hanze.toml.
 
     python -m scripts.proposal_trial [--config FILE] [--db FILE] [--out FILE]

@@ -6,7 +6,7 @@ carry large weights: the effective sample shrinks. Drawing a fixed share of the
 proposals from the prior itself (defensive importance sampling, Hesterberg 1995) keeps
 the proposal density at least ``prior_share`` times the prior's everywhere, so no
 weight exceeds ``1 / prior_share`` times the prior's own (calibration/README.md,
-"Sampler", has the trials that chose it).
+"Proposals", has the trials that chose it).
 """
 
 from __future__ import annotations

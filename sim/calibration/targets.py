@@ -290,7 +290,7 @@ def record_statistics(
 
     ``areas`` are the wijken of the record's counts per wijk, in order. The same numbers
     as the tables give (tested); what a calibration evaluation reads (written for speed:
-    building the run's tables took a tenth of an evaluation to 2023).
+    building the run's tables took 3% of the instructions of an evaluation to 2023).
     """
     weeks = np.arange(len(record.rows))
     dates = np.datetime64(PROGRAMME_START, "ns") + weeks * np.timedelta64(7, "D")
