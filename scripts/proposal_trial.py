@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration.fit import DEFAULT_CONFIG, DEFAULT_OUT, proposal
+from sim.calibration.proposals import prior_density
 from sim.calibration.settings import Calibration, load_calibration, prior_distribution
 
 # Candidates: (kernel, its covariance scaling, share of draws from the prior).
@@ -65,11 +66,11 @@ def trial(cal: Calibration, database: Path) -> pd.DataFrame:
         used = proposal(cal, prior)
         used.fit(last, last_weights)
         used_density = np.asarray(used.pdf(accepted))
-        prior_density = np.prod([rv.pdf(accepted[n].to_numpy()) for n, rv in prior.items()], 0)
+        at_prior = prior_density(prior, accepted)
         run_ess = weights.sum() ** 2 / (weights**2).sum() / len(weights)
         rows.append({"generation": t, "proposal": "used", "ess_share": run_ess,
                      "acceptance_ratio": 1.0, "run_ess_share": run_ess})  # fmt: skip
-        estimate = reweighted(used_density, used_density, prior_density)
+        estimate = reweighted(used_density, used_density, at_prior)
         rows.append({"generation": t, "proposal": "used, reconstructed",
                      "ess_share": estimate[0], "acceptance_ratio": estimate[1],
                      "run_ess_share": run_ess})  # fmt: skip
@@ -79,7 +80,7 @@ def trial(cal: Calibration, database: Path) -> pd.DataFrame:
             )
             candidate = proposal(dataclasses.replace(cal, abc=settings), prior)
             candidate.fit(last, last_weights)
-            estimate = reweighted(used_density, np.asarray(candidate.pdf(accepted)), prior_density)
+            estimate = reweighted(used_density, np.asarray(candidate.pdf(accepted)), at_prior)
             rows.append({"generation": t, "proposal": f"{kernel} x{scaling}, prior {share}",
                          "ess_share": estimate[0], "acceptance_ratio": estimate[1],
                          "run_ess_share": run_ess})  # fmt: skip

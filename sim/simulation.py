@@ -70,6 +70,15 @@ def no_detail() -> tuple[pd.DataFrame, pd.DataFrame]:
     )
 
 
+def run_model(
+    params: Params | None, seed: int, until: str | dt.date, record: WeeklyRecord
+) -> BasisbaanModel:
+    """Run the model from 1 March 2020 to ``until``, one step a week, into ``record``."""
+    model = BasisbaanModel(params, rng=seed, record=record)
+    model.run_for(weeks_until(check_until(until)))
+    return model
+
+
 def run_replicate(
     params: Params | None = None,
     seed: int = 0,
@@ -86,9 +95,7 @@ def run_replicate(
     are empty): what a calibration that needs neither asks for (written for speed; the
     run itself is the same).
     """
-    end = check_until(until)
-    model = BasisbaanModel(params, rng=seed, record=WeeklyRecord(outcomes, by_wijk=detail))
-    model.run_for(weeks_until(end))  # one step a week
+    model = run_model(params, seed, until, WeeklyRecord(outcomes, by_wijk=detail))
     weeks = np.arange(len(model.record.rows))
     dates = pd.to_datetime(PROGRAMME_START) + pd.to_timedelta(7 * weeks, unit="D")
     frame = model.record.frame(

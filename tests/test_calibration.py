@@ -446,18 +446,14 @@ def test_the_simulator_records_only_what_its_targets_read_and_gets_the_same_stat
 
 def test_statistics_from_the_weekly_record_are_those_of_the_run_tables():
     """Every target, fitted and checked (wijk counts, pool figures), read from the record."""
-    from sim.model import BasisbaanModel
     from sim.outcomes import WeeklyRecord
-    from sim.timeline import weeks_until
+    from sim.simulation import run_model
 
     targets = load_targets(TARGETS)
     until = targets.last_date
     for seed, params in ((3, Params()), (4, Params(covid_factor=0.3, intake_slots_per_coach=9))):
         tables = summary_statistics(run_replicate(params, seed, until), targets)
-        model = BasisbaanModel(params, rng=seed, record=WeeklyRecord())
-        model.run_for(weeks_until(until))
-        areas = [area.name for area in params.areas]
-        from_record = record_statistics(model.record, areas, model.population, targets)
+        from_record = record_statistics(run_model(params, seed, until, WeeklyRecord()), targets)
         assert from_record.keys() == tables.keys() == {t.name for t in targets}
         for name, value in from_record.items():
             assert value == tables[name] or (math.isnan(value) and math.isnan(tables[name])), name

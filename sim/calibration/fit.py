@@ -302,6 +302,8 @@ def proposal(cal: Calibration, prior: pyabc.Distribution) -> pyabc.Transition:
         if cal.abc.transition == "local"
         else pyabc.MultivariateNormalTransition(scaling=cal.abc.transition_scaling)
     )
+    # Without a prior share, the kernel alone: a mixture would still draw a uniform per
+    # proposal and so change the numbers of files written before the share existed.
     return PriorMixture(kernel, prior, cal.abc.prior_share) if cal.abc.prior_share else kernel
 
 

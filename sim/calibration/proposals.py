@@ -48,8 +48,10 @@ class PriorMixture(Transition):
     def pdf(self, x: Parameter | pd.Series | pd.DataFrame) -> Any:
         """The mixture's density at one parameter set or at each row of a frame."""
         kernel = self.kernel.pdf(x)
-        if isinstance(x, pd.DataFrame):
-            prior = np.prod([rv.pdf(x[name].to_numpy()) for name, rv in self.prior.items()], 0)
-        else:
-            prior = self.prior.pdf(x)
+        prior = prior_density(self.prior, x) if isinstance(x, pd.DataFrame) else self.prior.pdf(x)
         return (1.0 - self.prior_share) * kernel + self.prior_share * prior
+
+
+def prior_density(prior: pyabc.Distribution, frame: pd.DataFrame) -> np.ndarray:
+    """The prior's density at each row of ``frame`` (pyabc's takes one parameter set)."""
+    return np.prod([rv.pdf(frame[name].to_numpy()) for name, rv in prior.items()], axis=0)

@@ -42,9 +42,9 @@ from sim.config.checks import SEED_LIMIT, InputTable, check_keys, folder_name, v
 from sim.config.errors import ConfigError
 from sim.config.read import read_toml
 from sim.lifeline import watch_coordinator
-from sim.model import BasisbaanModel
 from sim.outcomes import WeeklyRecord
 from sim.params import Params, check_names, registry
+from sim.simulation import run_model
 from sim.timeline import PROGRAMME_START, WEEKS_PER_YEAR, weeks_until
 
 if TYPE_CHECKING:
@@ -474,10 +474,8 @@ class Simulator:
         """
         params = window_params(self.params(numbers), self.fit_until)
         record = WeeklyRecord(self.outcomes, by_wijk=self.by_wijk)
-        model = BasisbaanModel(params, rng=seed, record=record)
-        model.run_for(weeks_until(self.fit_until))  # what run_replicate runs, without tables
-        areas = [area.name for area in params.areas]
-        return record_statistics(record, areas, model.population, self.targets.fit)
+        model = run_model(params, seed, self.fit_until, record)
+        return record_statistics(model, self.targets.fit)
 
     def __call__(self, numbers: Mapping[str, float]) -> dict[str, float]:
         """Simulate a particle (probit scale) with its own seed; statistics and the seed."""

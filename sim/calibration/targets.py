@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import ConfigDict, Field, model_validator
@@ -29,11 +29,14 @@ from pydantic import ConfigDict, Field, model_validator
 from sim.config.checks import InputTable, check_keys, unknown_name, validate_table
 from sim.config.errors import ConfigError, FieldError
 from sim.config.read import read_toml
-from sim.outcomes import OUTCOMES, WeeklyRecord
+from sim.outcomes import OUTCOMES
 from sim.population import POOL_FIGURES, Population, pool_figures
 from sim.simulation import Replicate
 from sim.timeline import PROGRAMME_START, week_of
 from sim.wijken import WIJKEN
+
+if TYPE_CHECKING:
+    from sim.model import BasisbaanModel
 
 LAST_TARGET_DATE = dt.date(2023, 3, 31)
 """FACTS.md: the calibration uses figures dated up to March 2023; later ones are held back.
@@ -262,36 +265,31 @@ def summary_statistics(
     the model cannot give (no participants, so no share) is NaN; the distance rejects it.
     """
     ts = replicate.timeseries
+    dates = ts["date"].to_numpy()
     frame = replicate.by_wijk
 
-    def wijk_counts(row: int, day: np.datetime64) -> dict[str, int]:
-        this_week = frame["date"].to_numpy() == day
+    def wijk_counts(row: int) -> dict[str, int]:
+        this_week = frame["date"].to_numpy() == dates[row]
         return dict(
             zip(frame["wijk"].to_numpy()[this_week], frame["employed"].to_numpy()[this_week],
                 strict=True)
         )  # fmt: skip
 
     return _statistics(
-        targets,
-        ts["date"].to_numpy(),
-        lambda name: ts[name].to_numpy(float),
-        wijk_counts,
-        replicate.population,
+        targets, dates, lambda name: ts[name].to_numpy(float), wijk_counts, replicate.population
     )
 
 
 def record_statistics(
-    record: WeeklyRecord,
-    areas: Sequence[str],
-    population: Population,
-    targets: Targets | tuple[Target, ...],
+    model: BasisbaanModel, targets: Targets | tuple[Target, ...]
 ) -> dict[str, float]:
     """:func:`summary_statistics` of a run from its weekly record, without its tables.
 
-    ``areas`` are the wijken of the record's counts per wijk, in order. The same numbers
-    as the tables give (tested); what a calibration evaluation reads (written for speed:
-    building the run's tables took 3% of the instructions of an evaluation to 2023).
+    The same numbers as the tables give (tested); what a calibration evaluation reads
+    (written for speed: building the run's tables took 3% of the instructions of an
+    evaluation to 2023).
     """
+    record, areas = model.record, [area.name for area in model.p.areas]
     weeks = np.arange(len(record.rows))
     dates = np.datetime64(PROGRAMME_START, "ns") + weeks * np.timedelta64(7, "D")
     index = {name: i for i, name in enumerate(record.names)}
@@ -300,23 +298,23 @@ def record_statistics(
         i = index[name]
         return np.array([row[i] for row in record.rows], float)
 
-    def wijk_counts(row: int, day: np.datetime64) -> dict[str, int]:
+    def wijk_counts(row: int) -> dict[str, int]:
         return dict(zip(areas, record.by_wijk[row], strict=True))
 
-    return _statistics(targets, dates, column, wijk_counts, population)
+    return _statistics(targets, dates, column, wijk_counts, model.population)
 
 
 def _statistics(
     targets: Targets | tuple[Target, ...],
     dates: np.ndarray,
     series: Callable[[str], np.ndarray],
-    wijk_counts: Callable[[int, np.datetime64], Mapping[str, int]],
+    wijk_counts: Callable[[int], Mapping[str, int]],
     population: Population | None,
 ) -> dict[str, float]:
     """The targets' numbers from a run's weeks.
 
     ``dates`` are the weeks' dates, ``series`` a column by name (as floats),
-    ``wijk_counts`` the employed per wijk of a week (by row and date).
+    ``wijk_counts`` the employed per wijk in a week (by row).
     """
     columns: dict[str, np.ndarray] = {}
 
@@ -354,7 +352,7 @@ def _statistics(
             stats[target.name] = float(values @ weights) / total if total > 0 else 0.0
         else:
             if row not in by_wijk_rows:
-                counts = wijk_counts(row, dates[row])
+                counts = wijk_counts(row)
                 by_wijk_rows[row] = np.array([counts[w] for w in WIJKEN], float)
             stats[target.name] = float(by_wijk_rows[row][WIJKEN.index(target.wijk)])
     return stats

@@ -89,8 +89,7 @@ class People:
         # hours summed and rounded in matching) runs through numpy's scalar types; a
         # list of this length would be walked by every garbage collection, an array is
         # not (written for speed; the same numbers).
-        # where each person lives (read-only)
-        self.wijk = array("h", population.wijk.astype(np.int16, copy=False).tobytes())
+        self.wijk = array("h", population.wijk.astype(np.int16, copy=False).tobytes())  # read-only
         self.contract_hours = array("d", bytes(8 * n))  # work
         self.task_hours = array("d", bytes(8 * n))  # tasks
         self.sick = array("b", bytes(n))  # work
