@@ -15,7 +15,7 @@ from sim.model import HORIZON_WEEKS, BasisbaanModel
 from sim.outcomes import OUTCOMES, WeeklyRecord
 from sim.params import Params
 from sim.population import Population
-from sim.timeline import PROGRAMME_START, as_date, date_of, weeks_until
+from sim.timeline import PROGRAMME_START, as_date, date_of, week_dates, weeks_until
 
 DEFAULT_UNTIL = dt.date(2030, 12, 31)
 LATEST_UNTIL = date_of(HORIZON_WEEKS)
@@ -96,8 +96,8 @@ def run_replicate(
     run itself is the same).
     """
     model = run_model(params, seed, until, WeeklyRecord(outcomes, by_wijk=detail))
-    weeks = np.arange(len(model.record.rows))
-    dates = pd.to_datetime(PROGRAMME_START) + pd.to_timedelta(7 * weeks, unit="D")
+    weeks = len(model.record.rows)
+    dates = week_dates(weeks)
     frame = model.record.frame(
         {"date": dates, "replicate": np.int64(replicate), "seed": np.int64(model.seed)}
     )
@@ -111,7 +111,7 @@ def run_replicate(
         {
             "date": np.repeat(dates, len(model.p.areas)),
             "replicate": np.int64(replicate),
-            "wijk": np.tile(np.array([a.name for a in model.p.areas], dtype=object), len(weeks)),
+            "wijk": np.tile(np.array([a.name for a in model.p.areas], dtype=object), weeks),
             "employed": by_wijk_counts.ravel(),
         }
     )

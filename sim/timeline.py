@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+
 PROGRAMME_START = dt.date(2020, 3, 1)  # FACTS.md: started 1 March 2020
 DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = 365.25 / 7
@@ -17,6 +19,16 @@ def week_of(day: dt.date) -> int:
 def date_of(week: int) -> dt.date:
     """The date at the end of week ``week`` (week 0 is the start itself)."""
     return PROGRAMME_START + dt.timedelta(days=DAYS_PER_WEEK * week)
+
+
+def week_dates(weeks: int) -> np.ndarray:
+    """The dates at the end of weeks 0 to ``weeks - 1`` (a run's rows), as numpy dates.
+
+    In microseconds, the unit of the ``date`` column pandas gives the run's tables.
+    """
+    return np.datetime64(PROGRAMME_START, "us") + np.arange(weeks) * np.timedelta64(
+        DAYS_PER_WEEK, "D"
+    )
 
 
 def weeks_until(until: dt.date) -> int:

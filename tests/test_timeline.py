@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
-from sim.timeline import PROGRAMME_START, WEEKS_PER_YEAR, as_date, date_of, week_of, weeks_until
+from sim.timeline import (
+    PROGRAMME_START,
+    WEEKS_PER_YEAR,
+    as_date,
+    date_of,
+    week_dates,
+    week_of,
+    weeks_until,
+)
 
 
 def test_the_programme_starts_on_1_march_2020():
@@ -22,6 +31,16 @@ def test_the_programme_starts_on_1_march_2020():
 def test_weeks_and_dates_invert_each_other(week, day):
     assert date_of(week) == day
     assert week_of(day) == week
+
+
+def test_a_runs_rows_are_dated_week_by_week_in_the_tables_unit():
+    # 566 rows: a run to 2030-12-31 (weeks_until gives 565 steps after week 0).
+    dates = week_dates(566)
+    assert dates.dtype == np.dtype("datetime64[us]")  # the unit of the tables' date column
+    weeks = [0, 1, 148, 565]
+    assert [d.date() for d in dates[weeks].tolist()] == [date_of(week) for week in weeks]
+    assert (np.diff(dates) == np.timedelta64(7, "D")).all()
+    assert len(week_dates(0)) == 0
 
 
 def test_a_day_within_a_week_belongs_to_the_week_ended_before_it():

@@ -32,7 +32,7 @@ from sim.config.read import read_toml
 from sim.outcomes import OUTCOMES
 from sim.population import POOL_FIGURES, Population, pool_figures
 from sim.simulation import Replicate
-from sim.timeline import PROGRAMME_START, week_of
+from sim.timeline import PROGRAMME_START, week_dates, week_of
 from sim.wijken import WIJKEN
 
 if TYPE_CHECKING:
@@ -290,8 +290,7 @@ def record_statistics(
     evaluation to 2023).
     """
     record, areas = model.record, [area.name for area in model.p.areas]
-    weeks = np.arange(len(record.rows))
-    dates = np.datetime64(PROGRAMME_START, "ns") + weeks * np.timedelta64(7, "D")
+    dates = week_dates(len(record.rows))
     index = {name: i for i, name in enumerate(record.names)}
 
     def column(name: str) -> np.ndarray:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import solara
 from matplotlib.figure import Figure
@@ -29,7 +28,7 @@ from sim.figures.style import new_figure
 from sim.model import BasisbaanModel
 from sim.params import Params
 from sim.report.limits import LABELS
-from sim.timeline import PROGRAMME_START
+from sim.timeline import week_dates
 from sim.wijken import WIJKEN
 
 QUEUES = ("waiting_for_intake", "in_intake", "selected_waiting", "waiting_for_tasks")
@@ -56,8 +55,7 @@ class UpCloseModel(BasisbaanModel):
 def weeks(model: BasisbaanModel) -> pd.DataFrame:
     """The run's weekly table so far, dated."""
     frame = model.record.frame()
-    dates = pd.Timestamp(PROGRAMME_START) + pd.to_timedelta(7 * np.arange(len(frame)), unit="D")
-    return frame.assign(date=dates)
+    return frame.assign(date=week_dates(len(frame)))
 
 
 def queues(ts: pd.DataFrame, words: dict[str, str]) -> Figure:

@@ -29,7 +29,7 @@ from sim.figures.labels import Labels, labels
 from sim.figures.style import DPI, new_figure, titled
 from sim.observed import EMPLOYED_BY_WIJK_2022
 from sim.params import Params
-from sim.timeline import PROGRAMME_START
+from sim.timeline import week_dates
 
 if TYPE_CHECKING:
     from sim.calibration.settings import Calibration
@@ -188,8 +188,7 @@ def ppc_timeseries(cal: Calibration, draws: pd.DataFrame, words: Labels) -> Figu
     axes = np.atleast_1d(figure.subplots(1, len(columns)))
     for ax, column in zip(axes, columns, strict=True):
         series = np.vstack(draws[f"series_{column}"].to_numpy())
-        weeks = np.arange(series.shape[1])
-        dates = pd.to_datetime(PROGRAMME_START) + pd.to_timedelta(7 * weeks, unit="D")
+        dates = week_dates(series.shape[1])
         q = np.quantile(series, QUANTILES, axis=0)
         ax.fill_between(dates, q[0], q[4], color=BAND, alpha=0.2, label=words["ppc_band_90"])
         ax.fill_between(dates, q[1], q[3], color=BAND, alpha=0.4, label=words["ppc_band_50"])
