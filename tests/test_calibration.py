@@ -691,6 +691,33 @@ def test_single_core_calibration_is_reproducible(tmp_path, proposal):
     pd.testing.assert_frame_equal(posteriors[0], posteriors[1])
 
 
+def test_a_calibration_runs_on_a_dask_cluster(tmp_path):
+    """The issue's other route to a big calibration: ``--scheduler``, pyabc's Dask sampler."""
+    distributed = pytest.importorskip("distributed")
+    cal, path = _recovery_calibration(tmp_path, population=20, budget=60)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        result = run_calibration(
+            path,
+            calibration=cal,
+            out_dir=tmp_path / "out",
+            posterior_path=tmp_path / "posterior.parquet",
+            scheduler=cluster.scheduler_address,
+            figures=False,
+        )
+    assert result.sampler == f"dask {cluster.scheduler_address}"
+    assert result.total_simulations >= 60  # stopped by its budget, as on one core
+    posterior = load_posterior(result.posterior_path)
+    assert len(posterior) == 20  # one full generation of particles
+    assert posterior["weight"].sum() == pytest.approx(1.0)
+    # The predictive check went to the cluster too: each draw's seed and statistics.
+    assert set(result.ppc["target"]) == {"paid_work", "other", "spoken", "employed"}
+    draws = pd.read_parquet(tmp_path / "out" / "ppc_draws.parquet")
+    assert len(draws) == 10  # the file's [ppc] draws
+    assert draws[SEED_KEY].nunique() == 10
+
+
 def test_calibration_runs_do_not_keep_their_models_alive():
     import gc
 
