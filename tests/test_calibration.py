@@ -486,6 +486,28 @@ def test_the_sampler_scale_is_the_uniform_prior_of_the_file():
         assert prior[p.name].distribution.dist.name == "norm"
 
 
+def test_the_prior_density_of_one_value_is_scipys_to_the_bit():
+    import pickle
+
+    from scipy import stats
+
+    from sim.calibration.proposals import StandardNormal
+
+    rv = StandardNormal()
+    x = np.random.default_rng(8).normal(0.0, 3.0, 20_000)
+    reference = stats.norm.pdf(x)
+    # The same number as scipy gives: the calibration's weights do not change.
+    assert [rv.pdf(float(v)) for v in x] == reference.tolist()
+    assert [rv.pdf(v) for v in x[:100]] == reference[:100].tolist()  # numpy's float64
+    assert np.array_equal(rv.pdf(x), reference)  # arrays: scipy itself
+    assert rv.pdf(40.0) == 0.0  # far in the tail, as scipy: no error
+    # pyabc copies and pickles its priors: the class (and its fast density) stays.
+    assert type(rv.copy()) is StandardNormal
+    assert type(pickle.loads(pickle.dumps(rv))) is StandardNormal
+    with pytest.raises(ValueError, match="a standard normal only"):
+        StandardNormal("norm", 1.0, 2.0)
+
+
 def test_weighted_quantiles():
     values = [3.0, 1.0, 2.0, 10.0]
     assert weighted_quantiles(values, [1, 1, 1, 1], 0.5) == pytest.approx(2.5)

@@ -371,7 +371,9 @@ def prior_distribution(free: tuple[FreeParameter, ...]) -> pyabc.Distribution:
     """
     import pyabc
 
-    return pyabc.Distribution(**{p.name: pyabc.RV("norm", 0.0, 1.0) for p in free})
+    from sim.calibration.proposals import StandardNormal
+
+    return pyabc.Distribution(**{p.name: StandardNormal() for p in free})
 
 
 # ---------------------------------------------------------------------------
