@@ -20,6 +20,8 @@ import pyabc
 from pyabc.parameters import Parameter
 from pyabc.transition import Transition
 
+_SQRT_2PI = math.sqrt(2.0 * math.pi)  # scipy's _norm_pdf_C, for StandardNormal
+
 
 class PriorMixture(Transition):
     """A proposal from ``kernel`` or, with chance ``prior_share``, from ``prior``.
@@ -79,6 +81,3 @@ class StandardNormal(pyabc.RV):
         if isinstance(x, float) and not args and not kwargs:  # numpy's float64 too
             return float(np.exp(-x * x / 2.0)) / _SQRT_2PI
         return super().pdf(x, *args, **kwargs)
-
-
-_SQRT_2PI = math.sqrt(2.0 * math.pi)  # scipy's _norm_pdf_C
