@@ -179,10 +179,10 @@ def run_calibration(
     url = f"sqlite:///{database.resolve()}"
     try:
         if resume:
-            history = abc.load(url, abc_id)
+            abc.load(url, abc_id)
         else:
-            history = abc.new(url, {t.name: float(t.value) for t in cal.targets.fit})
-            abc_id = int(history.id)
+            abc.new(url, {t.name: float(t.value) for t in cal.targets.fit})
+            abc_id = int(abc.history.id)
             runs[str(abc_id)] = {
                 "fingerprint": cal.fingerprint(),
                 "config": str(cal.source),
@@ -190,6 +190,9 @@ def run_calibration(
                 "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             }
             _write_runs(runs_file, runs)
+        from sim.calibration.history import written_in_bulk  # imports pyabc
+
+        history = written_in_bulk(abc)
         clock = time.perf_counter()
         simulations_before = int(history.total_nr_simulations) if resume else 0
         remaining = _remaining_generations(history, cal)

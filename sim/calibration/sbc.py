@@ -89,6 +89,7 @@ def calibrate_dataset(job: SbcJob) -> list[dict[str, Any]]:
     import pyabc
 
     from sim.calibration.fit import abc_smc, effective_sample_size, weighted_quantiles
+    from sim.calibration.history import written_in_bulk
 
     watch_coordinator()  # in a pool worker: exit if the coordinating process dies
     cal = job.calibration
@@ -96,7 +97,8 @@ def calibrate_dataset(job: SbcJob) -> list[dict[str, Any]]:
     observed = cal.simulator().run(truth, seed)
     abc = abc_smc(cal, pyabc.sampler.SingleCoreSampler())
     with tempfile.TemporaryDirectory(prefix="sbc-") as folder:
-        history = abc.new(f"sqlite:///{Path(folder) / 'sbc.db'}", observed)
+        abc.new(f"sqlite:///{Path(folder) / 'sbc.db'}", observed)
+        history = written_in_bulk(abc)
         # pyabc's proposals come from numpy's legacy global generator in this process.
         np.random.seed(np.random.SeedSequence([cal.seed, 0x5BC, job.index, 1]).generate_state(1))  # noqa: NPY002
         abc.run(
