@@ -8,7 +8,7 @@ import pyabc
 import pytest
 from scipy.stats import norm
 
-from sim.calibration.proposals import PriorMixture
+from sim.calibration.proposals import MultivariateNormalKernel, PriorMixture
 
 NAMES = ["a", "b", "c"]
 SHARE = 0.3
@@ -65,3 +65,42 @@ def test_the_prior_share_of_the_draws_comes_from_the_prior():
 def test_a_prior_share_outside_zero_to_one_is_refused(share):
     with pytest.raises(ValueError, match="prior_share must be in"):
         PriorMixture(pyabc.MultivariateNormalTransition(), _prior(), share)
+
+
+@pytest.mark.parametrize(("dimensions", "particles"), [(3, 50), (11, 2000)])
+def test_the_kernel_draws_what_pyabcs_draws_to_the_bit(dimensions, particles):
+    rng = np.random.default_rng(dimensions)
+    mixing = rng.normal(size=(dimensions, dimensions))  # correlated parameters
+    frame = pd.DataFrame(
+        rng.normal(size=(particles, dimensions)) @ mixing,
+        columns=[f"p{i}" for i in range(dimensions)],
+    )
+    weights = rng.random(particles)
+    weights /= weights.sum()
+    theirs = pyabc.MultivariateNormalTransition(scaling=1.5)
+    ours = MultivariateNormalKernel(scaling=1.5)
+    draws = {}
+    for label, kernel in (("theirs", theirs), ("ours", ours)):
+        kernel.fit(frame, weights)
+        np.random.seed(dimensions)  # noqa: NPY002 (pyabc's generator)
+        draws[label] = [kernel.rvs_single() for _ in range(2000)]
+        draws[label + " after"] = np.random.random_sample(3)  # noqa: NPY002
+    for mine, expected in zip(draws["ours"], draws["theirs"], strict=True):
+        assert isinstance(mine, pyabc.Parameter)
+        assert list(mine) == list(expected)
+        assert [(type(v), v) for v in mine.values()] == [(type(v), v) for v in expected.values()]
+    # The generator is left where pyabc leaves it: the next proposals are the same too.
+    np.testing.assert_array_equal(draws["ours after"], draws["theirs after"])
+    # Not vacuous: the draws spread around many particles.
+    assert len({round(d["p0"], 1) for d in draws["ours"]}) > 20
+
+
+def test_the_kernel_follows_a_new_fit():
+    ours = MultivariateNormalKernel()
+    names = ["a", "b"]
+    ours.fit(pd.DataFrame([[0.0, 0.0], [0.1, 0.1]], columns=names), np.array([0.5, 0.5]))
+    ours.fit(pd.DataFrame([[9.0, 9.0], [9.1, 9.1]], columns=names), np.array([0.5, 0.5]))
+    np.random.seed(3)  # noqa: NPY002
+    # Bandwidth: Silverman's factor for 2 particles in 2 dimensions times the spread
+    # 0.05 is about 0.05, so every draw lies within 1 of the second fit's particles.
+    assert all(abs(ours.rvs_single()["a"] - 9.05) < 1 for _ in range(200))

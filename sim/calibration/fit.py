@@ -298,12 +298,12 @@ def proposal(cal: Calibration, prior: pyabc.Distribution) -> pyabc.Transition:
     """The proposal kernel the file asks for, with its share of draws from the prior."""
     import pyabc
 
-    from sim.calibration.proposals import PriorMixture
+    from sim.calibration.proposals import MultivariateNormalKernel, PriorMixture
 
     kernel = (
         pyabc.LocalTransition(scaling=cal.abc.transition_scaling)
         if cal.abc.transition == "local"
-        else pyabc.MultivariateNormalTransition(scaling=cal.abc.transition_scaling)
+        else MultivariateNormalKernel(scaling=cal.abc.transition_scaling)
     )
     # Without a prior share, the kernel alone: a mixture would still draw a uniform per
     # proposal and so change the numbers of files written before the share existed.

@@ -60,6 +60,40 @@ def prior_density(prior: pyabc.Distribution, frame: pd.DataFrame) -> np.ndarray:
     return np.prod([rv.pdf(frame[name].to_numpy()) for name, rv in prior.items()], axis=0)
 
 
+class MultivariateNormalKernel(pyabc.MultivariateNormalTransition):
+    """pyabc's ``MultivariateNormalTransition``, drawing one proposal without its overhead.
+
+    pyabc draws a proposal by picking a particle with ``np.random.choice`` (which checks
+    and sums the 2,000 weights at every draw), reading it through pandas, and perturbing
+    it with ``np.random.multivariate_normal`` (which factorises the covariance at every
+    draw): about 0.23 ms, 1% of an evaluation. Here the cumulative weights and the
+    factor are worked out once per fit, and each draw takes the same numbers from numpy's
+    legacy global generator in the same order: one uniform, then one standard normal
+    per parameter. The proposals are the same to the bit (written for speed).
+    """
+
+    def fit(self, X: pd.DataFrame, w: np.ndarray) -> None:  # noqa: N803 (pyabc's names)
+        """Fit as pyabc does; keep what each draw needs."""
+        super().fit(X, w)
+        cumulative = np.asarray(self.w, float).cumsum()  # as np.random.choice does
+        cumulative /= cumulative[-1]
+        self._cumulative = cumulative
+        _, s, v = np.linalg.svd(self.cov)  # as np.random.multivariate_normal does
+        self._factor = np.sqrt(s)[:, None] * v
+        self._origin = np.zeros(len(s))
+        self._names = list(self.X.columns)
+
+    def rvs_single(self) -> Parameter:
+        """One proposal: a particle by weight, perturbed by the fitted normal."""
+        u = np.random.random_sample()  # noqa: NPY002 (pyabc's generator)
+        particle = self._X_arr[int(self._cumulative.searchsorted(u, side="right"))]
+        normal = np.random.standard_normal(len(self._origin))  # noqa: NPY002
+        step = np.dot(normal.reshape(1, -1), self._factor)
+        step += self._origin
+        values = (particle + step[0]).tolist()  # Python floats, as pyabc's are
+        return Parameter(dict(zip(self._names, values, strict=True)))
+
+
 class StandardNormal(pyabc.RV):
     """pyabc's ``RV("norm", 0.0, 1.0)``, the prior of each parameter on the sampler's scale.
 
