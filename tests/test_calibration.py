@@ -509,6 +509,46 @@ def test_the_prior_density_of_one_value_is_scipys_to_the_bit():
         StandardNormal("norm", 1.0, 2.0)
 
 
+def _draws_and_state(rv, count: int) -> tuple[list, tuple]:
+    np.random.seed(12)  # noqa: NPY002 (pyabc's generator)
+    draws = [rv.rvs() for _ in range(count)]
+    return draws, np.random.random_sample(3).tolist()  # noqa: NPY002 (where it was left)
+
+
+def test_a_prior_draw_is_scipys_to_the_bit():
+    import pyabc
+
+    from sim.calibration.proposals import StandardNormal
+
+    ours, state = _draws_and_state(StandardNormal(), 5000)
+    theirs, their_state = _draws_and_state(pyabc.RV("norm", 0.0, 1.0), 5000)
+    assert [(type(v), v) for v in ours] == [(type(v), v) for v in theirs]
+    assert state == their_state  # the generator left where scipy leaves it
+    assert len(set(ours)) == 5000  # not vacuous: draws, not a constant
+    np.random.seed(12)  # noqa: NPY002
+    assert StandardNormal().rvs(size=3).shape == (3,)  # sizes: scipy itself
+
+
+def test_the_one_model_prior_is_scipys_randint_of_one():
+    import pickle
+
+    import pyabc
+
+    from sim.calibration.proposals import SingleModel
+
+    ours, theirs = SingleModel(), pyabc.RV("randint", 0, 1)
+    assert _draws_and_state(ours, 100) == _draws_and_state(theirs, 100)
+    for m in (0, 1, -1, np.int64(0), np.int64(2)):
+        assert (type(ours.pmf(m)), ours.pmf(m)) == (type(theirs.pmf(m)), theirs.pmf(m))
+    assert ours.pmf(0) == 1.0  # not vacuous: both cases seen
+    assert ours.pmf(1) == 0.0
+    assert np.array_equal(ours.pmf(np.array([0, 1])), [1.0, 0.0])  # arrays: scipy itself
+    assert type(ours.copy()) is SingleModel
+    assert type(pickle.loads(pickle.dumps(ours))) is SingleModel
+    with pytest.raises(ValueError, match="one model only"):
+        SingleModel("randint", 0, 2)
+
+
 def test_weighted_quantiles():
     values = [3.0, 1.0, 2.0, 10.0]
     assert weighted_quantiles(values, [1, 1, 1, 1], 0.5) == pytest.approx(2.5)

@@ -282,10 +282,13 @@ def abc_smc(cal: Calibration, sampler: Any) -> pyabc.ABCSMC:
     """Pyabc's ABC-SMC of a calibration: its model, priors, distance, epsilon, proposals."""
     import pyabc
 
+    from sim.calibration.proposals import SingleModel
+
     prior = prior_distribution(cal.free)
     return pyabc.ABCSMC(
         models=cal.simulator(),
         parameter_priors=prior,
+        model_prior=SingleModel(),
         distance_function=abc_distance(cal),
         population_size=cal.abc.population_size,
         sampler=sampler,
