@@ -5,7 +5,7 @@ their parameters, distances and summary statistics. Resuming a run reads it (the
 generation's statistics set up the adaptive distance), and so do the posterior, the
 diagnostics and the figures. pyabc writes a generation as one ORM object per row and
 calls it "highly inefficient" in its own comment: for 2,000 particles with eleven
-parameters and a dozen statistics that is some 52,000 objects and about 4.6 seconds a
+parameters and a dozen statistics that is some 52,000 objects and 5-6 seconds a
 generation, while the sampler's workers wait. :class:`History` writes the same rows,
 with the same ids, in one bulk insert per table (written for speed; pyabc reads them
 back as its own, which the tests check).
@@ -33,8 +33,8 @@ from pyabc.storage.history import with_session
 class History(pyabc.History):
     """pyabc's :class:`~pyabc.History`, appending a generation in bulk inserts.
 
-    Use it in place of the history ``ABCSMC.new`` or ``ABCSMC.load`` returns:
-    ``abc.history = History(url, _id=abc_id)``. Everything else is pyabc's.
+    Use it in place of the history ``ABCSMC.new`` or ``ABCSMC.load`` makes
+    (:func:`written_in_bulk`). Everything else is pyabc's.
     """
 
     @with_session
