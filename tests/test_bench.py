@@ -110,3 +110,32 @@ def test_the_experiment_bench_runs_every_scenario_on_a_dask_cluster():
     seconds, runs = dask_run(replicates=2, workers=1, until=dt.date(2020, 3, 15))
     assert runs == SCENARIOS * 2
     assert seconds > 0
+
+
+def test_the_calibration_bench_reads_each_generations_rate_from_the_history(tmp_path):
+    import pyabc
+
+    from scripts.bench_calibration import generation_rates
+
+    database = tmp_path / "history.db"
+    abc = pyabc.ABCSMC(
+        lambda _: {"x": 0.0},
+        pyabc.Distribution(a=pyabc.RV("norm")),
+        pyabc.PNormDistance(),
+        sampler=pyabc.sampler.SingleCoreSampler(),
+    )
+    history = abc.new(f"sqlite:///{database}", {"x": 1.0})
+    particle = pyabc.population.Particle(
+        m=0, parameter=pyabc.Parameter(a=0.0), weight=1.0, sum_stat={"x": 0.5}, distance=0.5
+    )
+    # Two generations: 300 simulations in 6 s, then 500 in 4 s.
+    for t, (simulations, seconds) in enumerate([(300, 6.0), (500, 4.0)]):
+        population = pyabc.population.Population([particle])
+        history.append_population(t, 1.0, population, simulations, ["m"], wall_time=seconds)
+    assert generation_rates(database, int(history.id)) == [
+        {"t": 0, "simulations": 300, "seconds": 6.0, "per_second": 50.0},
+        {"t": 1, "simulations": 500, "seconds": 4.0, "per_second": 125.0},
+    ]
+    # The row pyabc keeps the observed statistics in (no sampling time) is not a
+    # generation, and another run's generations are not this run's.
+    assert generation_rates(database, int(history.id) + 1) == []
