@@ -18,11 +18,9 @@ cluster instead (pyabc's Dask sampler), as ``basisbaan calibrate --scheduler`` d
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import json
 import os
-import sqlite3
 import statistics
 import time
 from pathlib import Path
@@ -59,20 +57,19 @@ def single_process_seconds(config: Path, runs: int = 30) -> float:
 def generation_rates(database: Path, abc_id: int) -> list[dict[str, float]]:
     """Per generation of run ``abc_id`` in a pyabc history: simulations, seconds, rate.
 
-    pyabc stores each generation's sampling time (``wall_time``); generation -1 is the
-    calibration sample of an adaptive distance. The machine's pace shows here, generation
-    by generation.
+    pyabc stores each generation's sampling time; generation -1 is the calibration
+    sample of an adaptive distance (absent when nothing was sampled for it). The
+    machine's pace shows here, generation by generation.
     """
-    query = (
-        "select t, nr_samples, wall_time from populations "
-        "where abc_smc_id = ? and wall_time > 0 order by t"
-    )
-    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-        rows = db.execute(query, (abc_id,)).fetchall()
+    import pyabc
+
+    history = pyabc.History(f"sqlite:///{database}", _id=abc_id, create=False)
+    populations = history.get_all_populations()
+    sampled = populations[(populations["samples"] > 0) & (populations["wall_time"] > 0)]
     return [
-        {"t": int(t), "simulations": int(n), "seconds": round(float(w), 1),
-         "per_second": round(n / w, 1)}
-        for t, n, w in rows
+        {"t": int(row.t), "simulations": int(row.samples), "seconds": round(row.wall_time, 1),
+         "per_second": round(row.samples / row.wall_time, 1)}
+        for row in sampled.itertuples()
     ]  # fmt: skip
 
 
