@@ -367,6 +367,11 @@ class WeeklyRecord:
         if self._by_wijk:
             self.by_wijk.append(employed_by_wijk(model))
 
+    def column(self, name: str) -> np.ndarray:
+        """One numeric outcome's weekly values, as floats."""
+        i = self.names.index(name)
+        return np.array([row[i] for row in self.rows], float)
+
     def frame(self, leading: dict[str, object] | None = None) -> pd.DataFrame:
         """The rows as a DataFrame, one column per outcome, index = week.
 

@@ -460,6 +460,26 @@ def test_statistics_from_the_weekly_record_are_those_of_the_run_tables():
             assert value == tables[name] or (math.isnan(value) and math.isnan(tables[name])), name
 
 
+def test_a_predictive_draw_reads_what_the_run_tables_give():
+    """The predictive check records only what its targets and figures read: same numbers."""
+    from sim.calibration.fit import PPC_SERIES, _predict_one
+
+    targets = load_targets(TARGETS)
+    until = targets.last_date
+    for seed, params in ((5, Params()), (6, Params(covid_factor=0.4, keep_volunteering=0.9))):
+        draw = _predict_one((params, seed, until, targets))
+        run = run_replicate(params, seed, until)
+        tables = summary_statistics(run, targets)
+        assert draw.keys() == {*tables, SEED_KEY, *(f"series_{c}" for c in PPC_SERIES)}
+        assert draw[SEED_KEY] == seed
+        for name, value in tables.items():
+            assert draw[name] == value or (math.isnan(value) and math.isnan(draw[name])), name
+        for column in PPC_SERIES:
+            series = run.timeseries[column].to_numpy(float)
+            np.testing.assert_array_equal(draw[f"series_{column}"], series)
+            assert series[-1] > 0  # not vacuous: the series moved
+
+
 def test_recorded_outcomes_follow_the_targets():
     targets = load_targets(TARGETS)
     wijk = [t for t in targets if t.statistic == "wijk_employed"]

@@ -291,16 +291,11 @@ def record_statistics(
     """
     record, areas = model.record, [area.name for area in model.p.areas]
     dates = week_dates(len(record.rows))
-    index = {name: i for i, name in enumerate(record.names)}
-
-    def column(name: str) -> np.ndarray:
-        i = index[name]
-        return np.array([row[i] for row in record.rows], float)
 
     def wijk_counts(row: int) -> dict[str, int]:
         return dict(zip(areas, record.by_wijk[row], strict=True))
 
-    return _statistics(targets, dates, column, wijk_counts, model.population)
+    return _statistics(targets, dates, record.column, wijk_counts, model.population)
 
 
 def _statistics(
