@@ -345,7 +345,8 @@ def _calibrate(args: argparse.Namespace) -> int:
     )
     _Output.say(
         f"{result.name}: {result.total_simulations} simulations in {result.abc_seconds:.0f} s "
-        f"({result.simulations_per_second:.0f}/s, {result.generations} generations, "
+        f"({result.simulations_per_second:.0f}/s, {result.generations} generations after "
+        f"the calibration sample, "
         f"{result.sampler}); final epsilon {result.final_epsilon:.3g}"
     )
     _Output.say(f"  posterior: {result.posterior_path}\n  predictive check: {result.ppc_path}")

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyabc
 import pytest
 
 from sim.calibration.fit import (
+    describe,
     load_posterior,
     posterior_params,
     posterior_predictive,
@@ -734,6 +736,20 @@ def test_recovery_posterior_covers_the_true_parameters(recovered):
         (p,) = [p for p in cal.free if p.name == name]
         assert high - low < 0.6 * (p.high - p.low), (name, low, high)  # learnt something
     assert set(result.ppc["target"]) == {"paid_work", "other", "spoken", "employed"}
+
+
+def test_the_command_line_and_the_diagnostics_count_the_same_generations(recovered):
+    """The diagnostics count pyabc's calibration sample (t = -1) as a generation; the
+    command line counts the generations after it, and says so."""
+    _, result, _ = recovered
+    history = pyabc.History(f"sqlite:///{result.database}", _id=result.abc_id)
+    ts = history.get_all_populations()["t"].tolist()
+    assert ts[0] == -1
+    assert ts[1:] == list(range(len(ts) - 1))
+    diagnostics = json.loads(result.posterior_path.with_name("diagnostics.json").read_text())
+    assert diagnostics["generations"] == len(ts)
+    assert result.generations == len(ts) - 1
+    assert f"{result.generations} generations after the calibration sample" in describe(result)[0]
 
 
 def test_resume_of_a_finished_run_adds_nothing_and_a_changed_one_is_refused(recovered):

@@ -83,7 +83,7 @@ class CalibrationResult:
     posterior_path: Path
     ppc_path: Path
     figures: list[Path]
-    generations: int
+    generations: int  # pyabc's t = 0, 1, ...: the calibration sample (t = -1) not counted
     total_simulations: int
     abc_seconds: float
     sampler: str
@@ -107,7 +107,8 @@ def describe(result: CalibrationResult) -> list[str]:
     rate = result.simulations_per_second
     speed = f"{rate:.1f} simulations/s" if np.isfinite(rate) else "nothing left to run"
     lines = [
-        f"{result.name}: {result.generations} generations, {result.total_simulations:,} "
+        f"{result.name}: {result.generations} generations after the calibration sample, "
+        f"{result.total_simulations:,} "
         f"simulations ({speed}, {result.abc_seconds:.0f} s on {result.sampler}); final "
         f"epsilon {result.final_epsilon:.2f}; history {result.database} (run {result.abc_id})",
         f"  posterior -> {result.posterior_path}",
