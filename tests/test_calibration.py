@@ -746,7 +746,7 @@ def test_the_command_line_and_the_diagnostics_count_the_same_generations(recover
     ts = history.get_all_populations()["t"].tolist()
     assert ts[0] == -1
     assert ts[1:] == list(range(len(ts) - 1))
-    diagnostics = json.loads(result.posterior_path.with_name("diagnostics.json").read_text())
+    diagnostics = json.loads(result.posterior_path.with_name("diagnostics.json").read_text("utf-8"))
     assert diagnostics["generations"] == len(ts)
     assert result.generations == len(ts) - 1
     assert f"{result.generations} generations after the calibration sample" in describe(result)[0]
