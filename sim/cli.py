@@ -332,7 +332,7 @@ def _sbc(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.fit import DEFAULT_CONFIG as CALIBRATION
-    from sim.calibration.fit import run_calibration
+    from sim.calibration.fit import describe, run_calibration
 
     _check_workers(args.workers)
     _check_scheduler(args.scheduler)
@@ -343,15 +343,8 @@ def _calibrate(args: argparse.Namespace) -> int:
         out_dir=args.out,
         workers=args.workers,
     )
-    _Output.say(
-        f"{result.name}: {result.total_simulations} simulations in {result.abc_seconds:.0f} s "
-        f"({result.simulations_per_second:.0f}/s, {result.generations} generations after "
-        f"the calibration sample, "
-        f"{result.sampler}); final epsilon {result.final_epsilon:.3g}"
-    )
-    _Output.say(f"  posterior: {result.posterior_path}\n  predictive check: {result.ppc_path}")
-    if result.outside_90:
-        _Output.say(f"  outside their 90% predictive interval: {', '.join(result.outside_90)}")
+    for line in describe(result):
+        _Output.say(line)
     return 0
 
 

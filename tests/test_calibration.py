@@ -740,7 +740,8 @@ def test_recovery_posterior_covers_the_true_parameters(recovered):
 
 def test_the_command_line_and_the_diagnostics_count_the_same_generations(recovered):
     """The diagnostics count pyabc's calibration sample (t = -1) as a generation; the
-    command line counts the generations after it, and says so."""
+    command line (``describe``, which ``basisbaan calibrate`` prints) counts the
+    generations after it, and says so."""
     _, result, _ = recovered
     history = pyabc.History(f"sqlite:///{result.database}", _id=result.abc_id)
     ts = history.get_all_populations()["t"].tolist()

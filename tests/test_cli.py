@@ -133,7 +133,9 @@ def test_calibrate_writes_the_posterior_and_the_predictive_check(tmp_path, capsy
     assert main(["calibrate", str(config), "--workers", "1", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("tiny: ")
-    assert f"posterior: {tmp_path / 'posterior.parquet'}" in printed
+    assert "generations after the calibration sample" in printed
+    assert f"posterior -> {tmp_path / 'posterior.parquet'}" in printed
+    assert f"predictive check -> {out / 'ppc.csv'}" in printed
     assert (tmp_path / "posterior.parquet").exists()
     assert (out / "ppc.csv").exists()
     ppc = pd.read_csv(out / "ppc.csv")
